@@ -1,0 +1,109 @@
+"""What every command shares: options, output, loading the configuration."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+from rich.console import Console
+
+from relance.config import Configuration, find_config_path, load_config
+from relance.errors import InputError, Problem
+from relance.i18n import _
+from relance.plugins import PluginRegistry
+from relance.secrets import redact
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+config_option = click.option(
+    "--config",
+    "-c",
+    "config_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Configuration file (default: $RELANCE_CONFIG, else ./relance.toml).",
+)
+json_option = click.option(
+    "--json", "as_json", is_flag=True, help="Print one JSON document for scripts instead of tables."
+)
+strict_option = click.option(
+    "--strict", is_flag=True, help="Fail (exit 2) if any installed plugin fails to load."
+)
+today_option = click.option(
+    "--today",
+    metavar="YYYY-MM-DD",
+    default=None,
+    help="Act as if today were this date (default: today in the company's timezone).",
+)
+
+
+@dataclass
+class Output:
+    """Where a command writes: Rich for people, plain JSON for scripts."""
+
+    console: Console
+    errors: Console
+
+    def json(self, document: Any) -> None:
+        text = json.dumps(document, indent=2, ensure_ascii=False, default=str)
+        sys.stdout.write(redact(text) + "\n")
+
+
+def output() -> Output:
+    return Output(console=Console(highlight=False), errors=Console(stderr=True, highlight=False))
+
+
+def parse_date(value: str, option: str) -> date:
+    """Parse an ISO date given on the command line, or raise an InputError naming the option."""
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        message = _("expected a date as YYYY-MM-DD, got {value!r}").format(value=value)
+        raise InputError(_("Invalid command-line value."), [Problem(option, message)]) from None
+
+
+@dataclass
+class Loaded:
+    registry: PluginRegistry
+    config: Configuration
+
+    def today(self, value: str | None) -> date:
+        """The run's date: ``--today`` if given, else today in the company's timezone."""
+        if value is not None:
+            return parse_date(value, "--today")
+        return self.config.company.today()
+
+
+def load(config_path: Path | None, *, strict: bool = False) -> Loaded:
+    registry = PluginRegistry(strict=strict)
+    config = load_config(find_config_path(config_path), registry)
+    return Loaded(registry=registry, config=config)
+
+
+@contextmanager
+def progress_bar(out: Output, description: str, total: int | None) -> Iterator[Callable[..., None]]:
+    """A Rich progress bar on stderr that disappears when done (silent when not a TTY)."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    with Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=out.errors,
+        transient=True,
+        disable=not out.errors.is_terminal,
+    ) as progress:
+        task = progress.add_task(description, total=total)
+
+        def advance(step: int = 1) -> None:
+            progress.advance(task, step)
+
+        yield advance

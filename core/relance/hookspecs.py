@@ -1,0 +1,299 @@
+"""The plugin contract: every hook relance calls, and what it expects back.
+
+A plugin is a module (or an object) with functions named after these hooks and marked
+with :data:`relance.hookimpl`. It is registered through the ``relance`` entry-point group
+of its distribution::
+
+    [project.entry-points.relance]
+    mysource = "relance_mysource"
+
+and takes part in a run only when the configuration enables it with a table:
+``[sources.<name>]`` for a source of invoices, ``[channels.<name>]`` for a way to
+deliver messages, ``[plugins.<name>]`` for anything else. Installed but not enabled,
+a plugin is never called.
+
+How hooks are called
+--------------------
+
+relance calls hooks **one plugin instance at a time**: for every enabled instance, only
+that instance's plugin implementation runs, and it receives the instance's
+:class:`~relance.context.PluginContext` (its name, validated settings, the company, the
+run's date). An exception raised by one instance names it and never reaches another.
+Implementations may accept any subset of a hook's arguments (pluggy's rule), so
+arguments can be added to a hook later without breaking existing plugins. Argument
+names are public API: they are never renamed.
+
+Raise :class:`~relance.errors.ConnectorError` (sources),
+:class:`~relance.errors.ChannelError` (channels) or
+:class:`~relance.errors.InputError` (data the user must fix) with a message a person can
+act on; any other exception is reported as a crash of your plugin.
+
+Hooks are grouped by the stage of a run where they are called: configuration, reading
+the receivables, delivering reminders, recording history, contributing resources.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pluggy
+
+if TYPE_CHECKING:
+    from relance.context import PluginContext
+    from relance.model import (
+        Balance,
+        CheckResult,
+        Document,
+        HistoryEvent,
+        Invoice,
+        Message,
+        Receipt,
+    )
+    from relance.settings import PluginSettings
+
+PROJECT = "relance"
+
+_hookspec = pluggy.HookspecMarker(PROJECT)
+hookimpl = pluggy.HookimplMarker(PROJECT)
+"""Marker for hook implementations. Import it as ``from relance import hookimpl``."""
+
+# ---------------------------------------------------------------------------
+# Configuration
+# ---------------------------------------------------------------------------
+
+
+@_hookspec(firstresult=True)
+def relance_settings_model() -> type[PluginSettings] | None:
+    """Return the pydantic model that validates this plugin's configuration table.
+
+    Called once per enabled instance when the configuration is loaded, before any other
+    hook of the plugin. The table (minus the optional ``plugin`` key that names the
+    plugin when the table's name differs) is validated with it; the validated object is
+    then available as ``context.settings`` in every other hook. Problems are reported to
+    the user with their TOML key path (``sources.odoo.page_size: ...``).
+
+    Base the model on :class:`relance.SourceSettings`, :class:`relance.ChannelSettings`
+    or :class:`relance.PluginSettings`; use :class:`relance.SecretEnv` for secrets and
+    :data:`relance.ConfigPath` for paths. A plugin that needs no settings may skip the
+    hook: its table must then be empty.
+
+    :returns: a :class:`relance.PluginSettings` subclass, or ``None``.
+
+    Example::
+
+        class CsvSettings(SourceSettings):
+            path: ConfigPath
+            delimiter: str | None = None
+
+        @hookimpl
+        def relance_settings_model():
+            return CsvSettings
+    """
+
+
+@_hookspec
+def relance_check_connection(context: PluginContext) -> Iterable[CheckResult] | None:
+    """Check that this instance can work, without changing anything anywhere.
+
+    Called by ``relance check`` for every enabled instance, after the configuration was
+    validated. A source logs in and reads one page; a channel connects to its server.
+    Return one or more results; a problem that makes the instance unusable is raised as
+    a :class:`~relance.errors.ConnectorError` or :class:`~relance.errors.ChannelError`
+    instead. Warnings (``CheckStatus.WARNING``) point out risks, such as a source that
+    sends its own reminders too.
+
+    :param context: the instance being checked.
+    :returns: the results to show, in order; ``None`` means "nothing to check".
+
+    Example::
+
+        @hookimpl
+        def relance_check_connection(context):
+            client = connect(context)
+            version = client.server_version()
+            yield CheckResult(summary=f"logged in to Odoo {version}")
+    """
+
+
+# ---------------------------------------------------------------------------
+# Reading the receivables (source plugins)
+# ---------------------------------------------------------------------------
+
+
+@_hookspec
+def relance_fetch_invoices(
+    source: PluginContext, since: datetime | None
+) -> Iterable[Invoice] | None:
+    """Return the open receivables this source knows: invoices, credit notes, payments.
+
+    Called at the start of every run (``relance plan``, ``relance run``...) for each
+    enabled source. Return every item that is still open: invoices and credit notes with
+    a residual above zero and unapplied payments, each with its customer (share one
+    :class:`~relance.model.Customer` object between the invoices of a customer: it saves
+    memory on large ledgers). Stamp ``source=source.name`` on each record; ``id`` must be
+    stable across fetches. Mark disputes (``disputed``, ``dispute_reason``) and promises
+    to pay (``promise_date``) when the source has them.
+
+    Yield records as they are read rather than building a list: the engine streams them.
+
+    :param source: the source instance; ``source.settings`` holds its settings.
+    :param since: when set, the source may return only items changed since that instant
+        (an incremental sync); a source that cannot filter returns everything.
+    :returns: an iterable of :class:`~relance.model.Invoice`.
+
+    Example::
+
+        @hookimpl
+        def relance_fetch_invoices(source, since):
+            for row in api.unpaid_invoices(source.settings.url):
+                yield Invoice(source=source.name, id=str(row["id"]), ...)
+    """
+
+
+@_hookspec
+def relance_refresh_balances(
+    source: PluginContext, invoice_ids: Sequence[str]
+) -> Iterable[Balance] | None:
+    """Re-read the current residual of exactly these invoices, just before sending.
+
+    Called by ``relance run`` after planning and approval, right before any message is
+    sent, with the ids (``Invoice.id``) of every item about to be reminded for this
+    source. Ask the source again (do not answer from a cache filled at fetch time): a
+    payment may have arrived in between. Read them in as few requests as possible.
+
+    Return a :class:`~relance.model.Balance` for each id that is still open. An id
+    missing from the answer is taken as paid (or cancelled) and is not reminded;
+    a balance with ``residual == 0`` or status ``paid``/``in_payment`` likewise.
+
+    :param source: the source instance.
+    :param invoice_ids: the ids to re-read, without duplicates.
+    :returns: an iterable of :class:`~relance.model.Balance`.
+
+    Example::
+
+        @hookimpl
+        def relance_refresh_balances(source, invoice_ids):
+            for row in api.read_invoices(invoice_ids, fields=["amount_residual"]):
+                yield Balance(
+                    invoice_id=str(row["id"]), residual=row["amount_residual"], currency="EUR"
+                )
+    """
+
+
+@_hookspec(firstresult=True)
+def relance_fetch_document(source: PluginContext, invoice: Invoice) -> Document | None:
+    """Return the PDF of an invoice, to attach it to a reminder.
+
+    Called when a message is rendered for sending or preview, once per invoice of the
+    reminder, for the source that produced the invoice. Check that what you return is
+    really a PDF (not an HTML login page). Return ``None`` when the source has no
+    document for this invoice; raise :class:`~relance.errors.ConnectorError` when it
+    has one but cannot deliver it.
+
+    :param source: the source instance that produced ``invoice``.
+    :param invoice: the invoice whose document is wanted.
+    :returns: a :class:`~relance.model.Document`, or ``None``.
+
+    Example::
+
+        @hookimpl
+        def relance_fetch_document(source, invoice):
+            pdf = session.get(invoice.document_url, timeout=30).content
+            if not pdf.startswith(b"%PDF-"):
+                return None
+            return Document(filename=f"{invoice.number}.pdf", content=pdf)
+    """
+
+
+# ---------------------------------------------------------------------------
+# Delivering reminders (channel plugins)
+# ---------------------------------------------------------------------------
+
+
+@_hookspec(firstresult=True)
+def relance_send_reminder(channel: PluginContext, message: Message) -> Receipt | None:
+    """Deliver one rendered message and return a receipt.
+
+    Called by ``relance run`` for each message whose channel kind (``message.kind``:
+    email, letter, sms...) this channel instance delivers (its ``kinds`` setting). The
+    engine has already recorded an intent in the history; what you return settles it.
+    Reuse connections through ``channel.resource(...)``: one run may send thousands of
+    messages. Never retry in a loop: raise :class:`~relance.errors.ChannelError` (with
+    ``permanent=True`` when retrying cannot help) and the engine records the failure and
+    retries on a later run.
+
+    Return ``None`` to say this channel does not handle this message; the engine then
+    reports the channel as misconfigured rather than guessing.
+
+    :param channel: the channel instance.
+    :param message: the message: recipients, subject, text and HTML bodies,
+        attachments, and the keys that tie it to the history.
+    :returns: a :class:`~relance.model.Receipt` (message id, provider reference).
+
+    Example::
+
+        @hookimpl
+        def relance_send_reminder(channel, message):
+            reference = sms_api.send(message.to[0], message.text)
+            return Receipt(channel=channel.name, provider_reference=reference)
+    """
+
+
+# ---------------------------------------------------------------------------
+# Recording history (any plugin)
+# ---------------------------------------------------------------------------
+
+
+@_hookspec
+def relance_record_history(context: PluginContext, event: HistoryEvent) -> None:
+    """Mirror one history event, e.g. into the ERP the invoices came from.
+
+    Called for every enabled instance that implements it, after the built-in history
+    store has recorded the event (the store is the authority; this is a mirror). A
+    connector typically writes a note on the invoice or the customer (an Odoo chatter
+    note, an Axonaut event) for ``sent`` events of its own source
+    (``event.source == context.name``) and ignores the others.
+
+    A failing mirror never loses the event and never stops the run: the failure is
+    logged, shown in the run summary, and the run goes on. Not called in dry runs.
+
+    :param context: the instance receiving the event.
+    :param event: the event that was recorded.
+    :returns: nothing.
+
+    Example::
+
+        @hookimpl
+        def relance_record_history(context, event):
+            if event.type == "sent" and event.source == context.name:
+                for invoice_id in event.invoice_ids:
+                    api.post_note(invoice_id, f"Reminder {event.level} sent by {event.channel}")
+    """
+
+
+# ---------------------------------------------------------------------------
+# Contributing resources (any plugin)
+# ---------------------------------------------------------------------------
+
+
+@_hookspec
+def relance_template_dirs(context: PluginContext) -> Iterable[Path] | None:
+    """Return folders of message templates this plugin contributes.
+
+    Called once per enabled instance when the template environment is built. Templates
+    are looked up, by relative name (``fr/email/first.txt.j2``), first in the user's
+    template folder, then in the folders returned here (in plugin-name order), then in
+    relance's own templates. Contribute a language, a level, or a house style.
+
+    :param context: the instance.
+    :returns: an iterable of folders.
+
+    Example::
+
+        @hookimpl
+        def relance_template_dirs(context):
+            return [Path(__file__).parent / "templates"]
+    """

@@ -1,0 +1,582 @@
+"""The domain model: what crosses the plugin boundary.
+
+Every record is a frozen pydantic v2 model. Money is :class:`~decimal.Decimal` with an
+ISO 4217 currency code, never a float: a float given to an amount field is converted
+exactly through its shortest ``repr`` (``0.1`` becomes ``Decimal("0.1")``), and NaN or
+infinity is rejected. Dates are :class:`~datetime.date`; instants are timezone-aware
+:class:`~datetime.datetime`.
+
+Amounts on an :class:`Invoice` are magnitudes (never negative): ``kind`` says whether
+the document is owed by the customer (an invoice) or owed to the customer (a credit note
+or an unapplied payment). :attr:`Invoice.signed_residual` gives the customer's balance
+contribution with its sign.
+
+A validation error names the record (model, source and number or id) and the field,
+for example ``invoice 'F2025-014' from source 'csv': residual: residual 1200.00 exceeds
+total 1000.00``.
+"""
+
+from __future__ import annotations
+
+import math
+import uuid
+from collections.abc import Iterable, Mapping
+from datetime import UTC, date, datetime
+from decimal import Decimal, InvalidOperation
+from enum import StrEnum
+from functools import cache
+from typing import Annotated, Any, ClassVar, Self
+
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    EmailStr,
+    Field,
+    ModelWrapValidatorHandler,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+__all__ = [
+    "Address",
+    "Amount",
+    "Attachment",
+    "Balance",
+    "ChannelKind",
+    "CheckResult",
+    "CheckStatus",
+    "Contact",
+    "CountryCode",
+    "CurrencyCode",
+    "Customer",
+    "CustomerKind",
+    "Document",
+    "DocumentKind",
+    "EventType",
+    "HistoryEvent",
+    "Instalment",
+    "Invoice",
+    "InvoiceStatus",
+    "Message",
+    "Money",
+    "Receipt",
+    "totals_by_currency",
+    "validation_message",
+]
+
+
+# --------------------------------------------------------------------------- value types
+
+
+def to_decimal(value: object) -> Decimal:
+    """Convert an amount to :class:`Decimal` exactly, or raise ``ValueError``.
+
+    Accepts ``Decimal``, ``int``, strings in Python decimal notation (``"1234.50"``,
+    ``"-3"``) and floats (through ``repr``, so ``0.1`` stays ``0.1``). Rejects booleans,
+    NaN and infinities: a money amount is always a finite number.
+    """
+    if isinstance(value, bool):
+        raise ValueError("an amount cannot be a boolean")
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise ValueError(f"an amount must be a finite number, not {value!r}")
+        value = repr(value)
+    if isinstance(value, Decimal):
+        result = value
+    elif isinstance(value, int):
+        result = Decimal(value)
+    elif isinstance(value, str):
+        try:
+            result = Decimal(value.strip())
+        except InvalidOperation:
+            raise ValueError(f"{value!r} is not a decimal number") from None
+    else:
+        raise ValueError(f"an amount must be a decimal number, not {type(value).__name__}")
+    if not result.is_finite():
+        raise ValueError(f"an amount must be a finite number, not {value!r}")
+    return result
+
+
+Amount = Annotated[Decimal, BeforeValidator(to_decimal)]
+"""A finite decimal amount; floats are converted exactly through their repr."""
+
+
+def _nonnegative(value: Decimal) -> Decimal:
+    if value < 0:
+        raise ValueError(f"must not be negative (got {value}); use the document kind instead")
+    return value
+
+
+NonNegativeAmount = Annotated[Amount, AfterValidator(_nonnegative)]
+
+
+@cache
+def _known_currencies() -> frozenset[str]:
+    from babel.numbers import list_currencies
+
+    return frozenset(list_currencies())
+
+
+def _check_currency(value: str) -> str:
+    code = value.strip().upper()
+    if code not in _known_currencies():
+        raise ValueError(f"{value!r} is not an ISO 4217 currency code")
+    return code
+
+
+CurrencyCode = Annotated[str, AfterValidator(_check_currency)]
+"""An ISO 4217 currency code such as ``EUR``; lower case is accepted and upper-cased."""
+
+
+@cache
+def _known_countries() -> frozenset[str]:
+    from babel import Locale
+
+    return frozenset(str(code) for code in Locale("en").territories if str(code).isalpha())
+
+
+def _check_country(value: str) -> str:
+    code = value.strip().upper()
+    if code not in _known_countries():
+        raise ValueError(f"{value!r} is not an ISO 3166 two-letter country code")
+    return code
+
+
+CountryCode = Annotated[str, AfterValidator(_check_country)]
+"""An ISO 3166-1 alpha-2 country code such as ``FR``."""
+
+
+def _check_language(value: str) -> str:
+    from babel import Locale, UnknownLocaleError
+
+    tag = value.strip().replace("-", "_")
+    try:
+        Locale.parse(tag)
+    except (ValueError, UnknownLocaleError):
+        raise ValueError(f"{value!r} is not a language code such as 'fr' or 'en_GB'") from None
+    return tag
+
+
+LanguageCode = Annotated[str, AfterValidator(_check_language)]
+"""A language tag understood by Babel: ``fr``, ``en``, ``de``, ``fr_BE``, ``en-GB``..."""
+
+
+def _nonblank(value: str) -> str:
+    stripped = value.strip()
+    if not stripped:
+        raise ValueError("must not be empty")
+    return stripped
+
+
+NonBlank = Annotated[str, AfterValidator(_nonblank)]
+
+
+class FrozenModel(BaseModel):
+    """Base of every record: immutable, no unknown fields, validated on assignment."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+
+def _record_label(cls: type[BaseModel], data: Any) -> str:
+    """Name a record for an error message, from whatever identifying data it has."""
+    kind = getattr(cls, "_label", cls.__name__.lower())
+    if not isinstance(data, Mapping):
+        return kind
+    ident = data.get("number") or data.get("id")
+    label = f"{kind} {str(ident)!r}" if ident else kind
+    if data.get("source"):
+        label += f" from source {data['source']!r}"
+    return label
+
+
+def validation_message(exc: ValidationError) -> str:
+    """Turn a pydantic error into one readable line: ``field: problem; field: problem``.
+
+    Use it to show a model validation error to a person, without pydantic's
+    ``[type=..., input_value=...]`` decoration.
+    """
+    parts = []
+    for error in exc.errors():
+        where = ".".join(str(part) for part in error["loc"])
+        message = error["msg"].removeprefix("Value error, ")
+        parts.append(f"{where}: {message}" if where else message)
+    return "; ".join(parts)
+
+
+class Record(FrozenModel):
+    """A record whose validation errors name the record as well as the field.
+
+    Subclasses put cross-field rules in :meth:`_check`, so that their errors are
+    labelled like the others.
+    """
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _name_the_record(cls, data: Any, handler: ModelWrapValidatorHandler[Self]) -> Self:
+        try:
+            record = handler(data)
+            record._check()
+        except ValidationError as exc:
+            raise ValueError(f"{_record_label(cls, data)}: {validation_message(exc)}") from None
+        except ValueError as exc:
+            raise ValueError(f"{_record_label(cls, data)}: {exc}") from None
+        return record
+
+    def _check(self) -> None:
+        """Cross-field rules; raise ``ValueError`` with a message naming the field."""
+
+
+# --------------------------------------------------------------------------- money
+
+
+class Money(FrozenModel):
+    """An amount in a currency. Adding two amounts of different currencies is an error."""
+
+    amount: Amount
+    currency: CurrencyCode
+
+    def __add__(self, other: Money) -> Money:
+        if other.currency != self.currency:
+            raise ValueError(f"cannot add {other.currency} to {self.currency}")
+        return Money(amount=self.amount + other.amount, currency=self.currency)
+
+    def __str__(self) -> str:
+        return f"{self.amount} {self.currency}"
+
+
+def totals_by_currency(amounts: Iterable[Money]) -> dict[str, Decimal]:
+    """Sum amounts per currency, currencies in alphabetical order."""
+    totals: dict[str, Decimal] = {}
+    for money in amounts:
+        totals[money.currency] = totals.get(money.currency, Decimal(0)) + money.amount
+    return dict(sorted(totals.items()))
+
+
+# --------------------------------------------------------------------------- customers
+
+
+class CustomerKind(StrEnum):
+    """Whether the customer is a business (B2B) or a consumer (B2C).
+
+    The law differs: a French business owes ECB + 10 points and EUR 40 per late
+    invoice; a consumer owes the legal interest rate from the formal notice only.
+    """
+
+    BUSINESS = "business"
+    CONSUMER = "consumer"
+
+
+class Address(FrozenModel):
+    """A postal address, as printed in a letter's window."""
+
+    lines: tuple[NonBlank, ...] = ()
+    postal_code: str | None = None
+    city: str | None = None
+    country: CountryCode | None = None
+
+
+class Contact(Record):
+    """A person or mailbox to send reminders to."""
+
+    _label: ClassVar[str] = "contact"
+
+    name: str | None = None
+    emails: tuple[EmailStr, ...] = ()
+    phone: str | None = None
+    language: LanguageCode | None = None
+    role: str | None = Field(default=None, description="'billing', 'accounting'...")
+
+    @field_validator("emails", mode="before")
+    @classmethod
+    def _split_emails(cls, value: object) -> object:
+        """Accept ``"a@x.fr; b@x.fr"`` as well as a list: exports often join addresses."""
+        if isinstance(value, str):
+            return tuple(
+                part for part in (p.strip() for p in value.replace(",", ";").split(";")) if part
+            )
+        return value
+
+
+class Customer(Record):
+    """A customer (the debtor), as its source knows it.
+
+    ``id`` is the source's stable identifier (not the name, which can change). The first
+    contact whose role is ``billing`` receives reminders; failing that, the first contact.
+    """
+
+    _label: ClassVar[str] = "customer"
+
+    id: NonBlank
+    name: NonBlank
+    kind: CustomerKind = CustomerKind.BUSINESS
+    language: LanguageCode | None = None
+    country: CountryCode | None = None
+    address: Address | None = None
+    vat_number: str | None = None
+    registration_number: str | None = Field(default=None, description="SIREN/SIRET, HRB...")
+    tags: frozenset[str] = frozenset()
+    segment: str | None = None
+    contacts: tuple[Contact, ...] = ()
+
+    @property
+    def billing_contact(self) -> Contact | None:
+        """The contact reminders go to: the first ``billing`` one, else the first one."""
+        for contact in self.contacts:
+            if contact.role == "billing":
+                return contact
+        return self.contacts[0] if self.contacts else None
+
+    @property
+    def is_consumer(self) -> bool:
+        return self.kind is CustomerKind.CONSUMER
+
+
+# --------------------------------------------------------------------------- invoices
+
+
+class DocumentKind(StrEnum):
+    """What an open item is. Only invoices are reminded; the others reduce the debt."""
+
+    INVOICE = "invoice"
+    CREDIT_NOTE = "credit_note"
+    PAYMENT = "payment"
+    """A payment received but not applied to an invoice (an "unapplied payment")."""
+
+
+class InvoiceStatus(StrEnum):
+    """Payment status. ``in_payment`` means paid but not yet reconciled: never remind."""
+
+    OPEN = "open"
+    PARTIAL = "partial"
+    IN_PAYMENT = "in_payment"
+    PAID = "paid"
+
+
+class Instalment(FrozenModel):
+    """One instalment of an invoice with several due dates (payment terms 30/60...)."""
+
+    due_date: date
+    amount: NonNegativeAmount
+    residual: NonNegativeAmount
+
+
+class Invoice(Record):
+    """An open receivable: an invoice, a credit note or an unapplied payment.
+
+    ``source`` is the name of the source (the configuration table name, e.g. ``csv``)
+    that produced the record; ``(source, id)`` is unique and stable across fetches.
+    ``residual`` is what is still owed (or still to be used, for credits), never more
+    than ``total``. ``status`` is derived from the amounts when the source does not say.
+    """
+
+    _label: ClassVar[str] = "invoice"
+
+    source: NonBlank
+    id: NonBlank
+    number: NonBlank
+    kind: DocumentKind = DocumentKind.INVOICE
+    customer: Customer
+    issue_date: date | None = None
+    due_date: date | None = None
+    currency: CurrencyCode
+    total: NonNegativeAmount
+    residual: NonNegativeAmount
+    status: InvoiceStatus | None = None
+    disputed: bool = False
+    dispute_reason: str | None = None
+    dispute_until: date | None = None
+    promise_date: date | None = Field(default=None, description="promised payment date")
+    payment_reference: str | None = None
+    document_url: str | None = None
+    contract_rate: Decimal | None = Field(
+        default=None, description="contractual late-payment rate, percent a year"
+    )
+    jurisdiction: str | None = Field(default=None, description="override, e.g. 'fr-b2b'")
+    instalments: tuple[Instalment, ...] = ()
+    contact: Contact | None = Field(default=None, description="invoice-specific contact")
+
+    def _check(self) -> None:
+        if self.residual > self.total:
+            raise ValueError(f"residual: residual {self.residual} exceeds total {self.total}")
+        if self.kind is DocumentKind.INVOICE and self.due_date is None:
+            raise ValueError("due_date: an invoice needs a due date")
+        if self.status is None:
+            derived = (
+                InvoiceStatus.PAID
+                if self.residual == 0
+                else InvoiceStatus.PARTIAL
+                if self.residual < self.total
+                else InvoiceStatus.OPEN
+            )
+            object.__setattr__(self, "status", derived)
+
+    @property
+    def is_credit(self) -> bool:
+        """True for credit notes and unapplied payments: they reduce what is owed."""
+        return self.kind is not DocumentKind.INVOICE
+
+    @property
+    def signed_residual(self) -> Decimal:
+        """The residual with the customer's sign: positive owed, negative credit."""
+        return -self.residual if self.is_credit else self.residual
+
+    @property
+    def key(self) -> tuple[str, str]:
+        """The identity of the record across fetches: ``(source, id)``."""
+        return (self.source, self.id)
+
+    def days_late(self, on: date) -> int:
+        """Days past the due date on ``on`` (negative before it, 0 on the due date)."""
+        if self.due_date is None:
+            return 0
+        return (on - self.due_date).days
+
+
+class Balance(FrozenModel):
+    """The current residual of one invoice, as re-read from its source before sending."""
+
+    invoice_id: NonBlank
+    residual: NonNegativeAmount
+    currency: CurrencyCode
+    status: InvoiceStatus | None = None
+    disputed: bool | None = None
+
+
+class Document(FrozenModel):
+    """A file from a source or a channel: an invoice PDF, a letter."""
+
+    filename: NonBlank
+    media_type: str = "application/pdf"
+    content: bytes
+
+
+# --------------------------------------------------------------------------- messages
+
+
+class ChannelKind(StrEnum):
+    """The ways to reach a customer. A policy level names kinds; channel plugins deliver them."""
+
+    EMAIL = "email"
+    LETTER = "letter"
+    REGISTERED_LETTER = "registered_letter"
+    SMS = "sms"
+    PHONE = "phone"
+
+
+Attachment = Document
+"""An attachment of a message is a :class:`Document`."""
+
+
+class Message(FrozenModel):
+    """One rendered reminder, ready to be delivered through one channel kind.
+
+    ``reminder_key`` identifies the planned reminder this message belongs to (one
+    reminder may go out through several channel kinds, e.g. an email and a letter);
+    ``message_key`` is unique per (reminder, channel kind) and is what the history uses
+    to make sure a message is never sent twice.
+    """
+
+    reminder_key: NonBlank
+    message_key: NonBlank
+    kind: ChannelKind
+    customer_id: NonBlank
+    source: NonBlank
+    level: NonBlank
+    language: str
+    to: tuple[str, ...] = Field(default=(), description="email addresses or phone numbers")
+    cc: tuple[str, ...] = ()
+    bcc: tuple[str, ...] = ()
+    reply_to: str | None = None
+    sender: str | None = None
+    postal_address: Address | None = None
+    recipient_name: str | None = None
+    subject: str
+    text: str
+    html: str | None = None
+    attachments: tuple[Attachment, ...] = ()
+    headers: tuple[tuple[str, str], ...] = ()
+    invoice_ids: tuple[str, ...] = ()
+    amounts: tuple[Money, ...] = ()
+
+
+class Receipt(FrozenModel):
+    """Proof that a channel delivered (or queued) a message."""
+
+    channel: NonBlank
+    message_id: str | None = None
+    provider_reference: str | None = Field(default=None, description="tracking number, SMS id")
+    sent_at: AwareDatetime = Field(default_factory=lambda: datetime.now(UTC))
+    detail: str | None = None
+
+
+# --------------------------------------------------------------------------- history
+
+
+class EventType(StrEnum):
+    """What happened. The history store is append-only; these are its verbs."""
+
+    PLANNED = "planned"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    INTENT = "intent"
+    SENT = "sent"
+    FAILED = "failed"
+    SKIPPED = "skipped"
+    RESOLVED = "resolved"
+    PAUSED = "paused"
+    RESUMED = "resumed"
+    PROMISED = "promised"
+    HANDED_OFF = "handed_off"
+    NOTE = "note"
+
+
+class HistoryEvent(FrozenModel):
+    """One entry of the history: who did what, when, to whom, for which invoices.
+
+    The built-in store keeps these authoritatively; plugins implementing
+    ``relance_record_history`` mirror them (an Odoo chatter note, an Axonaut event).
+    """
+
+    id: str = Field(default_factory=lambda: uuid.uuid4().hex)
+    type: EventType
+    at: AwareDatetime = Field(default_factory=lambda: datetime.now(UTC))
+    actor: str = "relance"
+    source: str | None = None
+    customer_id: str | None = None
+    customer_name: str | None = None
+    invoice_ids: tuple[str, ...] = ()
+    invoice_numbers: tuple[str, ...] = ()
+    level: str | None = None
+    channel: ChannelKind | None = None
+    recipient: str | None = None
+    reminder_key: str | None = None
+    message_key: str | None = None
+    content_digest: str | None = None
+    amounts: tuple[Money, ...] = ()
+    penalties: tuple[Money, ...] = ()
+    message_id: str | None = None
+    provider_reference: str | None = None
+    until: date | None = None
+    reason: str | None = None
+    details: tuple[tuple[str, str], ...] = ()
+
+
+# --------------------------------------------------------------------------- checks
+
+
+class CheckStatus(StrEnum):
+    OK = "ok"
+    WARNING = "warning"
+    ERROR = "error"
+
+
+class CheckResult(FrozenModel):
+    """One line of ``relance check``: what was checked and how it went."""
+
+    status: CheckStatus = CheckStatus.OK
+    summary: NonBlank
+    detail: str | None = None

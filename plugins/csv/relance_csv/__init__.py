@@ -1,0 +1,1 @@
+"""relance connector: csv."""
