@@ -544,17 +544,26 @@ class HistoryEvent(FrozenModel):
     id: str = Field(default_factory=lambda: uuid.uuid4().hex)
     type: EventType
     at: AwareDatetime = Field(default_factory=lambda: datetime.now(UTC))
+    run_date: date | None = Field(
+        default=None, description="the day the run acted for (``--today``), if not at's day"
+    )
     actor: str = "relance"
     source: str | None = None
     customer_id: str | None = None
     customer_name: str | None = None
     invoice_ids: tuple[str, ...] = ()
     invoice_numbers: tuple[str, ...] = ()
+    invoice_levels: tuple[tuple[str, str], ...] = Field(
+        default=(), description="(invoice id, level) for each invoice a message advanced"
+    )
     level: str | None = None
     channel: ChannelKind | None = None
     recipient: str | None = None
     reminder_key: str | None = None
     message_key: str | None = None
+    settles: str | None = Field(
+        default=None, description="id of the intent this sent/failed/resolved event settles"
+    )
     content_digest: str | None = None
     amounts: tuple[Money, ...] = ()
     penalties: tuple[Money, ...] = ()
@@ -563,6 +572,11 @@ class HistoryEvent(FrozenModel):
     until: date | None = None
     reason: str | None = None
     details: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def day(self) -> date:
+        """The day this event counts for: the run's date, else the day of ``at``."""
+        return self.run_date if self.run_date is not None else self.at.date()
 
 
 # --------------------------------------------------------------------------- checks

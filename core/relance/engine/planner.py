@@ -1,0 +1,529 @@
+"""The planner: who gets which reminder today. A pure function, no I/O.
+
+``plan(invoices, state, book, calendar, today)`` decides from the state of each invoice
+and the time elapsed, never from "is today exactly day N", so a run missed for a week
+catches up without skipping anyone and without spamming anyone:
+
+* an invoice moves to the next level of its policy when that level's offset is reached
+  and the previous level was delivered, one level per message;
+* an invoice never reminded starts where the policy's ``start_late_invoices_at`` says;
+* each customer gets at most one message per day, at the level of its most advanced
+  invoice, listing every open item (invoices, credit notes, unapplied payments) with
+  per-currency totals; nothing when credits cover the debt or the amount is below the
+  policy's minimum; nothing within ``min_gap_days`` of the previous message;
+* disputes, pauses and promises to pay hold an invoice (or a whole customer) and end
+  by themselves;
+* an unsettled send (a crash between intent and delivery) holds the customer until a
+  person resolves it; a failed channel is retried on a later day.
+
+Why each customer was not reminded is part of the result (:class:`Skip`), so a dry run
+explains itself.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+from typing import Protocol
+
+from relance.engine.policy import CustomerOverride, Level, LevelKind, Policy, PolicyBook, StartLevel
+from relance.engine.state import CustomerKey, DunningState, InvoiceMemory, Pause
+from relance.model import ChannelKind, Customer, DocumentKind, Invoice
+
+__all__ = [
+    "Calendar",
+    "Plan",
+    "PlannedItem",
+    "Quote",
+    "Reminder",
+    "Skip",
+    "SkipReason",
+    "plan",
+    "reminder_key",
+]
+
+
+class Calendar(Protocol):
+    """The business calendar the planner needs (see :mod:`relance.engine.calendar`)."""
+
+    def is_business_day(self, day: date, /) -> bool: ...
+
+    def add_business_days(self, day: date, count: int, /) -> date: ...
+
+
+class Quote(Protocol):
+    """Late-payment penalties of one invoice (see :mod:`relance.legal`)."""
+
+    @property
+    def interest(self) -> Decimal: ...
+
+    @property
+    def indemnity(self) -> Decimal: ...
+
+
+PenaltyCalculator = Callable[[Invoice, date], Quote | None]
+
+
+class SkipReason(StrEnum):
+    """Why something due was not reminded today. Stable codes: scripts read them."""
+
+    NOT_BUSINESS_DAY = "not_business_day"
+    DISPUTED = "disputed"
+    PAUSED = "paused"
+    PROMISED = "promised"
+    CUSTOMER_PAUSED = "customer_paused"
+    DO_NOT_REMIND = "do_not_remind"
+    HANDED_OFF = "handed_off"
+    UNSETTLED = "unsettled"
+    DELIVERY_FAILED = "delivery_failed"
+    RETRY_LATER = "retry_later"
+    MIN_GAP = "min_gap"
+    CREDITS_COVER = "credits_cover"
+    BELOW_MINIMUM = "below_minimum"
+    NO_CONTACT = "no_contact"
+    REJECTED = "rejected"
+
+
+@dataclass(frozen=True)
+class Skip:
+    customer: Customer
+    source: str
+    reason: SkipReason
+    detail: str = ""
+    invoice: Invoice | None = None
+
+
+@dataclass(frozen=True)
+class PlannedItem:
+    """One open item listed in a reminder."""
+
+    invoice: Invoice
+    days_late: int
+    reaches: str | None = None
+    """The level this message delivers for the invoice, or ``None`` if only listed."""
+    penalty: Quote | None = None
+
+
+@dataclass(frozen=True)
+class Reminder:
+    """One message to one customer, possibly through several channels."""
+
+    key: str
+    source: str
+    customer: Customer
+    policy: str
+    level: Level
+    channels: tuple[ChannelKind, ...]
+    items: tuple[PlannedItem, ...]
+    totals: dict[str, Decimal]
+    """Net amount due per currency (invoices minus credits), before penalties."""
+    emails: tuple[str, ...]
+    language: str | None
+    requires_approval: bool
+    deadline: date | None = None
+    completion: bool = False
+    """True when this only retries the channels that failed for an earlier reminder."""
+    notes: tuple[str, ...] = ()
+
+    @property
+    def customer_key(self) -> CustomerKey:
+        return (self.source, self.customer.id)
+
+    @property
+    def advancing(self) -> tuple[tuple[str, str], ...]:
+        """``(invoice id, level)`` for each invoice this reminder moves up a level."""
+        return tuple((i.invoice.id, i.reaches) for i in self.items if i.reaches is not None)
+
+    @property
+    def penalties(self) -> dict[str, Decimal]:
+        """Interest plus indemnities per currency, for the items that quote them."""
+        totals: dict[str, Decimal] = {}
+        for item in self.items:
+            if item.penalty is not None:
+                amount = item.penalty.interest + item.penalty.indemnity
+                currency = item.invoice.currency
+                totals[currency] = totals.get(currency, Decimal(0)) + amount
+        return totals
+
+    @property
+    def is_handoff(self) -> bool:
+        return self.level.kind is LevelKind.HANDOFF
+
+    def message_key(self, channel: ChannelKind) -> str:
+        return f"{self.key}:{channel.value}"
+
+
+@dataclass
+class Plan:
+    today: date
+    reminders: list[Reminder] = field(default_factory=list)
+    skipped: list[Skip] = field(default_factory=list)
+
+
+def reminder_key(source: str, customer_id: str, level: str, invoice_ids: Iterable[str]) -> str:
+    """A stable key for (customer, level, invoices moved to that level).
+
+    The same reminder planned on two days (waiting for approval, retried after a failure)
+    keeps its key, so its approval holds and a channel that already delivered it is not
+    used again. Any change in the invoices it covers gives a new key.
+    """
+    text = "\x1f".join([source, customer_id, level, *sorted(invoice_ids)])
+    return hashlib.sha256(text.encode()).hexdigest()[:24]
+
+
+def plan(
+    invoices: Iterable[Invoice],
+    state: DunningState,
+    book: PolicyBook,
+    calendar: Calendar,
+    today: date,
+    *,
+    penalties: PenaltyCalculator | None = None,
+    scores: Mapping[CustomerKey, str] | None = None,
+) -> Plan:
+    """Decide today's reminders. See the module docstring for the rules."""
+    groups: dict[CustomerKey, list[Invoice]] = defaultdict(list)
+    for invoice in invoices:
+        if invoice.residual > 0:
+            groups[(invoice.source, invoice.customer.id)].append(invoice)
+    result = Plan(today=today)
+    planner = _CustomerPlanner(state, book, calendar, today, penalties)
+    for key in sorted(groups):
+        outcome = planner.plan(key, groups[key], (scores or {}).get(key))
+        if isinstance(outcome, Reminder):
+            result.reminders.append(outcome)
+        else:
+            result.skipped.extend(outcome)
+    if not calendar.is_business_day(today):
+        result.skipped = [
+            Skip(r.customer, r.source, SkipReason.NOT_BUSINESS_DAY, today.strftime("%A"))
+            for r in result.reminders
+        ] + result.skipped
+        result.reminders = []
+    return result
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    invoice: Invoice
+    index: int
+
+
+@dataclass
+class _CustomerPlanner:
+    state: DunningState
+    book: PolicyBook
+    calendar: Calendar
+    today: date
+    penalties: PenaltyCalculator | None
+
+    def plan(
+        self, key: CustomerKey, invoices: Sequence[Invoice], score: str | None
+    ) -> Reminder | list[Skip]:
+        source, customer = key[0], invoices[0].customer
+        policy_name = self.book.policy_name_for(customer, score)
+        policy = self.book.policies[policy_name]
+        override = self.book.override_for(customer)
+        candidates: list[_Candidate] = []
+        held: list[Skip] = []
+        for invoice in invoices:
+            if invoice.kind is not DocumentKind.INVOICE or invoice.due_date is None:
+                continue
+            index = self._next_level(policy, invoice)
+            if index is None:
+                continue
+            hold = self._hold(invoice)
+            if hold is None:
+                candidates.append(_Candidate(invoice, index))
+            else:
+                held.append(Skip(customer, source, hold[0], hold[1], invoice))
+
+        def skip(reason: SkipReason, detail: str = "") -> list[Skip]:
+            return [Skip(customer, source, reason, detail), *held]
+
+        completion = self._completion(key, policy_name, policy, invoices, override)
+        if not candidates and completion is None:
+            return held
+        blocker = self._customer_block(key, override)
+        if blocker is not None:
+            return skip(*blocker)
+        if completion is not None:
+            return completion
+        memory = self.state.customers.get(key)
+        if memory is not None and memory.last_message is not None:
+            elapsed = (self.today - memory.last_message).days
+            if elapsed < max(policy.min_gap_days, 1):
+                return skip(SkipReason.MIN_GAP, f"last message {memory.last_message.isoformat()}")
+        return self._reminder(
+            source, customer, policy_name, policy, override, invoices, candidates, held
+        )
+
+    # -- per invoice ---------------------------------------------------------------
+
+    def _next_level(self, policy: Policy, invoice: Invoice) -> int | None:
+        """The index of the level this invoice is due for today, if any."""
+        memory = self.state.invoices.get(invoice.key) or InvoiceMemory()
+        reached = [i for i, lvl in enumerate(policy.levels) if lvl.name in memory.levels]
+        days_late = invoice.days_late(self.today)
+        index = max(reached) + 1 if reached else _start_index(policy, days_late)
+        if index is None or index >= len(policy.levels):
+            return None
+        return index if days_late >= policy.levels[index].offset_days else None
+
+    def _hold(self, invoice: Invoice) -> tuple[SkipReason, str] | None:
+        memory = self.state.invoices.get(invoice.key) or InvoiceMemory()
+        if invoice.disputed and (
+            invoice.dispute_until is None or self.today <= invoice.dispute_until
+        ):
+            return SkipReason.DISPUTED, invoice.dispute_reason or ""
+        if memory.pause is not None and memory.pause.active(self.today):
+            return SkipReason.PAUSED, _pause_text(memory.pause)
+        promise = memory.promise or invoice.promise_date
+        if promise is not None and self.today <= promise:
+            return SkipReason.PROMISED, promise.isoformat()
+        return None
+
+    # -- per customer ----------------------------------------------------------------
+
+    def _customer_block(  # noqa: PLR0911 - one return per kind of hold, in priority order
+        self, key: CustomerKey, override: CustomerOverride
+    ) -> tuple[SkipReason, str] | None:
+        memory = self.state.customers.get(key)
+        if override.do_not_remind:
+            return SkipReason.DO_NOT_REMIND, override.do_not_remind_reason or ""
+        if memory is not None and memory.handed_off is not None:
+            return SkipReason.HANDED_OFF, memory.handed_off.isoformat()
+        if memory is not None and memory.pause is not None and memory.pause.active(self.today):
+            return SkipReason.CUSTOMER_PAUSED, _pause_text(memory.pause)
+        unsettled = self.state.unsettled_for(key)
+        if unsettled:
+            keys = ", ".join(sorted(e.message_key or "" for e in unsettled))
+            return SkipReason.UNSETTLED, keys
+        for reminder in self.state.reminders.values():
+            if reminder.customer != key:
+                continue
+            for channel, (day, permanent) in reminder.failed.items():
+                if permanent:
+                    return SkipReason.DELIVERY_FAILED, f"{reminder.level} by {channel.value}"
+                if day >= self.today:
+                    return SkipReason.RETRY_LATER, f"{reminder.level} by {channel.value}"
+        if memory is not None and memory.last_message == self.today:
+            return SkipReason.MIN_GAP, f"last message {self.today.isoformat()}"
+        return None
+
+    def _completion(
+        self,
+        key: CustomerKey,
+        policy_name: str,
+        policy: Policy,
+        invoices: Sequence[Invoice],
+        override: CustomerOverride,
+    ) -> Reminder | None:
+        """Retry the channels that failed for a reminder other channels delivered."""
+        for rkey, memory in sorted(self.state.reminders.items()):
+            retry = tuple(
+                channel
+                for channel, (day, permanent) in memory.failed.items()
+                if not permanent and day < self.today and channel not in memory.sent
+            )
+            if memory.customer != key or not memory.sent or not retry:
+                continue
+            index = policy.index(memory.level)
+            covered = {invoice_id for invoice_id, _ in memory.invoice_levels}
+            still_open = [
+                _Candidate(i, index)
+                for i in invoices
+                if i.id in covered and i.kind is DocumentKind.INVOICE and index is not None
+            ]
+            if index is None or not still_open:
+                continue
+            outcome = self._reminder(
+                key[0],
+                invoices[0].customer,
+                policy_name,
+                policy,
+                override,
+                invoices,
+                still_open,
+                [],
+                completion=(rkey, retry),
+            )
+            return outcome if isinstance(outcome, Reminder) else None
+        return None
+
+    def _reminder(
+        self,
+        source: str,
+        customer: Customer,
+        policy_name: str,
+        policy: Policy,
+        override: CustomerOverride,
+        invoices: Sequence[Invoice],
+        candidates: list[_Candidate],
+        held: list[Skip],
+        completion: tuple[str, tuple[ChannelKind, ...]] | None = None,
+    ) -> Reminder | list[Skip]:
+        level = policy.levels[max(c.index for c in candidates)]
+        reaching = {c.invoice.key: policy.levels[c.index].name for c in candidates}
+        listed = _listed(invoices, candidates, held, self.today)
+
+        def skip(reason: SkipReason, detail: str = "") -> list[Skip]:
+            return [Skip(customer, source, reason, detail), *held]
+
+        totals: dict[str, Decimal] = {}
+        for invoice in listed:
+            totals[invoice.currency] = totals.get(invoice.currency, Decimal(0)) + (
+                invoice.signed_residual
+            )
+        totals = dict(sorted(totals.items()))
+        if all(amount <= 0 for amount in totals.values()):
+            return skip(SkipReason.CREDITS_COVER, _money_text(totals))
+        if max(totals.values()) < policy.min_amount:
+            return skip(SkipReason.BELOW_MINIMUM, _money_text(totals))
+        items = tuple(
+            PlannedItem(
+                invoice=invoice,
+                days_late=invoice.days_late(self.today),
+                reaches=reaching.get(invoice.key),
+                penalty=self._penalty(level, invoice),
+            )
+            for invoice in listed
+        )
+        key = (
+            completion[0]
+            if completion
+            else reminder_key(source, customer.id, level.name, (c.invoice.id for c in candidates))
+        )
+        if key in self.state.rejected:
+            return skip(SkipReason.REJECTED, level.name)
+        emails = _emails(customer, listed, override)
+        channels, notes = _channels(level, override, emails, customer)
+        if completion is not None:
+            channels = tuple(c for c in channels if c in completion[1])
+        if level.kind is LevelKind.MESSAGE and not channels:
+            return skip(SkipReason.NO_CONTACT, "; ".join(notes))
+        deadline = (
+            self.calendar.add_business_days(self.today, level.deadline_business_days)
+            if level.deadline_business_days
+            else None
+        )
+        return Reminder(
+            key=key,
+            source=source,
+            customer=customer,
+            policy=policy_name,
+            level=level,
+            channels=channels,
+            items=items,
+            totals=totals,
+            emails=emails if ChannelKind.EMAIL in channels else (),
+            language=_language(customer, override),
+            requires_approval=level.approval and key not in self.state.approved,
+            deadline=deadline,
+            completion=completion is not None,
+            notes=tuple(notes),
+        )
+
+    def _penalty(self, level: Level, invoice: Invoice) -> Quote | None:
+        if not level.penalties or self.penalties is None:
+            return None
+        if invoice.kind is not DocumentKind.INVOICE or invoice.days_late(self.today) <= 0:
+            return None
+        return self.penalties(invoice, self.today)
+
+
+def _start_index(policy: Policy, days_late: int) -> int | None:
+    match policy.start_late_invoices_at:
+        case StartLevel.FIRST:
+            return 0
+        case StartLevel.OVERDUE:
+            if days_late < 0:
+                return 0
+            return next(
+                (i for i, lvl in enumerate(policy.levels) if lvl.offset_days >= 0),
+                None,
+            )
+        case StartLevel.REACHED:
+            reached = [i for i, lvl in enumerate(policy.levels) if lvl.offset_days <= days_late]
+            return max(reached) if reached else 0
+
+
+def _listed(
+    invoices: Sequence[Invoice], candidates: Sequence[_Candidate], held: Sequence[Skip], today: date
+) -> list[Invoice]:
+    """What a reminder lists: items due for a level, other overdue invoices, and credits.
+
+    Held invoices (disputed, paused, promised) are left out; invoices not yet due are
+    left out unless a level is due for them (a courtesy reminder).
+    """
+    due = {c.invoice.key for c in candidates}
+    held_keys = {s.invoice.key for s in held if s.invoice is not None}
+    listed = [
+        i
+        for i in invoices
+        if i.key not in held_keys and (i.is_credit or i.key in due or i.days_late(today) > 0)
+    ]
+    return sorted(listed, key=_item_order)
+
+
+def _item_order(invoice: Invoice) -> tuple[int, date, str]:
+    return (int(invoice.is_credit), invoice.due_date or date.min, invoice.number)
+
+
+def _emails(
+    customer: Customer, invoices: Sequence[Invoice], override: CustomerOverride
+) -> tuple[str, ...]:
+    if override.emails:
+        return tuple(str(e) for e in override.emails)
+    for invoice in invoices:
+        if invoice.contact is not None and invoice.contact.emails:
+            return tuple(invoice.contact.emails)
+    billing = customer.billing_contact
+    if billing is not None and billing.emails:
+        return tuple(billing.emails)
+    return ()
+
+
+def _channels(
+    level: Level, override: CustomerOverride, emails: tuple[str, ...], customer: Customer
+) -> tuple[tuple[ChannelKind, ...], list[str]]:
+    """The level's channels, adapted to the customer's preference and contact details."""
+    notes: list[str] = []
+    channels: list[ChannelKind] = []
+    for channel in level.channels:
+        chosen = channel
+        if channel is ChannelKind.EMAIL and override.channel is not None:
+            chosen = override.channel
+        if chosen is ChannelKind.EMAIL and not emails:
+            notes.append("no email address: sent by letter")
+            chosen = ChannelKind.LETTER
+        if chosen in (ChannelKind.LETTER, ChannelKind.REGISTERED_LETTER) and (
+            customer.address is None
+        ):
+            notes.append(f"no postal address for a {chosen.value}")
+            continue
+        if chosen not in channels:
+            channels.append(chosen)
+    return tuple(channels), notes
+
+
+def _language(customer: Customer, override: CustomerOverride) -> str | None:
+    if override.language:
+        return override.language
+    billing = customer.billing_contact
+    if billing is not None and billing.language:
+        return billing.language
+    return customer.language
+
+
+def _pause_text(pause: Pause) -> str:
+    return f"{pause.reason} (until {pause.until.isoformat()})" if pause.until else pause.reason
+
+
+def _money_text(totals: Mapping[str, Decimal]) -> str:
+    return ", ".join(f"{amount} {currency}" for currency, amount in totals.items())

@@ -1,0 +1,208 @@
+"""What the history says about each invoice and customer, folded into one value.
+
+The planner never reads the history store: it receives a :class:`DunningState`, built
+here by replaying events in order. The fold is pure, so the same events always give the
+same state, and the rules it encodes are in one place:
+
+* an invoice *reached* a level when a message of that level was delivered for it
+  (``sent``, or an unsettled send that a person resolved as delivered);
+* a message whose intent was written but never settled blocks its customer until a
+  person resolves it: relance never guesses whether a crash happened before or after
+  the delivery;
+* a failed message is retried on a later day, never the same day; a permanent failure
+  waits for a person;
+* pauses (disputes, customer holds) and promises to pay are dated and end by themselves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+from relance.model import ChannelKind, EventType, HistoryEvent
+
+__all__ = [
+    "CustomerKey",
+    "CustomerMemory",
+    "DunningState",
+    "InvoiceKey",
+    "InvoiceMemory",
+    "Pause",
+    "ReminderMemory",
+]
+
+InvoiceKey = tuple[str, str]
+"""``(source, invoice id)``, as :attr:`relance.model.Invoice.key`."""
+CustomerKey = tuple[str, str]
+"""``(source, customer id)``."""
+
+RESOLVED_SENT = "sent"
+RESOLVED_NOT_SENT = "not_sent"
+PERMANENT = "permanent"
+
+
+@dataclass(frozen=True)
+class Pause:
+    """A hold on reminders: a dispute, a customer-level pause, or a promise to pay."""
+
+    reason: str
+    until: date | None = None
+    """Last day of the pause (inclusive); ``None`` until resumed by a person."""
+
+    def active(self, today: date) -> bool:
+        return self.until is None or today <= self.until
+
+
+@dataclass
+class InvoiceMemory:
+    levels: dict[str, date] = field(default_factory=dict)
+    """Levels delivered for this invoice, with the day of delivery."""
+    pause: Pause | None = None
+    promise: date | None = None
+
+
+@dataclass
+class CustomerMemory:
+    last_message: date | None = None
+    pause: Pause | None = None
+    handed_off: date | None = None
+
+
+@dataclass
+class ReminderMemory:
+    """One planned reminder that went (or tried to go) out through its channels."""
+
+    customer: CustomerKey
+    level: str
+    invoice_levels: tuple[tuple[str, str], ...]
+    sent: set[ChannelKind] = field(default_factory=set)
+    failed: dict[ChannelKind, tuple[date, bool]] = field(default_factory=dict)
+    """Channels whose last attempt failed: (day, permanent)."""
+
+
+@dataclass
+class DunningState:
+    """Everything the planner needs to know from the past."""
+
+    invoices: dict[InvoiceKey, InvoiceMemory] = field(default_factory=dict)
+    customers: dict[CustomerKey, CustomerMemory] = field(default_factory=dict)
+    reminders: dict[str, ReminderMemory] = field(default_factory=dict)
+    unsettled: dict[str, HistoryEvent] = field(default_factory=dict)
+    """Intents without a settlement, by message key."""
+    sent_messages: set[str] = field(default_factory=set)
+    approved: set[str] = field(default_factory=set)
+    rejected: set[str] = field(default_factory=set)
+
+    @classmethod
+    def from_events(cls, events: Iterable[HistoryEvent]) -> DunningState:
+        state = cls()
+        for event in events:
+            state.apply(event)
+        return state
+
+    def invoice(self, key: InvoiceKey) -> InvoiceMemory:
+        return self.invoices.setdefault(key, InvoiceMemory())
+
+    def customer(self, key: CustomerKey) -> CustomerMemory:
+        return self.customers.setdefault(key, CustomerMemory())
+
+    def unsettled_for(self, customer: CustomerKey) -> list[HistoryEvent]:
+        return [e for e in self.unsettled.values() if (e.source, e.customer_id) == customer]
+
+    def apply(self, event: HistoryEvent) -> None:  # noqa: PLR0912 - one branch per verb
+        """Fold one event into the state."""
+        day = event.day
+        match event.type:
+            case EventType.INTENT:
+                if event.message_key is not None:
+                    self.unsettled[event.message_key] = event
+                    self._reminder(event)
+            case EventType.SENT:
+                self._delivered(event, day)
+            case EventType.FAILED:
+                self._settle(event)
+                reminder = self._reminder(event)
+                if reminder is not None and event.channel is not None:
+                    permanent = (PERMANENT, "true") in event.details
+                    reminder.failed[event.channel] = (day, permanent)
+            case EventType.RESOLVED:
+                if event.message_key is not None:
+                    intent = self.unsettled.get(event.message_key)
+                    self._settle(event)
+                    if (
+                        intent is not None
+                        and event.reason is not None
+                        and event.reason.startswith(RESOLVED_SENT)
+                    ):
+                        self._delivered(intent, day)
+                    reminder = self.reminders.get(event.reminder_key or "")
+                    if reminder is not None and event.channel is not None:
+                        reminder.failed.pop(event.channel, None)
+            case EventType.APPROVED:
+                if event.reminder_key is not None:
+                    self.approved.add(event.reminder_key)
+                    self.rejected.discard(event.reminder_key)
+            case EventType.REJECTED:
+                if event.reminder_key is not None:
+                    self.rejected.add(event.reminder_key)
+                    self.approved.discard(event.reminder_key)
+            case EventType.PAUSED:
+                self._pause(event, Pause(reason=event.reason or "", until=event.until))
+            case EventType.RESUMED:
+                self._pause(event, None)
+            case EventType.PROMISED:
+                for key in self._invoice_keys(event):
+                    self.invoice(key).promise = event.until
+            case EventType.HANDED_OFF:
+                if event.source is not None and event.customer_id is not None:
+                    self.customer((event.source, event.customer_id)).handed_off = day
+            case _:
+                pass
+
+    def _invoice_keys(self, event: HistoryEvent) -> list[InvoiceKey]:
+        if event.source is None:
+            return []
+        return [(event.source, invoice_id) for invoice_id in event.invoice_ids]
+
+    def _pause(self, event: HistoryEvent, pause: Pause | None) -> None:
+        keys = self._invoice_keys(event)
+        if keys:
+            for key in keys:
+                self.invoice(key).pause = pause
+        elif event.source is not None and event.customer_id is not None:
+            self.customer((event.source, event.customer_id)).pause = pause
+
+    def _reminder(self, event: HistoryEvent) -> ReminderMemory | None:
+        if event.reminder_key is None or event.source is None or event.customer_id is None:
+            return None
+        reminder = self.reminders.get(event.reminder_key)
+        if reminder is None:
+            reminder = ReminderMemory(
+                customer=(event.source, event.customer_id),
+                level=event.level or "",
+                invoice_levels=event.invoice_levels,
+            )
+            self.reminders[event.reminder_key] = reminder
+        return reminder
+
+    def _settle(self, event: HistoryEvent) -> None:
+        if event.message_key is not None:
+            self.unsettled.pop(event.message_key, None)
+
+    def _delivered(self, event: HistoryEvent, day: date) -> None:
+        self._settle(event)
+        if event.message_key is not None:
+            self.sent_messages.add(event.message_key)
+        reminder = self._reminder(event)
+        if reminder is not None and event.channel is not None:
+            reminder.sent.add(event.channel)
+            reminder.failed.pop(event.channel, None)
+        if event.source is None:
+            return
+        for invoice_id, level in event.invoice_levels:
+            self.invoice((event.source, invoice_id)).levels.setdefault(level, day)
+        if event.customer_id is not None:
+            memory = self.customer((event.source, event.customer_id))
+            if memory.last_message is None or day > memory.last_message:
+                memory.last_message = day

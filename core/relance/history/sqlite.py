@@ -1,0 +1,222 @@
+"""The default history store: one SQLite file in WAL mode.
+
+Each event is one row: a few indexed columns for the questions the engine asks, and the
+whole event as JSON. The database itself enforces the rules of
+:mod:`relance.history.store`: triggers refuse updates and deletes, a unique index allows
+one settlement per intent, another one delivery per message key, and :meth:`claim` runs
+in an immediate (write-locking) transaction so that two overlapping runs cannot both
+claim a message.
+
+The schema is versioned with ``PRAGMA user_version``; :data:`MIGRATIONS` lists the steps
+from an empty file to the current version, applied in order when a store is opened.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from types import TracebackType
+
+from relance.history.store import SETTLEMENTS, AlreadyClaimed, HistoryError, SettleError
+from relance.i18n import _
+from relance.model import EventType, HistoryEvent
+
+__all__ = ["MIGRATIONS", "SQLiteStore"]
+
+MIGRATIONS: tuple[str, ...] = (
+    """
+    CREATE TABLE events (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        id TEXT NOT NULL UNIQUE,
+        type TEXT NOT NULL,
+        at TEXT NOT NULL,
+        source TEXT,
+        customer_id TEXT,
+        reminder_key TEXT,
+        message_key TEXT,
+        settles TEXT,
+        payload TEXT NOT NULL
+    );
+    CREATE INDEX events_customer ON events (source, customer_id);
+    CREATE INDEX events_message ON events (message_key);
+    CREATE INDEX events_type ON events (type);
+    CREATE UNIQUE INDEX events_one_settlement ON events (settles) WHERE settles IS NOT NULL;
+    CREATE UNIQUE INDEX events_sent_once ON events (message_key) WHERE type = 'sent';
+    CREATE TRIGGER events_no_update BEFORE UPDATE ON events
+        BEGIN SELECT RAISE(ABORT, 'the history is append-only'); END;
+    CREATE TRIGGER events_no_delete BEFORE DELETE ON events
+        BEGIN SELECT RAISE(ABORT, 'the history is append-only'); END;
+    """,
+)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+_INSERT = (
+    "INSERT INTO events (id, type, at, source, customer_id, reminder_key, message_key,"
+    " settles, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+_UNSETTLED = (
+    "SELECT payload FROM events AS i WHERE i.type = 'intent'"
+    " AND NOT EXISTS (SELECT 1 FROM events AS s WHERE s.settles = i.id)"
+)
+
+
+class SQLiteStore:
+    """A :class:`~relance.history.store.HistoryStore` in one SQLite file."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(path, isolation_level=None, timeout=30)
+            self._db.execute("PRAGMA journal_mode = WAL")
+            self._db.execute("PRAGMA synchronous = FULL")
+            self._migrate()
+        except (sqlite3.DatabaseError, OSError) as exc:
+            raise HistoryError(
+                _("history file {path}: cannot be opened: {error}").format(path=path, error=exc)
+            ) from exc
+
+    def _migrate(self) -> None:
+        version = int(self._db.execute("PRAGMA user_version").fetchone()[0])
+        if version > SCHEMA_VERSION:
+            raise HistoryError(
+                _(
+                    "history file {path} has schema version {found}, newer than this "
+                    "relance knows ({known}): upgrade relance"
+                ).format(path=self.path, found=version, known=SCHEMA_VERSION)
+            )
+        for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                for statement in script.split(";\n"):
+                    if statement.strip():
+                        self._db.execute(statement)
+                self._db.execute(f"PRAGMA user_version = {number}")
+                self._db.execute("COMMIT")
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+
+    @property
+    def schema_version(self) -> int:
+        return int(self._db.execute("PRAGMA user_version").fetchone()[0])
+
+    # -- writing ------------------------------------------------------------------------
+
+    def _insert(self, event: HistoryEvent) -> None:
+        self._db.execute(
+            _INSERT,
+            (
+                event.id,
+                event.type.value,
+                event.at.isoformat(),
+                event.source,
+                event.customer_id,
+                event.reminder_key,
+                event.message_key,
+                event.settles,
+                event.model_dump_json(exclude_defaults=True),
+            ),
+        )
+
+    def append(self, event: HistoryEvent) -> None:
+        if event.type is EventType.INTENT or event.type in SETTLEMENTS:
+            raise ValueError(f"{event.type.value} events are recorded with claim() or settle()")
+        self._insert(event)
+
+    def claim(self, intent: HistoryEvent) -> None:
+        if intent.type is not EventType.INTENT or intent.message_key is None:
+            raise ValueError("claim() takes an intent event with a message key")
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            blocking = self._db.execute(
+                "SELECT type FROM events AS e WHERE e.message_key = ? AND ("
+                " e.type = 'sent'"
+                " OR (e.type = 'resolved' AND json_extract(e.payload, '$.reason') LIKE 'sent%')"
+                " OR (e.type = 'intent' AND NOT EXISTS"
+                "     (SELECT 1 FROM events AS s WHERE s.settles = e.id)))"
+                " LIMIT 1",
+                (intent.message_key,),
+            ).fetchone()
+            if blocking is not None:
+                raise AlreadyClaimed(
+                    _("message {key} was already sent or is awaiting resolution").format(
+                        key=intent.message_key
+                    )
+                )
+            self._insert(intent)
+            self._db.execute("COMMIT")
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+
+    def settle(self, event: HistoryEvent) -> None:
+        if event.type not in SETTLEMENTS or event.settles is None:
+            raise ValueError("settle() takes a sent, failed or resolved event naming its intent")
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            row = self._db.execute(
+                "SELECT message_key FROM events WHERE id = ? AND type = 'intent'",
+                (event.settles,),
+            ).fetchone()
+            if row is None:
+                raise SettleError(_("no intent {id} in the history").format(id=event.settles))
+            if row[0] != event.message_key:
+                raise SettleError(
+                    _("intent {id} is for message {key}").format(id=event.settles, key=row[0])
+                )
+            try:
+                self._insert(event)
+            except sqlite3.IntegrityError as exc:
+                raise SettleError(
+                    _("intent {id} is already settled").format(id=event.settles)
+                ) from exc
+            self._db.execute("COMMIT")
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+
+    # -- reading ------------------------------------------------------------------------
+
+    def events(
+        self,
+        *,
+        source: str | None = None,
+        customer_id: str | None = None,
+        types: Iterable[EventType] | None = None,
+    ) -> Iterator[HistoryEvent]:
+        clauses: list[str] = []
+        params: list[str] = []
+        if source is not None:
+            clauses.append("source = ?")
+            params.append(source)
+        if customer_id is not None:
+            clauses.append("customer_id = ?")
+            params.append(customer_id)
+        if types is not None:
+            wanted = [t.value for t in types]
+            clauses.append(f"type IN ({', '.join('?' for _ in wanted)})")
+            params.extend(wanted)
+        where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
+        query = f"SELECT payload FROM events{where} ORDER BY seq"  # noqa: S608 - fixed fragments
+        for (payload,) in self._db.execute(query, params):
+            yield HistoryEvent.model_validate_json(payload)
+
+    def unsettled(self) -> list[HistoryEvent]:
+        rows = self._db.execute(_UNSETTLED + " ORDER BY seq").fetchall()
+        return [HistoryEvent.model_validate_json(payload) for (payload,) in rows]
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> SQLiteStore:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        value: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()

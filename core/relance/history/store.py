@@ -1,0 +1,62 @@
+"""The interface of a history store, and the rules every implementation keeps.
+
+* **Append-only**: events are never changed or deleted; a correction is a new event.
+* **Claim before sending**: :meth:`HistoryStore.claim` writes a message's *intent*
+  atomically, and refuses when that message was already delivered or another intent for
+  it is still unsettled. This is what makes "never send twice" hold even when two runs
+  overlap or a run is killed between the intent and the delivery.
+* **Exactly one settlement per intent**: :meth:`HistoryStore.settle` records the
+  ``sent``, ``failed`` or ``resolved`` event of one intent, and refuses a second one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Protocol
+
+from relance.errors import RelanceError
+from relance.model import EventType, HistoryEvent
+
+__all__ = ["SETTLEMENTS", "AlreadyClaimed", "HistoryError", "HistoryStore", "SettleError"]
+
+SETTLEMENTS = frozenset({EventType.SENT, EventType.FAILED, EventType.RESOLVED})
+
+
+class HistoryError(RelanceError):
+    """The history file cannot be used (unreadable, corrupt, from a newer relance)."""
+
+
+class AlreadyClaimed(RelanceError):
+    """The message was already delivered, or another intent for it is unsettled."""
+
+
+class SettleError(RelanceError):
+    """A settlement names no unsettled intent (unknown, or already settled)."""
+
+
+class HistoryStore(Protocol):
+    """What the engine needs from a history store."""
+
+    def append(self, event: HistoryEvent) -> None:
+        """Record an event that is neither an intent nor a settlement."""
+
+    def claim(self, intent: HistoryEvent) -> None:
+        """Record the intent to send ``intent.message_key``, or raise :class:`AlreadyClaimed`."""
+
+    def settle(self, event: HistoryEvent) -> None:
+        """Record the settlement of the intent ``event.settles``, or raise :class:`SettleError`."""
+
+    def events(
+        self,
+        *,
+        source: str | None = None,
+        customer_id: str | None = None,
+        types: Iterable[EventType] | None = None,
+    ) -> Iterator[HistoryEvent]:
+        """Events in the order they were recorded, optionally filtered."""
+
+    def unsettled(self) -> list[HistoryEvent]:
+        """Intents that no event settles yet, oldest first."""
+
+    def close(self) -> None:
+        """Release the store's resources."""

@@ -1,0 +1,160 @@
+"""The SQLite history store keeps its promises: append-only, one claim, one settlement."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from relance.history import AlreadyClaimed, HistoryError, SettleError, SQLiteStore
+from relance.history.sqlite import SCHEMA_VERSION
+from relance.model import ChannelKind, EventType, HistoryEvent, Money
+
+
+def intent(key: str = "r1:email") -> HistoryEvent:
+    return HistoryEvent(
+        type=EventType.INTENT,
+        source="csv",
+        customer_id="C1",
+        reminder_key=key.split(":", maxsplit=1)[0],
+        message_key=key,
+        level="first",
+        channel=ChannelKind.EMAIL,
+        invoice_ids=("F1",),
+        invoice_levels=(("F1", "first"),),
+        amounts=(Money(amount=Decimal("120.50"), currency="EUR"),),
+        run_date=date(2026, 3, 16),
+    )
+
+
+def settlement(of: HistoryEvent, kind: EventType = EventType.SENT, **extra: object) -> HistoryEvent:
+    return HistoryEvent(
+        type=kind,
+        settles=of.id,
+        source=of.source,
+        customer_id=of.customer_id,
+        reminder_key=of.reminder_key,
+        message_key=of.message_key,
+        channel=of.channel,
+        invoice_levels=of.invoice_levels,
+        **extra,  # type: ignore[arg-type]
+    )
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> SQLiteStore:
+    return SQLiteStore(tmp_path / "history.sqlite3")
+
+
+def test_events_round_trip_exactly(store: SQLiteStore) -> None:
+    event = intent()
+    store.claim(event)
+    assert list(store.events()) == [event]
+    assert store.schema_version == SCHEMA_VERSION
+
+
+def test_the_file_is_in_wal_mode(store: SQLiteStore) -> None:
+    db = sqlite3.connect(store.path)
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_a_message_cannot_be_claimed_twice_while_unsettled(store: SQLiteStore) -> None:
+    store.claim(intent())
+    with pytest.raises(AlreadyClaimed, match="r1:email"):
+        store.claim(intent())
+    assert [e.message_key for e in store.unsettled()] == ["r1:email"]
+
+
+def test_a_sent_message_cannot_be_claimed_again(store: SQLiteStore) -> None:
+    first = intent()
+    store.claim(first)
+    store.settle(settlement(first))
+    with pytest.raises(AlreadyClaimed):
+        store.claim(intent())
+    assert store.unsettled() == []
+
+
+def test_a_failed_message_can_be_claimed_again(store: SQLiteStore) -> None:
+    first = intent()
+    store.claim(first)
+    store.settle(settlement(first, EventType.FAILED, reason="SMTP 451"))
+    store.claim(intent())
+    assert len(store.unsettled()) == 1
+
+
+def test_a_message_resolved_as_sent_cannot_be_claimed_again(store: SQLiteStore) -> None:
+    first = intent()
+    store.claim(first)
+    store.settle(settlement(first, EventType.RESOLVED, reason="sent: seen in the mailbox"))
+    with pytest.raises(AlreadyClaimed):
+        store.claim(intent())
+
+
+def test_an_intent_is_settled_once(store: SQLiteStore) -> None:
+    first = intent()
+    store.claim(first)
+    store.settle(settlement(first))
+    with pytest.raises(SettleError, match="already settled"):
+        store.settle(settlement(first, EventType.FAILED))
+
+
+def test_a_settlement_must_name_a_known_intent_of_the_same_message(store: SQLiteStore) -> None:
+    first = intent()
+    store.claim(first)
+    ghost = HistoryEvent(type=EventType.SENT, settles="nope", message_key="r1:email")
+    with pytest.raises(SettleError, match="no intent nope"):
+        store.settle(ghost)
+    other = HistoryEvent(type=EventType.SENT, settles=first.id, message_key="r2:email")
+    with pytest.raises(SettleError, match="is for message r1:email"):
+        store.settle(other)
+
+
+def test_the_history_is_append_only(store: SQLiteStore) -> None:
+    store.append(HistoryEvent(type=EventType.NOTE, reason="called the customer"))
+    db = sqlite3.connect(store.path)
+    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        db.execute("UPDATE events SET type = 'sent'")
+    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        db.execute("DELETE FROM events")
+
+
+def test_intents_and_settlements_go_through_their_own_methods(store: SQLiteStore) -> None:
+    with pytest.raises(ValueError, match="claim"):
+        store.append(intent())
+
+
+def test_events_are_filtered_by_customer_and_type(store: SQLiteStore) -> None:
+    at = datetime(2026, 3, 16, 9, tzinfo=UTC)
+    store.append(HistoryEvent(type=EventType.PAUSED, at=at, source="csv", customer_id="C1"))
+    store.append(HistoryEvent(type=EventType.PAUSED, at=at, source="csv", customer_id="C2"))
+    store.append(HistoryEvent(type=EventType.NOTE, at=at, source="csv", customer_id="C1"))
+    assert [e.customer_id for e in store.events(customer_id="C1")] == ["C1", "C1"]
+    assert [e.type for e in store.events(types=[EventType.PAUSED])] == ["paused", "paused"]
+
+
+def test_a_file_from_a_newer_relance_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "h.sqlite3"
+    db = sqlite3.connect(path)
+    db.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    db.close()
+    with pytest.raises(HistoryError, match="newer than this relance knows"):
+        SQLiteStore(path)
+
+
+def test_a_file_that_is_not_a_database_is_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "h.sqlite3"
+    path.write_text("this is not sqlite\n" * 200)
+    with pytest.raises(HistoryError, match=r"h\.sqlite3: cannot be opened"):
+        SQLiteStore(path)
+
+
+def test_reopening_keeps_events_and_does_not_migrate_twice(tmp_path: Path) -> None:
+    path = tmp_path / "h.sqlite3"
+    with SQLiteStore(path) as first:
+        first.claim(intent())
+    with SQLiteStore(path) as second:
+        assert len(second.unsettled()) == 1
+        assert second.schema_version == SCHEMA_VERSION
