@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cached_property
 from pathlib import Path
-from typing import Annotated, Any, get_args, get_origin
+from typing import Annotated, Any, Self, get_args, get_origin
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
@@ -36,9 +36,12 @@ from pydantic import (
     Field,
     ValidationError,
     field_validator,
+    model_validator,
 )
 
 from relance.context import PluginContext, Role
+from relance.engine.policy import CustomerOverride, Policy, PolicyBook, Scenario
+from relance.engine.settings import CalendarSettings, EngineSettings
 from relance.errors import ConfigError, Problem, RelanceError
 from relance.model import Address, CountryCode, CurrencyCode, LanguageCode, NonBlank
 from relance.plugins import PluginHost, PluginRegistry, PluginStatus, settings_model_of
@@ -136,6 +139,11 @@ class Settings(Section):
 
     company: CompanySettings
     history: HistorySettings = HistorySettings()
+    engine: EngineSettings = EngineSettings()
+    calendar: CalendarSettings = CalendarSettings()
+    policies: dict[str, Policy] = {}
+    scenarios: tuple[Scenario, ...] = ()
+    customers: dict[str, CustomerOverride] = {}
     sources: dict[str, dict[str, Any]] = {}
     channels: dict[str, dict[str, Any]] = {}
     plugins: dict[str, dict[str, Any]] = {}
@@ -149,6 +157,20 @@ class Settings(Section):
                     f"{name!r} is not a valid name: use lower-case letters, digits, '-' and '_'"
                 )
         return tables
+
+    @model_validator(mode="after")
+    def _check_policy_names(self) -> Self:
+        self.policy_book()
+        return self
+
+    def policy_book(self) -> PolicyBook:
+        """The shipped policies with the configured ones, scenarios and overrides."""
+        return PolicyBook.build(
+            self.policies,
+            default=self.engine.default_policy,
+            scenarios=self.scenarios,
+            customers=self.customers,
+        )
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from decimal import Decimal
 from enum import StrEnum
-from typing import Self
+from typing import Any, Self
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, model_validator
 
@@ -54,13 +54,23 @@ class Level(_Frozen):
     name: NonBlank = Field(description="stable identifier, recorded in the history")
     offset_days: int = Field(description="days after the due date (negative: before it)")
     kind: LevelKind = LevelKind.MESSAGE
-    channels: tuple[ChannelKind, ...] = (ChannelKind.EMAIL,)
+    channels: tuple[ChannelKind, ...] = Field(
+        (), description="default: email for a message level, none for a hand-off"
+    )
     template: str | None = Field(None, description="template name (default: the level name)")
     penalties: bool = Field(False, description="quote late-payment interest and indemnity")
     approval: bool = Field(False, description="a person must approve before it is sent")
     deadline_business_days: int | None = Field(
         None, ge=1, description="the message asks for payment within N business days"
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _default_channels(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "channels" not in data:
+            handoff = data.get("kind") in (LevelKind.HANDOFF, LevelKind.HANDOFF.value)
+            return {**data, "channels": () if handoff else (ChannelKind.EMAIL,)}
+        return data
 
     @model_validator(mode="after")
     def _check_channels(self) -> Self:

@@ -1,0 +1,161 @@
+"""The ``email`` channel: reminders sent over SMTP.
+
+One connection is opened on the first message and reused for the whole run (STARTTLS,
+implicit TLS, or plain on a trusted local relay); the password comes from an
+environment variable. Failures are raised as :class:`~relance.errors.ChannelError`,
+permanent when retrying cannot help (a refused recipient, a bad login), so that the
+engine records them and retries the others on a later run.
+"""
+
+from __future__ import annotations
+
+import smtplib
+import ssl
+from enum import StrEnum
+
+from pydantic import EmailStr, Field
+
+from relance import hookimpl
+from relance.channels.mime import to_email
+from relance.context import PluginContext
+from relance.errors import ChannelError
+from relance.i18n import _
+from relance.model import ChannelKind, CheckResult, Message, Receipt
+from relance.secrets import SecretEnv
+from relance.settings import ChannelSettings
+
+__all__ = ["EmailSettings", "Security"]
+
+
+class Security(StrEnum):
+    STARTTLS = "starttls"
+    TLS = "tls"
+    NONE = "none"
+
+
+class EmailSettings(ChannelSettings):
+    """``[channels.email]``."""
+
+    kinds: tuple[ChannelKind, ...] = (ChannelKind.EMAIL,)
+    host: str
+    port: int | None = Field(None, description="default: 587 (starttls), 465 (tls), 25 (none)")
+    security: Security = Security.STARTTLS
+    username: str | None = None
+    password_env: SecretEnv | None = Field(None, description="variable holding the password")
+    sender: EmailStr = Field(description="From: address")
+    sender_name: str | None = None
+    reply_to: EmailStr | None = None
+    bcc: tuple[EmailStr, ...] = Field((), description="e.g. an archive mailbox")
+    timeout: float = Field(30, gt=0)
+
+    @property
+    def effective_port(self) -> int:
+        default = {Security.STARTTLS: 587, Security.TLS: 465, Security.NONE: 25}
+        return self.port or default[self.security]
+
+
+@hookimpl
+def relance_settings_model() -> type[EmailSettings]:
+    return EmailSettings
+
+
+def _settings(context: PluginContext) -> EmailSettings:
+    settings = context.settings
+    assert isinstance(settings, EmailSettings)
+    return settings
+
+
+def _connect(settings: EmailSettings) -> smtplib.SMTP:
+    host, port = settings.host, settings.effective_port
+    try:
+        smtp: smtplib.SMTP
+        if settings.security is Security.TLS:
+            smtp = smtplib.SMTP_SSL(
+                host, port, timeout=settings.timeout, context=ssl.create_default_context()
+            )
+        else:
+            smtp = smtplib.SMTP(host, port, timeout=settings.timeout)
+            if settings.security is Security.STARTTLS:
+                smtp.starttls(context=ssl.create_default_context())
+        if settings.username:
+            password = settings.password_env.reveal() if settings.password_env else ""
+            smtp.login(settings.username, password)
+    except smtplib.SMTPAuthenticationError as exc:
+        raise ChannelError(
+            _("SMTP server {host}:{port} refused the login of {user}: {error}").format(
+                host=host, port=port, user=settings.username, error=_smtp_text(exc)
+            ),
+            permanent=True,
+        ) from None
+    except (OSError, smtplib.SMTPException) as exc:
+        raise ChannelError(
+            _("cannot connect to SMTP server {host}:{port}: {error}").format(
+                host=host, port=port, error=exc
+            )
+        ) from None
+    return smtp
+
+
+def _connection(context: PluginContext) -> smtplib.SMTP:
+    """The run's SMTP connection: opened once, reused, closed (QUIT) when the run ends."""
+    return context.resource("smtp", lambda: _connect(_settings(context)))
+
+
+def _smtp_text(exc: smtplib.SMTPResponseException) -> str:
+    error = exc.smtp_error
+    text = error.decode(errors="replace") if isinstance(error, bytes) else str(error)
+    return f"{exc.smtp_code} {text}"
+
+
+@hookimpl
+def relance_check_connection(context: PluginContext) -> list[CheckResult]:
+    settings = _settings(context)
+    smtp = _connection(context)
+    code, _banner = smtp.noop()
+    return [
+        CheckResult(
+            summary=_("SMTP server {host}:{port} answers ({code})").format(
+                host=settings.host, port=settings.effective_port, code=code
+            )
+        )
+    ]
+
+
+@hookimpl
+def relance_send_reminder(channel: PluginContext, message: Message) -> Receipt | None:
+    if message.kind is not ChannelKind.EMAIL:
+        return None
+    settings = _settings(channel)
+    if not message.to:
+        raise ChannelError(
+            _("no email address for customer {customer}").format(customer=message.customer_id),
+            permanent=True,
+        )
+    email = to_email(
+        message,
+        sender=str(settings.sender),
+        sender_name=settings.sender_name,
+        reply_to=str(settings.reply_to) if settings.reply_to else None,
+        bcc=tuple(str(b) for b in settings.bcc),
+        domain=str(settings.sender).rpartition("@")[2],
+    )
+    smtp = _connection(channel)
+    try:
+        refused = smtp.send_message(email)
+    except smtplib.SMTPRecipientsRefused as exc:
+        raise ChannelError(
+            _("SMTP server refused every recipient: {recipients}").format(
+                recipients=", ".join(exc.recipients)
+            ),
+            permanent=True,
+        ) from None
+    except smtplib.SMTPResponseException as exc:
+        raise ChannelError(
+            _("SMTP server rejected the message: {error}").format(error=_smtp_text(exc)),
+            permanent=500 <= exc.smtp_code < 600,
+        ) from None
+    except (OSError, smtplib.SMTPException) as exc:
+        channel.drop_resource("smtp")
+        raise ChannelError(_("SMTP connection lost: {error}").format(error=exc)) from None
+    detail = _("refused: {recipients}").format(recipients=", ".join(refused)) if refused else None
+    return Receipt(channel=channel.name, message_id=email["Message-ID"], detail=detail)
