@@ -14,7 +14,14 @@ import traceback
 import click
 
 from relance import __version__
-from relance.cli import check_cmd, plugins_cmd
+from relance.cli import (
+    approve_cmd,
+    check_cmd,
+    history_cmd,
+    holds_cmd,
+    plan_cmd,
+    plugins_cmd,
+)
 from relance.cli.common import output
 from relance.errors import EXIT_OK, EXIT_PLUGIN_ERROR, EXIT_USER_ERROR, RelanceError
 from relance.i18n import SUPPORTED, _, set_language
@@ -46,6 +53,10 @@ def app(ctx: click.Context, lang: str | None, debug: bool) -> None:
 
 plugins_cmd.register(app)
 check_cmd.register(app)
+plan_cmd.register(app)
+approve_cmd.register(app)
+holds_cmd.register(app)
+history_cmd.register(app)
 
 
 def main(argv: list[str] | None = None) -> int:  # noqa: PLR0911 - one return per exit path

@@ -91,6 +91,7 @@ class DunningState:
     unsettled: dict[str, HistoryEvent] = field(default_factory=dict)
     """Intents without a settlement, by message key."""
     sent_messages: set[str] = field(default_factory=set)
+    planned: set[str] = field(default_factory=set)
     approved: set[str] = field(default_factory=set)
     rejected: set[str] = field(default_factory=set)
 
@@ -139,6 +140,9 @@ class DunningState:
                     reminder = self.reminders.get(event.reminder_key or "")
                     if reminder is not None and event.channel is not None:
                         reminder.failed.pop(event.channel, None)
+            case EventType.PLANNED:
+                if event.reminder_key is not None:
+                    self.planned.add(event.reminder_key)
             case EventType.APPROVED:
                 if event.reminder_key is not None:
                     self.approved.add(event.reminder_key)

@@ -64,9 +64,22 @@ _UNSETTLED = (
 class SQLiteStore:
     """A :class:`~relance.history.store.HistoryStore` in one SQLite file."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, readonly: bool = False) -> None:
+        """Open (and create or migrate) the store; ``readonly`` never writes anything.
+
+        A read-only store on a missing file reads as empty, and creates nothing.
+        """
         self.path = path
         try:
+            if readonly and not path.exists():
+                self._db = sqlite3.connect(":memory:", isolation_level=None)
+                self._migrate()
+                return
+            if readonly:
+                uri = f"{path.resolve().as_uri()}?mode=ro"
+                self._db = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=30)
+                self._check_version(int(self._db.execute("PRAGMA user_version").fetchone()[0]))
+                return
             path.parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(path, isolation_level=None, timeout=30)
             self._db.execute("PRAGMA journal_mode = WAL")
@@ -79,13 +92,7 @@ class SQLiteStore:
 
     def _migrate(self) -> None:
         version = int(self._db.execute("PRAGMA user_version").fetchone()[0])
-        if version > SCHEMA_VERSION:
-            raise HistoryError(
-                _(
-                    "history file {path} has schema version {found}, newer than this "
-                    "relance knows ({known}): upgrade relance"
-                ).format(path=self.path, found=version, known=SCHEMA_VERSION)
-            )
+        self._check_version(version)
         for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
             self._db.execute("BEGIN IMMEDIATE")
             try:
@@ -97,6 +104,15 @@ class SQLiteStore:
             except BaseException:
                 self._db.execute("ROLLBACK")
                 raise
+
+    def _check_version(self, version: int) -> None:
+        if version > SCHEMA_VERSION:
+            raise HistoryError(
+                _(
+                    "history file {path} has schema version {found}, newer than this "
+                    "relance knows ({known}): upgrade relance"
+                ).format(path=self.path, found=version, known=SCHEMA_VERSION)
+            )
 
     @property
     def schema_version(self) -> int:

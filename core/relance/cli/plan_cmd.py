@@ -1,0 +1,184 @@
+"""``relance plan`` (the dry run) and ``relance run`` (send and record)."""
+
+from __future__ import annotations
+
+import sys
+from collections import Counter
+from decimal import Decimal
+from pathlib import Path
+
+import click
+from rich.table import Table
+
+from relance.cli.common import (
+    Output,
+    config_option,
+    json_option,
+    load,
+    output,
+    progress_bar,
+    today_option,
+)
+from relance.cli.session import open_session
+from relance.context import Role
+from relance.engine.planner import Plan, Reminder
+from relance.engine.runner import RunReport
+from relance.engine.serialize import plan_document, run_document
+from relance.errors import EXIT_PLUGIN_ERROR, InputError, Problem
+from relance.i18n import _, current_language
+from relance.model import EventType
+from relance.render.formatting import format_money
+
+__all__ = ["register"]
+
+
+def register(app: click.Group) -> None:
+    app.add_command(plan)
+    app.add_command(run)
+
+
+@click.command("plan")
+@config_option
+@today_option
+@json_option
+def plan(config_path: Path | None, today: str | None, as_json: bool) -> None:
+    """Show what would be sent today (or on --today), writing nothing anywhere.
+
+    Sources are read, the history is opened read-only, nothing is sent and no plugin
+    records anything: run it as often as you like.
+    """
+    out = output()
+    loaded = load(config_path)
+    with open_session(loaded, today, out, dry_run=True) as session:
+        invoices = session.fetch()
+        result = session.runner.plan(invoices, session.runner.state())
+    if as_json:
+        out.json(plan_document(result))
+    else:
+        _print_plan(out, result)
+
+
+@click.command("run")
+@config_option
+@today_option
+@click.option("--yes", "-y", is_flag=True, help="Send without asking for confirmation.")
+@json_option
+def run(config_path: Path | None, today: str | None, yes: bool, as_json: bool) -> None:
+    """Plan, re-check balances, send what needs no approval (or was approved), record.
+
+    Reminders that need approval wait for ``relance approve``. Exit code 2 when a
+    message failed (it is recorded and retried on a later run).
+    """
+    out = output()
+    loaded = load(config_path)
+    roles = (Role.SOURCE, Role.CHANNEL, Role.PLUGIN)
+    with open_session(loaded, today, out, dry_run=False, roles=roles) as session:
+        invoices = session.fetch()
+        preview = session.runner.plan(invoices, session.runner.state())
+        sendable = [r for r in preview.reminders if not r.requires_approval]
+        if sendable and not yes:
+            _confirm(out, preview, len(sendable))
+        with progress_bar(out, _("Sending"), len(sendable)) as advance:
+            report = session.runner.run(invoices, progress=advance)
+    if as_json:
+        out.json(run_document(report))
+    else:
+        _print_report(out, report)
+    if report.count(EventType.FAILED):
+        raise click.exceptions.Exit(EXIT_PLUGIN_ERROR)
+
+
+def _confirm(out: Output, preview: Plan, count: int) -> None:
+    if not sys.stdin.isatty():
+        raise InputError(
+            _("Confirmation needed."),
+            [Problem("--yes", _("not a terminal: pass --yes to send without confirmation"))],
+        )
+    _print_plan(out, preview)
+    if not click.confirm(_("Send {count} reminders now?").format(count=count), default=False):
+        raise click.exceptions.Abort
+
+
+def _money_cell(amounts: dict[str, Decimal], language: str) -> str:
+    return "\n".join(
+        format_money(amount, currency, language) for currency, amount in amounts.items()
+    )
+
+
+def _reminder_table(title: str, reminders: list[Reminder]) -> Table:
+    table = Table(title=title)
+    for header in (
+        _("Customer"),
+        _("Level"),
+        _("Channels"),
+        _("Invoices"),
+        _("Due"),
+        _("Approval"),
+    ):
+        table.add_column(header)
+    language = current_language()
+    for reminder in reminders:
+        numbers = ", ".join(i.invoice.number for i in reminder.items if i.reaches is not None)
+        table.add_row(
+            f"{reminder.customer.name} ({reminder.customer.id})",
+            reminder.level.name,
+            ", ".join(c.value for c in reminder.channels) or "—",
+            numbers,
+            _money_cell(dict(reminder.totals), language),
+            _("required") if reminder.requires_approval else "",
+        )
+    return table
+
+
+def _print_plan(out: Output, result: Plan) -> None:
+    date_text = result.today.isoformat()
+    if result.reminders:
+        title = _("Reminders for {date}").format(date=date_text)
+        out.console.print(_reminder_table(title, result.reminders))
+    else:
+        out.console.print(_("Nothing to send on {date}.").format(date=date_text))
+    if result.skipped:
+        reasons = Counter(skip.reason.value for skip in result.skipped)
+        table = Table(title=_("Not reminded"))
+        table.add_column(_("Reason"))
+        table.add_column(_("Count"), justify="right")
+        for reason, count in sorted(reasons.items()):
+            table.add_row(reason, str(count))
+        out.console.print(table)
+
+
+def _print_report(out: Output, report: RunReport) -> None:
+    if report.deferred:
+        out.console.print(report.deferred)
+        return
+    table = Table(title=_("relance run — {date}").format(date=report.today.isoformat()))
+    for header in (_("Customer"), _("Level"), _("Channel"), _("Status"), _("Detail")):
+        table.add_column(header)
+    for delivery in report.deliveries:
+        colour = {"sent": "green", "failed": "red"}.get(delivery.status.value, "yellow")
+        table.add_row(
+            delivery.reminder.customer.name,
+            delivery.reminder.level.name,
+            delivery.channel.value,
+            f"[{colour}]{delivery.status.value}[/{colour}]",
+            delivery.detail,
+        )
+    out.console.print(table)
+    summary = _(
+        "{sent} sent, {failed} failed, {waiting} awaiting approval, {dropped} dropped "
+        "after the balance re-check, {handed} handed off to collection."
+    ).format(
+        sent=report.count(EventType.SENT),
+        failed=report.count(EventType.FAILED),
+        waiting=len(report.awaiting_approval),
+        dropped=len(report.dropped),
+        handed=len(report.handed_off),
+    )
+    out.console.print(summary)
+    for failure in report.mirror_failures:
+        out.errors.print(
+            _("history mirror {instance} failed: {error}").format(
+                instance=failure.instance, error=failure.error
+            ),
+            markup=False,
+        )

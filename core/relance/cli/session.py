@@ -1,0 +1,76 @@
+"""Setting up the engine for a command: plugins, history store, calendar, templates."""
+
+from __future__ import annotations
+
+import getpass
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+
+from relance.cli.common import Loaded, Output, progress_bar
+from relance.context import Role
+from relance.engine.calendar import BusinessCalendar
+from relance.engine.runner import Runner, fetch_all
+from relance.history import SQLiteStore
+from relance.i18n import _
+from relance.model import Invoice
+from relance.plugins import PluginHost
+from relance.render import TemplateEnvironment
+
+__all__ = ["Session", "actor", "open_session"]
+
+
+def actor() -> str:
+    """Who is acting, for the history: the login name of the person at the keyboard."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
+@dataclass
+class Session:
+    host: PluginHost
+    store: SQLiteStore
+    runner: Runner
+    out: Output
+
+    def fetch(self) -> list[Invoice]:
+        with progress_bar(self.out, _("Reading invoices"), None):
+            return fetch_all(self.host)
+
+
+@contextmanager
+def open_session(
+    loaded: Loaded,
+    today_option: str | None,
+    out: Output,
+    *,
+    dry_run: bool,
+    roles: tuple[Role, ...] = (Role.SOURCE,),
+) -> Iterator[Session]:
+    """Open what a command needs; ``dry_run`` opens the history read-only."""
+    config = loaded.config
+    today = loaded.today(today_option)
+    config.require_secrets(*roles)
+    settings = config.settings
+    with ExitStack() as stack:
+        host = stack.enter_context(config.host(today=today, dry_run=dry_run, roles=roles))
+        store = stack.enter_context(SQLiteStore(settings.history.path, readonly=dry_run))
+        calendar = BusinessCalendar(
+            country=settings.calendar.country or config.company.country,
+            subdivision=settings.calendar.subdivision,
+            extra_holidays=settings.calendar.extra_holidays,
+        )
+        runner = Runner(
+            config=config,
+            host=host,
+            store=store,
+            calendar=calendar,
+            today=today,
+            templates=TemplateEnvironment(host.template_dirs()),
+            now=None if today_option is not None else lambda: datetime.now(config.company.zoneinfo),
+            actor=actor(),
+        )
+        yield Session(host=host, store=store, runner=runner, out=out)

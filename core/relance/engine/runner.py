@@ -1,0 +1,385 @@
+"""The runner: fetch -> plan -> (approve) -> re-check -> send -> record.
+
+Everything with side effects lives here; the decisions are the planner's. The order of
+operations is what makes the guarantees hold:
+
+1. every source is read and the plan computed before anything is written;
+2. the balances of exactly the invoices about to be reminded are re-read from their
+   sources, and the plan is computed again with them: a reminder whose invoices were
+   paid or changed in between is dropped (and recorded as skipped);
+3. every message is rendered, and every channel kind resolved to a configured channel,
+   before the first one is sent: a broken template or a missing channel sends nothing;
+4. for each message, an *intent* is claimed in the history store, then the channel
+   delivers, then the intent is settled (sent or failed). A crash between the two
+   leaves the intent unsettled; the planner then holds that customer until a person
+   resolves it (``relance resolve``): never an automatic resend;
+5. each recorded event is mirrored to the plugins implementing
+   ``relance_record_history`` (an ERP note); a failing mirror is reported, never fatal.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from relance.config import Configuration
+from relance.context import PluginContext
+from relance.engine.planner import Calendar, PenaltyCalculator, Plan, Reminder, plan
+from relance.engine.state import DunningState
+from relance.errors import ChannelError, ConfigError, Problem, RelanceError
+from relance.history.store import AlreadyClaimed, HistoryStore
+from relance.i18n import _
+from relance.model import (
+    Balance,
+    ChannelKind,
+    EventType,
+    HistoryEvent,
+    Invoice,
+    InvoiceStatus,
+    Message,
+    Money,
+)
+from relance.plugins import PluginHost, RecordFailure
+from relance.render import TemplateEnvironment, compose
+
+__all__ = ["Delivery", "RunReport", "Runner", "fetch_all"]
+
+Progress = Callable[[int], None]
+
+
+def fetch_all(host: PluginHost) -> list[Invoice]:
+    """Every open item of every enabled source; keys must be unique."""
+    invoices: list[Invoice] = []
+    for ctx in host.sources:
+        invoices.extend(host.fetch_invoices(ctx, since=None))
+    return invoices
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """What happened to one message of one reminder."""
+
+    reminder: Reminder
+    channel: ChannelKind
+    status: EventType
+    detail: str = ""
+
+
+@dataclass
+class RunReport:
+    today: date
+    plan: Plan
+    deliveries: list[Delivery] = field(default_factory=list)
+    awaiting_approval: list[Reminder] = field(default_factory=list)
+    dropped: list[tuple[Reminder, str]] = field(default_factory=list)
+    handed_off: list[Reminder] = field(default_factory=list)
+    mirror_failures: list[RecordFailure] = field(default_factory=list)
+    deferred: str | None = None
+    """Why nothing was sent at all (outside the sending window), if so."""
+
+    def count(self, status: EventType) -> int:
+        return sum(1 for d in self.deliveries if d.status is status)
+
+
+@dataclass
+class Runner:
+    """One run of the engine for one day, over one configuration."""
+
+    config: Configuration
+    host: PluginHost
+    store: HistoryStore
+    calendar: Calendar
+    today: date
+    templates: TemplateEnvironment
+    penalties: PenaltyCalculator | None = None
+    now: Callable[[], datetime] | None = None
+    actor: str = "relance"
+
+    # -- planning ---------------------------------------------------------------------
+
+    def state(self) -> DunningState:
+        return DunningState.from_events(self.store.events())
+
+    def plan(self, invoices: Sequence[Invoice], state: DunningState) -> Plan:
+        return plan(
+            invoices,
+            state,
+            self.config.settings.policy_book(),
+            self.calendar,
+            self.today,
+            penalties=self.penalties,
+        )
+
+    # -- running ----------------------------------------------------------------------
+
+    def run(self, invoices: Sequence[Invoice], *, progress: Progress | None = None) -> RunReport:
+        """Plan, re-check, send and record. ``invoices`` come from :func:`fetch_all`."""
+        state = self.state()
+        first = self.plan(invoices, state)
+        report = RunReport(today=self.today, plan=first)
+        deferred = self._outside_window()
+        if deferred is not None:
+            report.deferred = deferred
+            return report
+        for reminder in first.reminders:
+            if reminder.key not in state.planned:
+                self._record(self._event(EventType.PLANNED, reminder), report)
+        ready = [r for r in first.reminders if not r.requires_approval]
+        report.awaiting_approval = [r for r in first.reminders if r.requires_approval]
+        if not ready:
+            return report
+        final = self._recheck(invoices, state, ready, report)
+        outgoing = self._compose(final)
+        for reminder, messages in outgoing:
+            if reminder.is_handoff:
+                self._record(self._event(EventType.HANDED_OFF, reminder), report)
+                report.handed_off.append(reminder)
+            for channel_ctx, message in messages:
+                self._deliver(reminder, channel_ctx, message, state, report)
+            if progress is not None:
+                progress(1)
+        return report
+
+    def _outside_window(self) -> str | None:
+        """Why sending must wait, when the run is for the real today outside the window."""
+        if self.now is None:
+            return None
+        now = self.now()
+        if now.date() != self.today:
+            return None
+        window = self.config.settings.calendar
+        if window.send_from <= now.time() < window.send_until:
+            return None
+        return _("outside the sending window ({start}-{end}); nothing was sent").format(
+            start=window.send_from.strftime("%H:%M"), end=window.send_until.strftime("%H:%M")
+        )
+
+    def _recheck(
+        self,
+        invoices: Sequence[Invoice],
+        state: DunningState,
+        ready: list[Reminder],
+        report: RunReport,
+    ) -> list[Reminder]:
+        """Re-read the balances of the reminded invoices and keep what still holds."""
+        wanted: dict[str, list[str]] = defaultdict(list)
+        for reminder in ready:
+            for item in reminder.items:
+                wanted[item.invoice.source].append(item.invoice.id)
+        balances: dict[tuple[str, str], Balance] = {}
+        for ctx in self.host.sources:
+            ids = list(dict.fromkeys(wanted.get(ctx.name, [])))
+            if not ids:
+                continue
+            if self.host.registry.implements(ctx.plugin, "relance_refresh_balances"):
+                found = self.host.refresh_balances(ctx, ids)
+            else:
+                found = _balances_from_refetch(self.host, ctx, ids)
+            for invoice_id, balance in found.items():
+                balances[(ctx.name, invoice_id)] = balance
+        checked = {(source, i) for source, ids in wanted.items() for i in ids}
+        fresh = [
+            updated
+            for invoice in invoices
+            if (updated := _refreshed(invoice, balances, checked)) is not None
+        ]
+        again = {r.key: r for r in self.plan(fresh, state).reminders}
+        kept: list[Reminder] = []
+        for reminder in ready:
+            now = again.get(reminder.key)
+            if now is None or now.requires_approval:
+                reason = _("changed since it was fetched (paid, credited or modified)")
+                report.dropped.append((reminder, reason))
+                self._record(self._event(EventType.SKIPPED, reminder, reason=reason), report)
+            else:
+                kept.append(now)
+        return kept
+
+    def _compose(
+        self, reminders: list[Reminder]
+    ) -> list[tuple[Reminder, list[tuple[PluginContext, Message]]]]:
+        """Resolve channels and render every message, before anything is sent."""
+        channels = self._channels_by_kind(
+            {kind for reminder in reminders for kind in reminder.channels}
+        )
+        company = self.config.company
+        return [
+            (
+                reminder,
+                [
+                    (
+                        channels[kind],
+                        compose(
+                            reminder,
+                            kind,
+                            company=company,
+                            today=self.today,
+                            templates=self.templates,
+                        ),
+                    )
+                    for kind in reminder.channels
+                ],
+            )
+            for reminder in reminders
+        ]
+
+    def _channels_by_kind(self, kinds: Iterable[ChannelKind]) -> dict[ChannelKind, PluginContext]:
+        found: dict[ChannelKind, PluginContext] = {}
+        problems: list[Problem] = []
+        for kind in sorted(kinds):
+            ctx = next(
+                (c for c in self.host.channels if kind in getattr(c.settings, "kinds", ())),
+                None,
+            )
+            if ctx is None:
+                problems.append(
+                    Problem(
+                        f"{self.config.path.name}: channels",
+                        _(
+                            "no enabled channel delivers {kind!r}: add one (e.g. "
+                            "[channels.outbox]) or set its 'kinds'"
+                        ).format(kind=kind.value),
+                    )
+                )
+            else:
+                found[kind] = ctx
+        if problems:
+            raise ConfigError(_("Some reminders have no channel; nothing was sent."), problems)
+        return found
+
+    def _deliver(
+        self,
+        reminder: Reminder,
+        channel: PluginContext,
+        message: Message,
+        state: DunningState,
+        report: RunReport,
+    ) -> None:
+        if message.message_key in state.sent_messages:
+            return
+        digest = hashlib.sha256(f"{message.subject}\n{message.text}".encode()).hexdigest()
+        intent = self._event(
+            EventType.INTENT,
+            reminder,
+            channel=message.kind,
+            message_key=message.message_key,
+            recipient=", ".join(message.to) or message.recipient_name,
+            content_digest=digest,
+        )
+        try:
+            self.store.claim(intent)
+        except AlreadyClaimed as exc:
+            report.deliveries.append(Delivery(reminder, message.kind, EventType.SKIPPED, str(exc)))
+            return
+        try:
+            receipt = self.host.send(channel, message)
+        except RelanceError as exc:
+            permanent = isinstance(exc, ChannelError) and exc.permanent
+            failed = intent.model_copy(
+                update={
+                    "id": _new_id(),
+                    "type": EventType.FAILED,
+                    "at": self._at(),
+                    "settles": intent.id,
+                    "reason": str(exc),
+                    "details": (("permanent", "true"),) if permanent else (),
+                }
+            )
+            self.store.settle(failed)
+            self._mirror(failed, report)
+            report.deliveries.append(Delivery(reminder, message.kind, EventType.FAILED, str(exc)))
+            return
+        sent = intent.model_copy(
+            update={
+                "id": _new_id(),
+                "type": EventType.SENT,
+                "at": self._at(),
+                "settles": intent.id,
+                "message_id": receipt.message_id,
+                "provider_reference": receipt.provider_reference,
+                "reason": receipt.detail,
+            }
+        )
+        self.store.settle(sent)
+        self._mirror(sent, report)
+        report.deliveries.append(
+            Delivery(reminder, message.kind, EventType.SENT, receipt.message_id or "")
+        )
+
+    # -- recording --------------------------------------------------------------------
+
+    def _at(self) -> datetime:
+        return self.now() if self.now is not None else datetime.now(self.config.company.zoneinfo)
+
+    def _event(self, kind: EventType, reminder: Reminder, **extra: object) -> HistoryEvent:
+        invoices = [item.invoice for item in reminder.items]
+        penalties = reminder.penalties
+        return HistoryEvent.model_validate(
+            {
+                "type": kind,
+                "at": self._at(),
+                "run_date": self.today,
+                "actor": self.actor,
+                "source": reminder.source,
+                "customer_id": reminder.customer.id,
+                "customer_name": reminder.customer.name,
+                "invoice_ids": tuple(i.id for i in invoices),
+                "invoice_numbers": tuple(i.number for i in invoices),
+                "invoice_levels": reminder.advancing,
+                "level": reminder.level.name,
+                "reminder_key": reminder.key,
+                "amounts": tuple(Money(amount=a, currency=c) for c, a in reminder.totals.items()),
+                "penalties": tuple(Money(amount=a, currency=c) for c, a in penalties.items()),
+                **extra,
+            }
+        )
+
+    def _record(self, event: HistoryEvent, report: RunReport) -> None:
+        self.store.append(event)
+        self._mirror(event, report)
+
+    def _mirror(self, event: HistoryEvent, report: RunReport) -> None:
+        report.mirror_failures.extend(self.host.record_history(event))
+
+
+def _new_id() -> str:
+    return uuid.uuid4().hex
+
+
+def _balances_from_refetch(
+    host: PluginHost, ctx: PluginContext, ids: Sequence[str]
+) -> dict[str, Balance]:
+    """For a source without ``relance_refresh_balances``: read everything again."""
+    wanted = set(ids)
+    return {
+        invoice.id: Balance(
+            invoice_id=invoice.id,
+            residual=invoice.residual,
+            currency=invoice.currency,
+            status=invoice.status,
+            disputed=invoice.disputed,
+        )
+        for invoice in host.fetch_invoices(ctx, since=None)
+        if invoice.id in wanted
+    }
+
+
+def _refreshed(
+    invoice: Invoice, balances: dict[tuple[str, str], Balance], checked: set[tuple[str, str]]
+) -> Invoice | None:
+    """The invoice with its re-read balance; ``None`` when it is no longer open."""
+    if invoice.key not in checked:
+        return invoice
+    balance = balances.get(invoice.key)
+    if balance is None or balance.residual == 0:
+        return None
+    if balance.status in (InvoiceStatus.PAID, InvoiceStatus.IN_PAYMENT):
+        return None
+    update: dict[str, object] = {"residual": min(balance.residual, invoice.total)}
+    if balance.disputed is not None:
+        update["disputed"] = balance.disputed
+    return invoice.model_copy(update=update)
