@@ -10,7 +10,6 @@ from datetime import datetime
 
 from relance.cli.common import Loaded, Output, progress_bar
 from relance.context import Role
-from relance.engine.calendar import BusinessCalendar
 from relance.engine.runner import Runner, fetch_all
 from relance.history import SQLiteStore
 from relance.i18n import _
@@ -51,6 +50,8 @@ def open_session(
     roles: tuple[Role, ...] = (Role.SOURCE,),
 ) -> Iterator[Session]:
     """Open what a command needs; ``dry_run`` opens the history read-only."""
+    from relance.engine.calendar import BusinessCalendar
+
     config = loaded.config
     today = loaded.today(today_option)
     config.require_secrets(*roles)

@@ -194,11 +194,10 @@ def plan(
     result = Plan(today=today)
     planner = _CustomerPlanner(state, book, calendar, today, penalties)
     for key in sorted(groups):
-        outcome = planner.plan(key, groups[key], (scores or {}).get(key))
-        if isinstance(outcome, Reminder):
-            result.reminders.append(outcome)
-        else:
-            result.skipped.extend(outcome)
+        reminder, skipped = planner.plan(key, groups[key], (scores or {}).get(key))
+        if reminder is not None:
+            result.reminders.append(reminder)
+        result.skipped.extend(skipped)
     if not calendar.is_business_day(today):
         result.skipped = [
             Skip(r.customer, r.source, SkipReason.NOT_BUSINESS_DAY, today.strftime("%A"))
@@ -221,8 +220,18 @@ class _CustomerPlanner:
     calendar: Calendar
     today: date
     penalties: PenaltyCalculator | None
+    _held: list[Skip] = field(default_factory=list)
 
     def plan(
+        self, key: CustomerKey, invoices: Sequence[Invoice], score: str | None
+    ) -> tuple[Reminder | None, list[Skip]]:
+        """The customer's reminder, if any, and why anything due is not reminded."""
+        outcome = self._plan(key, invoices, score)
+        if isinstance(outcome, Reminder):
+            return outcome, list(self._held)
+        return None, outcome
+
+    def _plan(
         self, key: CustomerKey, invoices: Sequence[Invoice], score: str | None
     ) -> Reminder | list[Skip]:
         source, customer = key[0], invoices[0].customer
@@ -242,6 +251,7 @@ class _CustomerPlanner:
                 candidates.append(_Candidate(invoice, index))
             else:
                 held.append(Skip(customer, source, hold[0], hold[1], invoice))
+        self._held = held
 
         def skip(reason: SkipReason, detail: str = "") -> list[Skip]:
             return [Skip(customer, source, reason, detail), *held]
