@@ -38,7 +38,7 @@ def test_missing_amounts_are_none(raw: object) -> None:
 
 @pytest.mark.parametrize("raw", ["12,50", True, "abc", float("nan")])
 def test_bad_amounts_are_value_errors(raw: object) -> None:
-    with pytest.raises(ValueError, match="amount|decimal"):
+    with pytest.raises(ValueError, match=r"amount|decimal"):
         parse_amount(raw)
 
 
