@@ -99,16 +99,17 @@ def customer_from_company(company: JsonObject, contact_hint: str | None = None) 
 def contacts_from_employees(
     employees: Iterable[JsonObject], language: str | None, hint: str | None, company_id: str
 ) -> tuple[Contact, ...]:
-    """Contacts in the order reminders should use them; the billing one is flagged."""
+    """Contacts in the order reminders should use them; the billing one is flagged.
+
+    Billing contacts with an e-mail come first, then the others with an e-mail, the one
+    named ``hint`` (the invoice's ``billing_address.contact_name``) first, then the rest.
+    """
     contacts = [_contact(employee, language, company_id) for employee in employees]
     wanted = (hint or "").casefold().split()
 
-    def rank(contact: Contact) -> int:
-        if contact.role == "billing":
-            return 0
-        if wanted and sorted((contact.name or "").casefold().split()) == sorted(wanted):
-            return 1
-        return 2 if contact.emails else 3
+    def rank(contact: Contact) -> tuple[bool, bool, bool]:
+        named = bool(wanted) and sorted((contact.name or "").casefold().split()) == sorted(wanted)
+        return (contact.role != "billing", not contact.emails, not named)
 
     return tuple(sorted(contacts, key=rank))
 
