@@ -135,7 +135,7 @@ class AxonautClient:
 
         ``label`` names the download in errors instead of the URL, which is a token.
         """
-        request = Request("GET", label, self.key_variable)
+        request = Request("GET", url, self.key_variable, label=label)
         return self._send(request, url=url, headers={"userApiKey": None, "Accept": "*/*"})
 
     # -- plumbing --------------------------------------------------------------

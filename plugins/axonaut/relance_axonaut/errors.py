@@ -65,9 +65,11 @@ class Request:
     method: str
     path: str
     key_variable: str
+    label: str | None = None
+    """How to name the request instead of method and path (e.g. when the URL is a token)."""
 
     def __str__(self) -> str:
-        return f"{self.method} {self.path}"
+        return self.label or f"{self.method} {self.path}"
 
 
 def error_for_status(  # noqa: PLR0911 - one return per kind of answer
