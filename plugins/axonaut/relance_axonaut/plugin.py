@@ -56,8 +56,12 @@ def relance_settings_model() -> type[AxonautSettings]:
 
 
 @hookimpl
-def relance_check_connection(context: PluginContext) -> Iterator[CheckResult]:
-    return check.check_connection(client_of(context), context.timezone, context.company.currency)
+def relance_check_connection(context: PluginContext) -> list[CheckResult]:
+    # A list, not a generator: errors must happen inside the hook call, where relance
+    # names the instance they come from.
+    return list(
+        check.check_connection(client_of(context), context.timezone, context.company.currency)
+    )
 
 
 @hookimpl
