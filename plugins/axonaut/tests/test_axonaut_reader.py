@@ -339,17 +339,20 @@ def test_an_invoice_without_a_customer_is_reported(
     )
 
 
-def test_the_run_uses_one_session(make_context: Callable[..., PluginContext]) -> None:
+def test_the_run_uses_one_session(make_context: Callable[..., PluginContext], api_key: str) -> None:
     context = make_context()
     assert client_of(context) is client_of(context)
-    assert client_of(context).session.headers["userApiKey"] == "axk-9f8e7d6c5b4a39281706f5e4"
+    assert client_of(context).session.headers["userApiKey"] == api_key
 
 
 # -- fresh balances before sending
 
 
 def test_balances_are_read_invoice_by_invoice_for_a_few_ids(
-    api: responses.RequestsMock, make_context: Callable[..., PluginContext], fixture: Fixture
+    api: responses.RequestsMock,
+    make_context: Callable[..., PluginContext],
+    fixture: Fixture,
+    api_key: str,
 ) -> None:
     partial, unpaid = fixture("invoices_page_1")
     unpaid["outstanding_amount"] = 0.0
@@ -357,7 +360,7 @@ def test_balances_are_read_invoice_by_invoice_for_a_few_ids(
     api.get(
         f"{BASE}/invoices/4812345",
         json=partial,
-        match=[matchers.header_matcher({"userApiKey": "axk-9f8e7d6c5b4a39281706f5e4"})],
+        match=[matchers.header_matcher({"userApiKey": api_key})],
     )
     api.get(f"{BASE}/invoices/4812377", json=unpaid)
 
