@@ -1,0 +1,101 @@
+"""Invoice PDFs from Axonaut's public links, checked to really be PDFs."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+
+import pytest
+import responses
+
+from relance import ConnectorError, Customer, Invoice, PluginContext
+from relance_axonaut import relance_fetch_document
+
+PUBLIC_PATH = (
+    "https://axonaut.com/public/invoice/pdf/"
+    "5f1c2a9e7b3d4c8e9a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e2f"
+)
+PDF = b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n%%EOF\n"
+
+
+def invoice(document_url: str | None = PUBLIC_PATH, source: str = "axonaut") -> Invoice:
+    return Invoice(
+        source=source,
+        id="4812345",
+        number="F20250314/10021",
+        customer=Customer(id="28100457", name="Boulangerie Martin SARL"),
+        due_date="2025-04-13",
+        currency="EUR",
+        total=Decimal("1200.00"),
+        residual=Decimal("700.00"),
+        document_url=document_url,
+    )
+
+
+def test_the_pdf_is_downloaded_from_the_public_link_without_the_api_key(
+    api: responses.RequestsMock, make_context: Callable[..., PluginContext]
+) -> None:
+    api.get(PUBLIC_PATH, body=PDF, content_type="application/pdf")
+
+    document = relance_fetch_document(source=make_context(), invoice=invoice())
+
+    assert document is not None
+    assert (document.filename, document.media_type, document.content) == (
+        "F20250314_10021.pdf",
+        "application/pdf",
+        PDF,
+    )
+    assert "userApiKey" not in api.calls[0].request.headers
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "shown"),
+    [
+        (
+            b"<!DOCTYPE html><html>Lien expir\xc3\xa9</html>",
+            "text/html; charset=UTF-8",
+            "text/html",
+        ),
+        (b"<html>not a pdf</html>", "application/pdf", "application/pdf"),
+        (PDF, "text/plain", "text/plain"),
+    ],
+)
+def test_anything_but_a_pdf_is_refused_without_showing_the_link(
+    api: responses.RequestsMock,
+    make_context: Callable[..., PluginContext],
+    body: bytes,
+    content_type: str,
+    shown: str,
+) -> None:
+    api.get(PUBLIC_PATH, body=body, content_type=content_type)
+
+    with pytest.raises(ConnectorError) as caught:
+        relance_fetch_document(source=make_context(), invoice=invoice())
+
+    assert str(caught.value) == (
+        f"Axonaut did not return a PDF for invoice F20250314/10021 (got {shown}); open the "
+        "invoice in Axonaut to check its public link."
+    )
+    assert "5f1c2a9e" not in str(caught.value)
+
+
+def test_a_dead_link_names_the_invoice_not_the_link(
+    api: responses.RequestsMock, make_context: Callable[..., PluginContext]
+) -> None:
+    api.get(PUBLIC_PATH, status=404, body="<html>Not found</html>")
+
+    with pytest.raises(ConnectorError) as caught:
+        relance_fetch_document(source=make_context(), invoice=invoice())
+
+    assert str(caught.value) == (
+        "Axonaut has no such object: the PDF link of invoice F20250314/10021 answered 404 "
+        "(no error message)."
+    )
+
+
+def test_no_link_means_no_document_and_no_request(
+    api: responses.RequestsMock, make_context: Callable[..., PluginContext]
+) -> None:
+    assert relance_fetch_document(source=make_context(), invoice=invoice(None)) is None
+    assert relance_fetch_document(source=make_context(), invoice=invoice(source="odoo")) is None
+    assert len(api.calls) == 0
