@@ -13,6 +13,7 @@ day, never a level skipped or repeated, exactly one settlement per intent.
 
 from __future__ import annotations
 
+import itertools
 import tempfile
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -27,7 +28,7 @@ from relance.engine.planner import Reminder, plan
 from relance.engine.policy import PolicyBook, StartLevel
 from relance.engine.state import RESOLVED_NOT_SENT, DunningState
 from relance.history import AlreadyClaimed, SQLiteStore
-from relance.model import ChannelKind, DocumentKind, EventType, HistoryEvent, Invoice
+from relance.model import DocumentKind, EventType, HistoryEvent, Invoice
 from relance.testing.ledgers import customer, invoice
 
 START = date(2026, 1, 5)
@@ -280,4 +281,4 @@ def check_the_history(store: SQLiteStore) -> None:
         indexes = [LEVELS.index(name) for name in names]
         assert len(indexes) == len(set(indexes)), (invoice_id, names)
         assert indexes[0] in (0, first_overdue), (invoice_id, names)
-        assert all(b == a + 1 for a, b in zip(indexes, indexes[1:], strict=False)), names
+        assert all(b == a + 1 for a, b in itertools.pairwise(indexes)), names

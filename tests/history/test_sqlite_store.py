@@ -158,3 +158,16 @@ def test_reopening_keeps_events_and_does_not_migrate_twice(tmp_path: Path) -> No
     with SQLiteStore(path) as second:
         assert len(second.unsettled()) == 1
         assert second.schema_version == SCHEMA_VERSION
+
+
+def test_a_read_only_store_never_creates_or_writes_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "h.sqlite3"
+    with SQLiteStore(path, readonly=True) as empty:
+        assert list(empty.events()) == []
+    assert not path.exists()
+    with SQLiteStore(path) as store:
+        store.claim(intent())
+    with SQLiteStore(path, readonly=True) as reader:
+        assert [e.message_key for e in reader.unsettled()] == ["r1:email"]
+        with pytest.raises(sqlite3.OperationalError, match="readonly"):
+            reader.claim(intent("r2:email"))
