@@ -267,3 +267,19 @@ def test_resources_are_reused_and_closed_at_the_end_of_the_run(tmp_path: Path) -
         list(host.fetch_invoices(host.sources[0]))
         assert events == ["open"]
     assert events == ["open", "close"]
+
+
+def test_a_check_that_fails_while_iterating_still_names_the_instance(tmp_path: Path) -> None:
+    class LazyCheck:
+        @hookimpl
+        def relance_fetch_invoices(self, source, since):
+            return []
+
+        @hookimpl
+        def relance_check_connection(self, context):
+            yield relance.CheckResult(summary="logged in")
+            raise ConnectorError("page 2 refused")
+
+    with _host_with(LazyCheck(), tmp_path) as host, pytest.raises(ConnectorError) as caught:
+        host.check_connection(host.instance("misbehaving", Role.SOURCE))
+    assert str(caught.value) == "[misbehaving] page 2 refused"

@@ -327,8 +327,8 @@ class PluginHost:
     # -- hooks -------------------------------------------------------------------
 
     def check_connection(self, ctx: PluginContext) -> list[CheckResult]:
-        results = self._call(ctx, "relance_check_connection", context=ctx)
-        checked = list(results or ())
+        hook = "relance_check_connection"
+        checked = self._drain(ctx, hook, self._call(ctx, hook, context=ctx))
         for result in checked:
             self._require(ctx, result, CheckResult, "relance_check_connection")
         return checked
