@@ -1,0 +1,211 @@
+"""``relance plan`` and ``relance run`` end to end: a real source, channels and history."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+from email import message_from_bytes
+from email.policy import default as email_policy
+
+from relance.cli.common import load, output
+from relance.cli.session import open_session
+from relance.context import Role
+from relance.model import EventType
+from relance.testing.ledgers import customer, invoice
+
+from ..conftest import CliResult  # noqa: TID252 - the shared CLI runner's result type
+from .conftest import Workspace
+
+TODAY = date(2026, 3, 16)
+DAY = TODAY.isoformat()
+
+
+def days(n: int) -> date:
+    return TODAY + timedelta(days=n)
+
+
+def types(workspace: Workspace) -> list[str]:
+    return [e.type.value for e in workspace.history()]
+
+
+def test_plan_writes_nothing_and_prints_the_documented_json(workspace: Workspace, cli) -> None:
+    workspace.write_ledger(
+        [
+            invoice("F1", due=days(-6), residual="1200.00", total="1500.00"),
+            invoice("F2", due=days(-6), residual="80.00", who=customer("C2", email=None)),
+            invoice("F3", due=days(10)),
+        ]
+    )
+    result: CliResult = cli("plan", "--json", "--today", DAY)
+    assert result.code == 0, result.err
+    document = json.loads(result.out)
+    assert document["today"] == DAY
+    assert [(r["customer_id"], r["level"], r["channels"]) for r in document["reminders"]] == [
+        ("C1", "first", ["email"]),
+        ("C2", "first", ["letter"]),
+    ]
+    first = document["reminders"][0]
+    assert first["invoices"] == [
+        {
+            "id": "F1",
+            "number": "F1",
+            "kind": "invoice",
+            "issue_date": "2026-02-08",
+            "due_date": "2026-03-10",
+            "days_late": 6,
+            "total": "1500.00",
+            "residual": "1200.00",
+            "currency": "EUR",
+            "reaches_level": "first",
+            "interest": None,
+            "indemnity": None,
+        }
+    ]
+    assert first["total_due"] == {"EUR": "1200.00"}
+    assert first["requires_approval"] is False
+    assert document["skipped"] == []
+    assert not (workspace.folder / "history.sqlite3").exists()
+    assert workspace.sent_files() == []
+
+
+def test_run_sends_each_reminder_once_and_records_it(workspace: Workspace, cli) -> None:
+    workspace.write_ledger(
+        [invoice("F1", due=days(-6)), invoice("F2", due=days(-40), who=customer("C2"))]
+    )
+    first = cli("run", "--yes", "--today", DAY)
+    assert first.code == 0, first.err
+    files = workspace.sent_files()
+    assert len(files) == 2
+    assert all(name.endswith(".eml") and f"_{DAY}_" not in name for name in files)
+    assert types(workspace) == ["planned", "planned", "intent", "sent", "intent", "sent"]
+    email = message_from_bytes((workspace.outbox / files[0]).read_bytes(), policy=email_policy)
+    assert email["Subject"] == "Relance \u2013 facture n°F1 en attente de règlement"
+    assert email["Auto-Submitted"] == "auto-generated"
+    assert "1\u202f200,00\xa0€" in email.get_content()
+    again = cli("run", "--yes", "--today", DAY)
+    assert again.code == 0, again.err
+    assert workspace.sent_files() == files
+    assert types(workspace).count("sent") == 2
+
+
+def test_a_payment_arriving_between_fetch_and_send_cancels_the_reminder(
+    workspace: Workspace,
+) -> None:
+    workspace.write_ledger(
+        [invoice("F1", due=days(-6)), invoice("F2", due=days(-6), who=customer("C2"))]
+    )
+    loaded = load(workspace.config)
+    with open_session(loaded, DAY, output(), dry_run=False, roles=tuple(Role)) as session:
+        invoices = session.fetch()
+        workspace.write_ledger(
+            [
+                invoice("F1", due=days(-6), residual="0.00", total="1200.00"),
+                invoice("F2", due=days(-6), who=customer("C2")),
+            ]
+        )
+        report = session.runner.run(invoices)
+    assert [(r.customer.id, reason.split(" ")[0]) for r, reason in report.dropped] == [
+        ("C1", "changed")
+    ]
+    assert [(d.reminder.customer.id, d.status) for d in report.deliveries] == [
+        ("C2", EventType.SENT)
+    ]
+    assert len(workspace.sent_files()) == 1
+    skipped = [e for e in workspace.history() if e.type is EventType.SKIPPED]
+    assert [e.customer_id for e in skipped] == ["C1"]
+
+
+def test_a_missing_channel_stops_the_run_before_anything_is_sent(workspace: Workspace, cli) -> None:
+    workspace.configure('\n[channels.outbox]\npath = "outbox"\nkinds = ["email"]\n')
+    workspace.write_ledger(
+        [invoice("F1", due=days(-6)), invoice("F2", due=days(-6), who=customer("C2", email=None))]
+    )
+    result = cli("run", "--yes", "--today", DAY)
+    assert result.code == 1
+    assert "no enabled channel delivers 'letter'" in result.err
+    assert workspace.sent_files() == []
+    assert "intent" not in types(workspace)
+
+
+def test_a_failed_channel_is_recorded_and_retried_the_next_day(workspace: Workspace, cli) -> None:
+    workspace.configure(
+        '\n[channels.outbox]\npath = "outbox"\nkinds = ["email"]\n'
+        '\n[channels.failbox]\nkinds = ["letter"]\nfail_for = ["C2"]\n'
+    )
+    workspace.write_ledger([invoice("F2", due=days(-6), who=customer("C2", email=None))])
+    failed = cli("run", "--yes", "--today", DAY)
+    assert failed.code == 2
+    assert "the printer is on fire" in failed.out
+    assert types(workspace) == ["planned", "intent", "failed"]
+    same_day = cli("run", "--yes", "--today", DAY)
+    assert same_day.code == 0
+    assert types(workspace) == ["planned", "intent", "failed"]
+    workspace.configure(
+        '\n[channels.outbox]\npath = "outbox"\nkinds = ["email"]\n'
+        '\n[channels.failbox]\nkinds = ["letter"]\n'
+    )
+    retried = cli("run", "--yes", "--today", days(1).isoformat())
+    assert retried.code == 0, retried.out
+    assert types(workspace)[-2:] == ["intent", "sent"]
+
+
+def test_the_formal_notice_waits_for_approval(workspace: Workspace, cli) -> None:
+    workspace.configure(
+        '\n[channels.outbox]\npath = "outbox"\n'
+        '\n[policies.standard]\nstart_late_invoices_at = "reached"\n'
+        + "".join(
+            f'\n[[policies.standard.levels]]\nname = "{name}"\noffset_days = {offset}\n{extra}'
+            for name, offset, extra in [
+                ("first", 5, ""),
+                ("formal_notice", 45, 'channels = ["registered_letter"]\napproval = true\n'),
+            ]
+        )
+    )
+    workspace.write_ledger([invoice("F1", due=days(-50))])
+    waiting = cli("run", "--yes", "--today", DAY)
+    assert waiting.code == 0, waiting.err
+    assert "1 awaiting approval" in waiting.out
+    assert workspace.sent_files() == []
+    queue = cli("approve", "--json", "--today", DAY)
+    (pending,) = json.loads(queue.out)["queue"]
+    assert pending["level"] == "formal_notice"
+    approved = cli("approve", pending["key"][:8], "--today", DAY)
+    assert approved.code == 0, approved.err
+    sent = cli("run", "--yes", "--today", DAY)
+    assert sent.code == 0, sent.err
+    (letter,) = workspace.sent_files()
+    assert letter.endswith("_formal_notice_registered_letter_" + pending["key"][:12] + ".txt")
+    assert "Mise en demeure" in (workspace.outbox / letter).read_text(encoding="utf-8")
+
+
+def test_run_refuses_to_send_without_yes_when_not_interactive(workspace: Workspace, cli) -> None:
+    workspace.write_ledger([invoice("F1", due=days(-6))])
+    result = cli("run", "--today", DAY)
+    assert result.code == 1
+    assert "pass --yes" in result.err
+    assert workspace.sent_files() == []
+
+
+def test_pause_promise_resume_and_history(workspace: Workspace, cli) -> None:
+    workspace.write_ledger(
+        [invoice("F1", due=days(-6)), invoice("F2", due=days(-6), who=customer("C2"))]
+    )
+    assert cli("pause", "F1", "--reason", "litige qualité", "--today", DAY).code == 0
+    assert cli("promise", "F2", "--date", days(5).isoformat(), "--today", DAY).code == 0
+    plan = json.loads(cli("plan", "--json", "--today", DAY).out)
+    assert plan["reminders"] == []
+    assert sorted((s["invoice"], s["reason"]) for s in plan["skipped"]) == [
+        ("F1", "paused"),
+        ("F2", "promised"),
+    ]
+    assert cli("resume", "F1", "--today", DAY).code == 0
+    later = json.loads(cli("plan", "--json", "--today", days(7).isoformat()).out)
+    assert [r["customer_id"] for r in later["reminders"]] == ["C1", "C2"]
+    history = json.loads(cli("history", "--json", "--customer", "C1").out)["events"]
+    assert [(e["type"], e.get("reason")) for e in history] == [
+        ("paused", "litige qualité"),
+        ("resumed", None),
+    ]
+    unknown = cli("pause", "F9", "--reason", "x", "--today", DAY)
+    assert unknown.code == 1
+    assert "no open invoice numbered 'F9'" in unknown.err
