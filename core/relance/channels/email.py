@@ -157,5 +157,13 @@ def relance_send_reminder(channel: PluginContext, message: Message) -> Receipt |
     except (OSError, smtplib.SMTPException) as exc:
         channel.drop_resource("smtp")
         raise ChannelError(_("SMTP connection lost: {error}").format(error=exc)) from None
+    if refused and all(address in refused for address in message.to):
+        # Only copies (bcc) went out: the customer did not get the reminder.
+        raise ChannelError(
+            _("SMTP server refused every recipient: {recipients}").format(
+                recipients=", ".join(message.to)
+            ),
+            permanent=True,
+        )
     detail = _("refused: {recipients}").format(recipients=", ".join(refused)) if refused else None
     return Receipt(channel=channel.name, message_id=email["Message-ID"], detail=detail)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from email.message import EmailMessage
 from email.utils import formataddr, formatdate, make_msgid
 
@@ -35,7 +36,9 @@ def to_email(
         email["Reply-To"] = reply_to or message.reply_to
     email["Subject"] = message.subject
     email["Date"] = formatdate(localtime=True)
-    email["Message-ID"] = make_msgid(idstring=message.message_key, domain=domain)
+    # The key's ':' would end the id's left part; keep letters, digits and dots.
+    idstring = re.sub(r"[^A-Za-z0-9]+", ".", message.message_key)
+    email["Message-ID"] = make_msgid(idstring=idstring, domain=domain)
     for name, value in message.headers:
         email[name] = value
     email["X-Relance-Message-Key"] = message.message_key

@@ -1,0 +1,161 @@
+"""The SMTP channel against a real SMTP server on loopback (aiosmtpd)."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from email import message_from_bytes
+from email.policy import default as email_policy
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
+
+from relance.config import load_config
+from relance.context import Role
+from relance.errors import ChannelError
+from relance.model import ChannelKind, Message
+from relance.plugins import PluginRegistry
+
+PASSWORD = "s3cret-smtp-pass"
+
+
+@dataclass
+class Server:
+    port: int
+    messages: list[tuple[Any, Any]] = field(default_factory=list)
+    logins: list[str] = field(default_factory=list)
+
+    async def handle_RCPT(
+        self, server: Any, session: Any, envelope: Any, address: str, options: Any
+    ) -> str:
+        if address.startswith("nobody@"):
+            return "550 no such user"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        self.messages.append((session.peer, envelope))
+        return "250 OK"
+
+    def authenticate(
+        self, server: Any, session: Any, envelope: Any, mechanism: str, data: Any
+    ) -> AuthResult:
+        assert isinstance(data, LoginPassword)
+        self.logins.append(data.login.decode())
+        return AuthResult(success=data.password.decode() == PASSWORD, handled=False)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture
+def server() -> Iterator[Server]:
+    smtp = Server(port=free_port())
+    controller = Controller(
+        smtp,
+        hostname="127.0.0.1",
+        port=smtp.port,
+        authenticator=smtp.authenticate,
+        auth_require_tls=False,
+    )
+    controller.start()
+    yield smtp
+    controller.stop()
+
+
+def channel_host(tmp_path: Path, port: int, extra: str = ""):
+    config = tmp_path / "relance.toml"
+    config.write_text(
+        '[company]\nname = "Atelier Test"\n'
+        f'[channels.email]\nhost = "127.0.0.1"\nport = {port}\nsecurity = "none"\n'
+        'username = "relance"\npassword_env = "RELANCE_SMTP_PASSWORD"\n'
+        'sender = "relances@atelier-test.fr"\nsender_name = "Atelier Test"\n'
+        'bcc = ["archive@atelier-test.fr"]\n' + extra,
+        encoding="utf-8",
+    )
+    loaded = load_config(config, PluginRegistry())
+    loaded.require_secrets(Role.CHANNEL)
+    return loaded.host(today=loaded.company.today(), dry_run=False, roles=[Role.CHANNEL])
+
+
+def message(number: int, to: str = "compta@client.fr") -> Message:
+    return Message(
+        reminder_key=f"r{number}",
+        message_key=f"r{number}:email",
+        kind=ChannelKind.EMAIL,
+        customer_id=f"C{number}",
+        source="csv",
+        level="first",
+        language="fr",
+        to=(to,),
+        reply_to="compta@atelier-test.fr",
+        subject=f"Relance \u2013 facture n°F{number} en attente, échéance dépassée",
+        text="Sauf erreur de notre part, la facture reste impayée : 1\u202f200,00\xa0€.",
+        headers=(("Auto-Submitted", "auto-generated"),),
+    )
+
+
+def test_messages_share_one_authenticated_connection(
+    server: Server, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("RELANCE_SMTP_PASSWORD", PASSWORD)
+    with channel_host(tmp_path, server.port) as host:
+        email = host.instance("email", Role.CHANNEL)
+        receipts = [host.send(email, message(n)) for n in range(3)]
+    assert server.logins == ["relance"]
+    assert len({peer for peer, _ in server.messages}) == 1
+    assert len({r.message_id for r in receipts}) == 3
+    _peer, envelope = server.messages[0]
+    assert envelope.mail_from == "relances@atelier-test.fr"
+    assert envelope.rcpt_tos == ["compta@client.fr", "archive@atelier-test.fr"]
+    received = message_from_bytes(envelope.content, policy=email_policy)
+    assert received["Bcc"] is None
+    assert received["Subject"] == "Relance \u2013 facture n°F0 en attente, échéance dépassée"
+    assert received["From"] == "Atelier Test <relances@atelier-test.fr>"
+    assert received["Reply-To"] == "compta@atelier-test.fr"
+    assert received["Auto-Submitted"] == "auto-generated"
+    assert received["Message-ID"] == receipts[0].message_id
+    assert received["Message-ID"].endswith("@atelier-test.fr>")
+    assert received.get_content().strip().endswith("1\u202f200,00\xa0€.")
+
+
+def test_a_wrong_password_is_a_permanent_failure_that_never_shows_it(
+    server: Server, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("RELANCE_SMTP_PASSWORD", "wrong-" + PASSWORD)
+    with channel_host(tmp_path, server.port) as host, pytest.raises(ChannelError) as caught:
+        host.send(host.instance("email", Role.CHANNEL), message(1))
+    assert caught.value.permanent
+    assert "refused the login of relance" in str(caught.value)
+    assert PASSWORD not in str(caught.value)
+    assert server.messages == []
+
+
+def test_a_refused_recipient_is_a_permanent_failure(
+    server: Server, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("RELANCE_SMTP_PASSWORD", PASSWORD)
+    with (
+        channel_host(tmp_path, server.port) as host,
+        pytest.raises(ChannelError, match="refused every recipient") as caught,
+    ):
+        host.send(host.instance("email", Role.CHANNEL), message(1, to="nobody@client.fr"))
+    assert caught.value.permanent
+    assert "nobody@client.fr" in str(caught.value)
+
+
+def test_an_unreachable_server_is_a_transient_failure(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("RELANCE_SMTP_PASSWORD", PASSWORD)
+    with channel_host(tmp_path, free_port()) as host, pytest.raises(ChannelError) as caught:
+        host.send(host.instance("email", Role.CHANNEL), message(1))
+    assert not caught.value.permanent
+    assert "cannot connect to SMTP server 127.0.0.1" in str(caught.value)
