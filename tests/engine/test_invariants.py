@@ -24,6 +24,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from relance.engine.calendar import BusinessCalendar
 from relance.engine.planner import Reminder, plan
 from relance.engine.policy import PolicyBook, StartLevel
 from relance.engine.state import RESOLVED_NOT_SENT, DunningState
@@ -35,17 +36,6 @@ START = date(2026, 1, 5)
 BOOK = PolicyBook.build({})
 POLICY = BOOK.policies["standard"]
 LEVELS = [level.name for level in POLICY.levels]
-
-
-class WeekendCalendar:
-    def is_business_day(self, day: date, /) -> bool:
-        return day.weekday() < 5
-
-    def add_business_days(self, day: date, count: int, /) -> date:
-        while count:
-            day += timedelta(days=1)
-            count -= self.is_business_day(day)
-        return day
 
 
 @st.composite
@@ -217,7 +207,7 @@ def test_daily_runs_keep_every_promise(ledger: list[Invoice], schedule: list[Day
     with tempfile.TemporaryDirectory() as folder:
         store = SQLiteStore(Path(folder) / "history.sqlite3")
         world = World(store=store, invoices={i.id: i for i in ledger})
-        calendar = WeekendCalendar()
+        calendar = BusinessCalendar()
         for offset, day in enumerate(schedule):
             today = START + timedelta(days=offset)
             apply_the_day(world, day, today)
@@ -228,7 +218,7 @@ def test_daily_runs_keep_every_promise(ledger: list[Invoice], schedule: list[Day
         store.close()
 
 
-def run_once(world: World, day: Day, today: date, calendar: WeekendCalendar) -> None:
+def run_once(world: World, day: Day, today: date, calendar: BusinessCalendar) -> None:
     state = DunningState.from_events(world.store.events())
     result = plan(world.open_items(), state, BOOK, calendar, today)
     customers = [r.customer.id for r in result.reminders]

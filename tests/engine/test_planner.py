@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 
+from relance.engine.calendar import BusinessCalendar
 from relance.engine.planner import Plan, SkipReason, plan, reminder_key
 from relance.engine.policy import CustomerOverride, Level, Policy, PolicyBook, Scenario, StartLevel
 from relance.engine.state import DunningState
@@ -14,19 +15,6 @@ from relance.model import ChannelKind, DocumentKind, EventType, HistoryEvent, In
 from relance.testing.ledgers import customer, invoice, sent
 
 TODAY = date(2026, 3, 16)  # a Monday
-
-
-class WeekendCalendar:
-    """Saturdays and Sundays off, no public holiday: enough for the planner's rules."""
-
-    def is_business_day(self, day: date, /) -> bool:
-        return day.weekday() < 5
-
-    def add_business_days(self, day: date, count: int, /) -> date:
-        while count:
-            day += timedelta(days=1)
-            count -= self.is_business_day(day)
-        return day
 
 
 def days(n: int) -> date:
@@ -44,7 +32,7 @@ def run(
         invoices,
         DunningState.from_events(events),
         book or PolicyBook.build({}),
-        WeekendCalendar(),
+        BusinessCalendar(),
         today,
     )
 

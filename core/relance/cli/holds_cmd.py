@@ -27,17 +27,6 @@ def register(app: click.Group) -> None:
     app.add_command(promise)
 
 
-def _record(session: Session, event: HistoryEvent) -> None:
-    session.store.append(event)
-    for failure in session.host.record_history(event):
-        session.out.errors.print(
-            _("history mirror {instance} failed: {error}").format(
-                instance=failure.instance, error=failure.error
-            ),
-            markup=False,
-        )
-
-
 def _target(session: Session, invoice: str | None, customer: str | None) -> dict[str, object]:
     invoices = session.fetch()
     if (invoice is None) == (customer is None):
@@ -59,8 +48,32 @@ def _target(session: Session, invoice: str | None, customer: str | None) -> dict
     return {"source": source, "customer_id": who.id, "customer_name": who.name}
 
 
-def _now(session: Session) -> datetime:
-    return datetime.now(session.runner.config.company.zoneinfo)
+def _hold(
+    session: Session,
+    kind: EventType,
+    invoice: str | None,
+    customer: str | None,
+    **fields: object,
+) -> None:
+    """Record a pause, resume or promise on an invoice or a customer, and mirror it."""
+    event = HistoryEvent.model_validate(
+        {
+            "type": kind,
+            "at": datetime.now(session.runner.config.company.zoneinfo),
+            "run_date": session.runner.today,
+            "actor": actor(),
+            **fields,
+            **_target(session, invoice, customer),
+        }
+    )
+    session.store.append(event)
+    for failure in session.host.record_history(event):
+        session.out.errors.print(
+            _("history mirror {instance} failed: {error}").format(
+                instance=failure.instance, error=failure.error
+            ),
+            markup=False,
+        )
 
 
 @click.command("pause")
@@ -84,18 +97,7 @@ def pause(
     out = output()
     end = parse_date(until, "--until") if until else None
     with open_session(load(config_path), today, out, dry_run=False, roles=WRITERS) as session:
-        event = HistoryEvent.model_validate(
-            {
-                "type": EventType.PAUSED,
-                "at": _now(session),
-                "run_date": session.runner.today,
-                "actor": actor(),
-                "reason": reason,
-                "until": end,
-                **_target(session, invoice, customer),
-            }
-        )
-        _record(session, event)
+        _hold(session, EventType.PAUSED, invoice, customer, reason=reason, until=end)
     what = invoice or customer
     if end:
         out.console.print(_("{what} paused until {date}.").format(what=what, date=end.isoformat()))
@@ -114,16 +116,7 @@ def resume(
     """End the pause of INVOICE, or of a --customer."""
     out = output()
     with open_session(load(config_path), today, out, dry_run=False, roles=WRITERS) as session:
-        event = HistoryEvent.model_validate(
-            {
-                "type": EventType.RESUMED,
-                "at": _now(session),
-                "run_date": session.runner.today,
-                "actor": actor(),
-                **_target(session, invoice, customer),
-            }
-        )
-        _record(session, event)
+        _hold(session, EventType.RESUMED, invoice, customer)
     out.console.print(_("{what} resumed.").format(what=invoice or customer))
 
 
@@ -147,18 +140,7 @@ def promise(
                 _("Invalid command-line value."),
                 [Problem("--date", _("the promised date is in the past"))],
             )
-        event = HistoryEvent.model_validate(
-            {
-                "type": EventType.PROMISED,
-                "at": _now(session),
-                "run_date": session.runner.today,
-                "actor": actor(),
-                "until": day,
-                "reason": note,
-                **_target(session, invoice, None),
-            }
-        )
-        _record(session, event)
+        _hold(session, EventType.PROMISED, invoice, None, until=day, reason=note)
     out.console.print(
         _("Promise recorded: {invoice} to be paid by {date}.").format(
             invoice=invoice, date=day.isoformat()

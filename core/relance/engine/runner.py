@@ -279,30 +279,22 @@ class Runner:
             receipt = self.host.send(channel, message)
         except RelanceError as exc:
             permanent = isinstance(exc, ChannelError) and exc.permanent
-            failed = intent.model_copy(
-                update={
-                    "id": _new_id(),
-                    "type": EventType.FAILED,
-                    "at": self._at(),
-                    "settles": intent.id,
-                    "reason": str(exc),
-                    "details": (("permanent", "true"),) if permanent else (),
-                }
+            failed = self._settlement(
+                intent,
+                EventType.FAILED,
+                reason=str(exc),
+                details=(("permanent", "true"),) if permanent else (),
             )
             self.store.settle(failed)
             self._mirror(failed, report)
             report.deliveries.append(Delivery(reminder, message.kind, EventType.FAILED, str(exc)))
             return
-        sent = intent.model_copy(
-            update={
-                "id": _new_id(),
-                "type": EventType.SENT,
-                "at": self._at(),
-                "settles": intent.id,
-                "message_id": receipt.message_id,
-                "provider_reference": receipt.provider_reference,
-                "reason": receipt.detail,
-            }
+        sent = self._settlement(
+            intent,
+            EventType.SENT,
+            message_id=receipt.message_id,
+            provider_reference=receipt.provider_reference,
+            reason=receipt.detail,
         )
         self.store.settle(sent)
         self._mirror(sent, report)
@@ -314,6 +306,11 @@ class Runner:
 
     def _at(self) -> datetime:
         return self.now() if self.now is not None else datetime.now(self.config.company.zoneinfo)
+
+    def _settlement(self, intent: HistoryEvent, kind: EventType, **extra: object) -> HistoryEvent:
+        """The event that settles ``intent``: same message, new id and time."""
+        update = {"id": _new_id(), "type": kind, "at": self._at(), "settles": intent.id}
+        return intent.model_copy(update={**update, **extra})
 
     def _event(self, kind: EventType, reminder: Reminder, **extra: object) -> HistoryEvent:
         invoices = [item.invoice for item in reminder.items]
