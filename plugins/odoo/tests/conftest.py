@@ -251,6 +251,8 @@ class FakeOdoo:
         db, uid, key, model, method, args, *rest = params["args"]
         kwargs = dict(rest[0]) if rest else {}
         sent.model, sent.method = model, method
+        if (db, uid, key) != (DB, UID, KEY):
+            return self._rpc_answer(envelope, ACCESS_DENIED)
         sent.context = kwargs.pop("context", None)
         if (
             args
@@ -312,7 +314,13 @@ class FakeOdoo:
             params=params,
         )
         self.sent.append(sent)
-        answer = self._answer(sent)
+        if (request.headers.get("Authorization"), request.headers.get("X-Odoo-Database")) != (
+            f"bearer {KEY}",
+            DB,
+        ):
+            answer: Any = Fault("werkzeug.exceptions.Unauthorized", "Invalid apikey")
+        else:
+            answer = self._answer(sent)
         if isinstance(answer, Fault):
             status = JSON2_STATUS.get(answer.name, 500)
             headers = {"Content-Type": "application/json; charset=utf-8"}
