@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
 import pytest
@@ -165,7 +166,9 @@ def test_proxy_errors_and_dropped_connections_are_retried_with_exponential_backo
     odoo_factory: Callable[..., FakeOdoo],
     connect: Callable[..., OdooClient],
     sleeps: Sleeps,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
+    caplog.set_level(logging.DEBUG)
     mock.post(f"{URL}/jsonrpc", body=requests.ConnectionError("reset"))
     mock.post(
         f"{URL}/jsonrpc", status=502, body="<html>Bad Gateway</html>", content_type="text/html"
@@ -179,6 +182,9 @@ def test_proxy_errors_and_dropped_connections_are_retried_with_exponential_backo
     assert sleeps == [0.5, 1.0, 7.0]
     assert len(mock.calls) == 4
     assert odoo.names() == ["common.version"]
+    assert "common.version answered HTTP 502; retrying" in caplog.text
+    client.call("res.partner", "fields_get", attributes=["type"])
+    assert KEY not in caplog.text
 
 
 def test_retries_stop_after_the_configured_number(
