@@ -1,0 +1,65 @@
+"""``relance check`` for Odoo: version, login, read rights, open invoices, and warnings.
+
+Only reads: ``common.version``, the login, ``search_count`` of the open invoices
+(read access to ``account.move``), one ``search_read`` of ``res.partner`` (read access
+to customers) and ``fields_get`` of ``res.partner`` (to spot Odoo's own follow-up).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from relance import CheckResult, CheckStatus
+from relance.i18n import _
+from relance_odoo.client import OdooClient
+from relance_odoo.customers import PARTNER
+from relance_odoo.errors import DOCS
+from relance_odoo.reader import count_open
+from relance_odoo.transport import JSON2_SINCE
+
+ENTERPRISE_FOLLOWUP_FIELD = "followup_status"
+
+
+def check_connection(client: OdooClient) -> Iterator[CheckResult]:
+    """The results ``relance check`` shows for one Odoo instance."""
+    target = client.target
+    yield CheckResult(
+        summary=_("Odoo {version} at {url}").format(version=client.version.text, url=target.url),
+        detail=_("protocol {protocol}").format(protocol=client.transport.name),
+    )
+    uid = client.transport.whoami()
+    yield CheckResult(
+        summary=_("logged in as {login} on database {database}").format(
+            login=target.login, database=target.database
+        ),
+        detail=_("user id {uid}").format(uid=uid),
+    )
+    count = count_open(client)
+    yield CheckResult(
+        summary=_("{count} open customer invoices and credit notes readable").format(count=count)
+    )
+    client.search_read(PARTNER, [], ["name"], limit=1)
+    yield CheckResult(summary=_("customers readable (res.partner)"))
+    if client.transport.name == "jsonrpc" and client.version.major >= JSON2_SINCE:
+        yield CheckResult(
+            status=CheckStatus.WARNING,
+            summary=_(
+                "/jsonrpc is deprecated from Odoo 19 and will be removed; use protocol "
+                '"auto" or "json2"'
+            ),
+        )
+    if count == 0:
+        yield CheckResult(
+            status=CheckStatus.WARNING,
+            summary=_("no open customer invoice found"),
+            detail=_("check company_ids and the companies of the Odoo user"),
+        )
+    if client.catalog.has(PARTNER, ENTERPRISE_FOLLOWUP_FIELD):
+        yield CheckResult(
+            status=CheckStatus.WARNING,
+            summary=_(
+                "Odoo's own follow-up (Enterprise) is installed: switch its automatic "
+                "reminders off for the customers relance reminds, or they will be reminded twice"
+            ),
+            detail=_("see {docs}").format(docs=DOCS),
+        )

@@ -1,0 +1,193 @@
+"""Reading Odoo: the open customer invoices of a run, and fresh balances before sending.
+
+Open means posted customer invoices and credit notes (``out_invoice``, ``out_refund``)
+whose ``payment_state`` is ``not_paid`` or ``partial``. ``in_payment`` (a payment is
+registered but not yet reconciled) is paid as far as reminders go, and ``blocked``
+(18+, "payment blocked") is not chased: neither is read.
+
+Request budget of a fetch, for N invoices of P customers and a page size S:
+``ceil(N / S)`` invoice pages + ``ceil(rows / S)`` partner pages (rows: the customers
+and their invoice contacts) + at most 3 ``fields_get`` + 1 blocked-lines search (16-17)
++, only when some invoices have multi-instalment terms, 1 term read and their lines.
+Everything is read before the first invoice is yielded, so that partners are read in
+full pages rather than once per invoice page.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator, Mapping, Sequence
+from datetime import datetime, timedelta
+
+from relance import Balance, ConnectorError, DocumentKind, Instalment, Invoice, InvoiceStatus
+from relance.i18n import _
+from relance_odoo.client import Domain, OdooClient, Row
+from relance_odoo.customers import Partners, customer_of, read_partners
+from relance_odoo.lines import INVOICE_TYPES, blocked_moves, instalments
+from relance_odoo.values import amount, day, many2one, odoo_datetime, ref_id, text
+
+log = logging.getLogger(__name__)
+
+MOVE = "account.move"
+OPEN_STATES = ["not_paid", "partial"]
+MOVE_FIELDS = (
+    "name",
+    "move_type",
+    "state",
+    "payment_state",
+    "payment_reference",
+    "invoice_date",
+    "invoice_date_due",
+    "amount_total",
+    "amount_residual",
+    "currency_id",
+    "partner_id",
+    "commercial_partner_id",
+    "invoice_payment_term_id",
+    "company_id",
+    "no_followup",
+    "write_date",
+)
+BALANCE_FIELDS = ("state", "payment_state", "amount_residual", "currency_id", "no_followup")
+STATUSES = {
+    "not_paid": InvoiceStatus.OPEN,
+    "partial": InvoiceStatus.PARTIAL,
+    "in_payment": InvoiceStatus.IN_PAYMENT,
+}
+
+
+def open_domain(company_ids: Sequence[int], changed_from: datetime | None = None) -> Domain:
+    """The domain of the open customer invoices and credit notes."""
+    domain: Domain = [
+        ["move_type", "in", INVOICE_TYPES],
+        ["state", "=", "posted"],
+        ["payment_state", "in", OPEN_STATES],
+    ]
+    if company_ids:
+        domain.append(["company_id", "in", list(company_ids)])
+    if changed_from is not None:
+        domain.append(["write_date", ">=", odoo_datetime(changed_from)])
+    return domain
+
+
+def fetch_invoices(
+    client: OdooClient,
+    *,
+    source: str,
+    since: datetime | None,
+    overlap: timedelta,
+    page_size: int,
+) -> Iterator[Invoice]:
+    """Yield the open invoices, changed since ``since`` minus ``overlap`` when it is set.
+
+    ``write_date`` is the start of the transaction that wrote a record, so a payment
+    committed just after the previous sync can carry an earlier stamp: the overlap
+    re-reads those.
+    """
+    changed_from = since - overlap if since is not None else None
+    fields = client.catalog.keep(MOVE, MOVE_FIELDS)
+    moves = list(
+        client.pages(
+            MOVE, open_domain(client.company_ids, changed_from), fields, page_size=page_size
+        )
+    )
+    excluded = blocked_moves(client, page_size=page_size)
+    parts = instalments(client, moves, page_size=page_size)
+    partners = _partners(client, moves, page_size)
+    for row in moves:
+        yield to_invoice(row, partners, source=source, blocked=row["id"] in excluded, parts=parts)
+
+
+def refresh_balances(client: OdooClient, invoice_ids: Sequence[str]) -> Iterator[Balance]:
+    """The current balance of exactly ``invoice_ids``, in one ``search_read``.
+
+    A deleted or no longer posted invoice is left out, i.e. not reminded.
+    """
+    ids = sorted({int(invoice_id) for invoice_id in invoice_ids if _is_odoo_id(invoice_id)})
+    if not ids:
+        return
+    fields = client.catalog.keep(MOVE, BALANCE_FIELDS)
+    for row in client.search_read(MOVE, [["id", "in", ids]], fields, limit=len(ids)):
+        currency = many2one(row.get("currency_id"))
+        if row.get("state") != "posted" or currency is None:
+            continue
+        yield Balance(
+            invoice_id=str(row["id"]),
+            residual=abs(amount(row.get("amount_residual"))),
+            currency=currency[1],
+            status=STATUSES.get(str(row.get("payment_state")), InvoiceStatus.PAID),
+            disputed=bool(row.get("no_followup")) or row.get("payment_state") == "blocked",
+        )
+
+
+def count_open(client: OdooClient) -> int:
+    """How many open customer invoices and credit notes the API user can read."""
+    count = client.call(MOVE, "search_count", domain=open_domain(client.company_ids))
+    return int(count)
+
+
+def to_invoice(
+    row: Row,
+    partners: Partners,
+    *,
+    source: str,
+    blocked: bool,
+    parts: Mapping[int, tuple[Instalment, ...]],
+) -> Invoice:
+    """An ``account.move`` row as a relance invoice (or credit note)."""
+    number = text(row.get("name")) or str(row["id"])
+    customer = customer_of(row)
+    currency = many2one(row.get("currency_id"))
+    if customer is None or currency is None:
+        raise ConnectorError(
+            _("Odoo invoice {number} has no customer or no currency.").format(number=number)
+        )
+    excluded = blocked or bool(row.get("no_followup"))
+    partner = ref_id(row.get("partner_id"))
+    try:
+        return Invoice(
+            source=source,
+            id=str(row["id"]),
+            number=number,
+            kind=DocumentKind.CREDIT_NOTE
+            if row.get("move_type") == "out_refund"
+            else DocumentKind.INVOICE,
+            customer=partners.customers[customer[0]],
+            issue_date=day(row.get("invoice_date")),
+            due_date=day(row.get("invoice_date_due")),
+            currency=currency[1],
+            total=abs(amount(row.get("amount_total"))),
+            residual=abs(amount(row.get("amount_residual"))),
+            status=STATUSES.get(str(row.get("payment_state"))),
+            disputed=excluded,
+            dispute_reason=_("excluded from follow-up in Odoo (No Follow-up)")
+            if excluded
+            else None,
+            payment_reference=text(row.get("payment_reference")),
+            instalments=parts.get(row["id"], ()),
+            contact=partners.contacts.get(partner) if partner is not None else None,
+        )
+    except ValueError as exc:
+        raise ConnectorError(
+            _("Odoo invoice {number} cannot be used: {problem}").format(number=number, problem=exc)
+        ) from None
+
+
+def _partners(client: OdooClient, moves: Sequence[Row], page_size: int) -> Partners:
+    customers: dict[int, str] = {}
+    contacts: set[int] = set()
+    for row in moves:
+        customer = customer_of(row)
+        if customer is not None:
+            customers.setdefault(*customer)
+        partner = ref_id(row.get("partner_id"))
+        if partner is not None and customer is not None and partner != customer[0]:
+            contacts.add(partner)
+    return read_partners(client, customers, contacts, page_size=page_size)
+
+
+def _is_odoo_id(invoice_id: str) -> bool:
+    if invoice_id.isdigit():
+        return True
+    log.warning("%r is not an Odoo invoice id; ignored", invoice_id)
+    return False

@@ -1,0 +1,195 @@
+"""The invoice PDF: Odoo's stored official PDF (17+), else the portal link; never a login page."""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Callable
+from datetime import date
+from decimal import Decimal
+
+import pytest
+import responses
+
+from relance import ConnectorError, Customer, Invoice, PluginContext
+from relance_odoo import relance_fetch_document
+
+from .conftest import URL, FakeOdoo, serve
+
+PDF = b"%PDF-1.7\n% invoice INV/2025/00087\n%%EOF\n"
+PORTAL = "/my/invoices/412?access_token=0b6f2c1e-8d0a-4c53-9a4e-2d7f3b1c9e55&report_type=pdf&download=true"
+INVOICE = Invoice(
+    source="odoo",
+    id="412",
+    number="INV/2025/00087",
+    customer=Customer(id="45", name="Deco Addict"),
+    due_date=date(2025, 2, 9),
+    currency="EUR",
+    total=Decimal(1200),
+    residual=Decimal(1200),
+)
+
+
+def serve_portal(odoo: FakeOdoo) -> None:
+    odoo.on("account.move", "get_portal_url", PORTAL)
+
+
+@pytest.mark.parametrize("version", [17, 18, 19])
+def test_the_official_pdf_stored_by_odoo_is_used(
+    odoo_factory: Callable[..., FakeOdoo], make_context: Callable[..., PluginContext], version: int
+) -> None:
+    odoo = odoo_factory(version)
+    odoo.on(
+        "account.move",
+        "read",
+        serve([{"id": 412, "invoice_pdf_report_id": [981, "INV_2025_00087.pdf"]}]),
+    )
+    odoo.on(
+        "ir.attachment",
+        "read",
+        serve(
+            [
+                {
+                    "id": 981,
+                    "name": "INV_2025_00087.pdf",
+                    "mimetype": "application/pdf",
+                    "datas": base64.b64encode(PDF).decode(),
+                }
+            ]
+        ),
+    )
+
+    document = relance_fetch_document(source=make_context(), invoice=INVOICE)
+
+    assert document is not None
+    assert (document.filename, document.media_type, document.content) == (
+        "INV_2025_00087.pdf",
+        "application/pdf",
+        PDF,
+    )
+    move, attachment = odoo.model_calls("account.move", "read") + odoo.model_calls(
+        "ir.attachment", "read"
+    )
+    assert (move.ids, move.params) == ([412], {"fields": ["invoice_pdf_report_id"]})
+    assert (attachment.ids, attachment.params) == ([981], {"fields": ["name", "mimetype", "datas"]})
+
+
+@pytest.mark.parametrize("version", [16, 17, 19])
+def test_without_a_stored_pdf_the_portal_link_is_downloaded_without_credentials(
+    mock: responses.RequestsMock,
+    odoo_factory: Callable[..., FakeOdoo],
+    make_context: Callable[..., PluginContext],
+    version: int,
+) -> None:
+    odoo = odoo_factory(version)
+    if version >= 17:
+        odoo.on("account.move", "read", serve([{"id": 412, "invoice_pdf_report_id": False}]))
+    serve_portal(odoo)
+    mock.get(f"{URL}{PORTAL}", body=PDF, content_type="application/pdf")
+
+    document = relance_fetch_document(source=make_context(), invoice=INVOICE)
+
+    assert document is not None
+    assert document.content == PDF
+    (portal,) = odoo.model_calls("account.move", "get_portal_url")
+    assert (portal.ids, portal.params) == ([412], {"report_type": "pdf", "download": True})
+    download = mock.calls[-1].request
+    assert download.method == "GET"
+    assert "Authorization" not in download.headers
+    assert "X-Odoo-Database" not in download.headers
+    stored = [call.params for call in odoo.model_calls("account.move", "read")]
+    assert stored == (
+        [] if version == 16 else [{"fields": ["invoice_pdf_report_id"]}]
+    )  # 16 has no stored PDF
+
+
+@pytest.mark.parametrize(
+    ("answer", "shown"),
+    [
+        (
+            {
+                "status": 303,
+                "headers": {"Location": f"{URL}/web/login?redirect=%2Fmy%2Finvoices%2F412"},
+                "body": "",
+            },
+            "Odoo's portal did not deliver the PDF of invoice INV/2025/00087 (HTTP 303); check that the customer portal is enabled.",
+        ),
+        (
+            {
+                "status": 200,
+                "content_type": "text/html",
+                "body": "<html><form action='/web/login'></form></html>",
+            },
+            "Odoo did not return a PDF for invoice INV/2025/00087 (got text/html); open the invoice in Odoo and print or send it once.",
+        ),
+        (
+            {"status": 200, "content_type": "application/pdf", "body": "<html>login</html>"},
+            "Odoo did not return a PDF for invoice INV/2025/00087 (got application/pdf); open the invoice in Odoo and print or send it once.",
+        ),
+        (
+            {"status": 200, "content_type": "application/zip", "body": b"PK\x03\x04zip"},
+            "Odoo did not return a PDF for invoice INV/2025/00087 (got application/zip); open the invoice in Odoo and print or send it once.",
+        ),
+    ],
+)
+def test_a_login_page_or_anything_but_a_pdf_is_refused(
+    mock: responses.RequestsMock,
+    odoo_factory: Callable[..., FakeOdoo],
+    make_context: Callable[..., PluginContext],
+    answer: dict[str, object],
+    shown: str,
+) -> None:
+    odoo = odoo_factory(16)
+    serve_portal(odoo)
+    mock.add(responses.GET, f"{URL}{PORTAL}", **answer)  # type: ignore[arg-type]
+    mock.get(f"{URL}/web/login", body="<html>login</html>", content_type="text/html")
+
+    with pytest.raises(ConnectorError) as raised:
+        relance_fetch_document(source=make_context(), invoice=INVOICE)
+
+    assert str(raised.value) == shown
+    assert "access_token" not in str(raised.value)
+    assert [call.request.url for call in mock.calls if call.request.method == "GET"] == [
+        f"{URL}{PORTAL}"
+    ]
+
+
+def test_a_stored_attachment_that_is_not_a_pdf_is_refused(
+    odoo_factory: Callable[..., FakeOdoo], make_context: Callable[..., PluginContext]
+) -> None:
+    odoo = odoo_factory(17)
+    odoo.on(
+        "account.move",
+        "read",
+        serve([{"id": 412, "invoice_pdf_report_id": [981, "INV_2025_00087.pdf"]}]),
+    )
+    odoo.on(
+        "ir.attachment",
+        "read",
+        serve(
+            [
+                {
+                    "id": 981,
+                    "name": "x.pdf",
+                    "mimetype": "application/pdf",
+                    "datas": base64.b64encode(b"<html>").decode(),
+                }
+            ]
+        ),
+    )
+
+    with pytest.raises(ConnectorError, match="did not return a PDF for invoice INV/2025/00087"):
+        relance_fetch_document(source=make_context(), invoice=INVOICE)
+
+
+def test_an_invoice_of_another_source_is_not_asked_for(
+    odoo_factory: Callable[..., FakeOdoo], make_context: Callable[..., PluginContext]
+) -> None:
+    odoo = odoo_factory(17)
+
+    assert (
+        relance_fetch_document(
+            source=make_context(), invoice=INVOICE.model_copy(update={"source": "csv"})
+        )
+        is None
+    )
+    assert odoo.sent == []

@@ -1,0 +1,426 @@
+"""Reading open invoices and customers from Odoo 16-19: requests sent, records built."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from relance import Balance, CustomerKind, DocumentKind, Instalment, InvoiceStatus, PluginContext
+from relance_odoo import relance_fetch_invoices, relance_refresh_balances
+
+from .conftest import FakeOdoo, load, serve
+
+OPEN_DOMAIN = [
+    ["move_type", "in", ["out_invoice", "out_refund"]],
+    ["state", "=", "posted"],
+    ["payment_state", "in", ["not_paid", "partial"]],
+]
+MOVE_FIELDS = [
+    "name", "move_type", "state", "payment_state", "payment_reference", "invoice_date",
+    "invoice_date_due", "amount_total", "amount_residual", "currency_id", "partner_id",
+    "commercial_partner_id", "invoice_payment_term_id", "company_id", "write_date",
+]  # fmt: skip
+PARTNER_FIELDS = [
+    "name", "email", "phone", "lang", "vat", "company_registry", "street", "street2", "zip",
+    "city", "country_code", "is_company", "parent_id", "commercial_partner_id", "type", "active",
+]  # fmt: skip
+BLOCKED_DOMAIN = [
+    ["blocked", "=", True],
+    ["account_type", "=", "asset_receivable"],
+    ["parent_state", "=", "posted"],
+    ["reconciled", "=", False],
+    ["move_id.move_type", "in", ["out_invoice", "out_refund"]],
+]
+
+
+def invoice_rows(version: int, **changes: dict[str, Any]) -> list[dict[str, Any]]:
+    rows = load("invoices")
+    for row in rows:
+        if version >= 19:
+            row["no_followup"] = False
+        row.update(changes.get(str(row["id"]), {}))
+    return rows
+
+
+def partner_rows(version: int) -> list[dict[str, Any]]:
+    rows = load("partners")
+    if version >= 19:
+        for row in rows:
+            del row["mobile"]  # gone in 19
+    return rows
+
+
+def serve_ledger(
+    odoo: FakeOdoo,
+    invoices: list[dict[str, Any]],
+    partners: list[dict[str, Any]],
+    *,
+    blocked: list[dict[str, Any]] | None = None,
+) -> None:
+    odoo.always("account.move", "search_read", serve(invoices))
+    odoo.always("res.partner", "search_read", serve(partners))
+    odoo.always(
+        "account.payment.term", "read", serve([{"id": 4, "name": "30 jours", "line_ids": [9]}])
+    )
+    if odoo.version <= 17:
+        odoo.always("account.move.line", "search_read", serve(blocked or []))
+
+
+def expected_names(version: int, *, blocked_search: bool) -> list[str]:
+    names = ["common.version"]
+    if version < 19:
+        names.append("common.authenticate")
+    names += ["account.move.fields_get", "account.move.search_read", "account.move.line.fields_get"]
+    if blocked_search:
+        names.append("account.move.line.search_read")
+    names += ["account.payment.term.read", "res.partner.fields_get", "res.partner.search_read"]
+    return names
+
+
+@pytest.mark.parametrize("version", [16, 17, 18, 19])
+def test_open_invoices_and_their_customers_are_read_in_batches(
+    odoo_factory: Callable[..., FakeOdoo], make_context: Callable[..., PluginContext], version: int
+) -> None:
+    odoo = odoo_factory(version)
+    serve_ledger(odoo, invoice_rows(version), partner_rows(version))
+
+    invoices = list(relance_fetch_invoices(source=make_context(company_ids=[1]), since=None))
+
+    assert odoo.names() == expected_names(version, blocked_search=version <= 17)
+    (moves,) = odoo.model_calls("account.move", "search_read")
+    assert moves.params == {
+        "domain": [*OPEN_DOMAIN, ["company_id", "in", [1]]],
+        "fields": MOVE_FIELDS[:-1] + (["no_followup"] if version >= 19 else []) + ["write_date"],
+        "order": "id asc",
+        "offset": 0,
+        "limit": 500,
+    }
+    assert moves.context == {"allowed_company_ids": [1]}
+    (partners,) = odoo.model_calls("res.partner", "search_read")
+    assert partners.params == {
+        "domain": [
+            "|",
+            ["id", "in", [14, 45, 52]],
+            "&",
+            ["commercial_partner_id", "in", [14, 45]],
+            ["type", "=", "invoice"],
+        ],
+        "fields": PARTNER_FIELDS[:3] + (["mobile"] if version <= 18 else []) + PARTNER_FIELDS[3:],
+        "order": "id asc",
+        "offset": 0,
+        "limit": 500,
+    }
+    assert partners.context == {"active_test": False, "allowed_company_ids": [1]}
+    (terms,) = odoo.model_calls("account.payment.term", "read")
+    assert (terms.ids, terms.params) == ([4], {"fields": ["line_ids"]})
+    for fields_get in odoo.model_calls(method="fields_get"):
+        assert fields_get.params == {"attributes": ["type"]}
+
+    azure, deco = invoices
+    assert (azure.source, azure.id, azure.number, azure.kind) == (
+        "odoo",
+        "398",
+        "INV/2024/00311",
+        DocumentKind.INVOICE,
+    )
+    assert (azure.currency, azure.total, azure.residual, azure.status) == (
+        "USD",
+        Decimal("3000.0"),
+        Decimal("1800.0"),
+        InvoiceStatus.PARTIAL,
+    )
+    assert (azure.issue_date, azure.due_date, azure.payment_reference) == (
+        date(2024, 12, 2),
+        date(2025, 1, 31),
+        "INV/2024/00311",
+    )
+    assert (azure.disputed, azure.instalments) == (False, ())
+    customer = azure.customer
+    assert (customer.id, customer.name, customer.kind) == (
+        "14",
+        "Azure Interior",
+        CustomerKind.BUSINESS,
+    )
+    assert (customer.language, customer.country, customer.vat_number) == (
+        "fr_FR",
+        "FR",
+        "FR23334175221",
+    )
+    assert customer.address is not None
+    assert (customer.address.lines, customer.address.postal_code, customer.address.city) == (
+        ("12 rue de la Paix",),
+        "75002",
+        "Paris",
+    )
+    billing = customer.billing_contact
+    assert billing is not None
+    assert (billing.name, billing.emails, billing.role) == (
+        "Comptabilité fournisseurs",
+        ("compta@azure-interior.example",),
+        "billing",
+    )
+    assert billing.phone == ("+33 6 12 34 56 78" if version <= 18 else None)
+    assert [contact.emails for contact in customer.contacts] == [
+        ("compta@azure-interior.example",),
+        ("contact@azure-interior.example",),
+    ]
+    assert azure.contact == billing
+
+    assert (deco.id, deco.currency, deco.status, deco.residual) == (
+        "412",
+        "EUR",
+        InvoiceStatus.OPEN,
+        Decimal("1200.0"),
+    )
+    assert deco.customer.billing_contact is not None
+    assert deco.customer.billing_contact.emails == ("info@deco-addict.example",)
+    assert (deco.customer.language, deco.customer.country, deco.contact) == ("en_US", "US", None)
+
+
+@pytest.mark.parametrize("version", [16, 17])
+def test_no_follow_up_on_a_receivable_line_marks_the_invoice_disputed(
+    odoo_factory: Callable[..., FakeOdoo], make_context: Callable[..., PluginContext], version: int
+) -> None:
+    odoo = odoo_factory(version)
+    blocked = [{"id": 2207, "move_id": [412, "INV/2025/00087"]}]
+    serve_ledger(odoo, invoice_rows(version), partner_rows(version), blocked=blocked)
+
+    azure, deco = relance_fetch_invoices(source=make_context(), since=None)
+
+    (search,) = odoo.model_calls("account.move.line", "search_read")
+    assert search.params == {
+        "domain": BLOCKED_DOMAIN,
+        "fields": ["move_id"],
+        "order": "id asc",
+        "offset": 0,
+        "limit": 500,
+    }
+    assert search.context is None
+    assert (azure.disputed, deco.disputed) == (False, True)
+    assert deco.dispute_reason == "excluded from follow-up in Odoo (No Follow-up)"
+
+
+@pytest.mark.parametrize(("version", "enterprise"), [(19, False), (18, True)])
+def test_no_followup_on_the_invoice_marks_it_disputed(
+    odoo_factory: Callable[..., FakeOdoo],
+    make_context: Callable[..., PluginContext],
+    version: int,
+    enterprise: bool,
+) -> None:
+    odoo = odoo_factory(version, enterprise=enterprise)
+    rows = invoice_rows(version)
+    for row in rows:
+        row["no_followup"] = row["id"] == 398
+    serve_ledger(odoo, rows, partner_rows(version))
+
+    azure, deco = relance_fetch_invoices(source=make_context(), since=None)
+
+    assert (azure.disputed, deco.disputed) == (True, False)
+    assert "no_followup" in odoo.model_calls("account.move", "search_read")[0].params["fields"]
+    assert odoo.model_calls("account.move.line", "search_read") == []
+
+
+def test_without_company_ids_no_context_and_no_company_filter_is_sent(
+    odoo_factory: Callable[..., FakeOdoo], make_context: Callable[..., PluginContext]
+) -> None:
+    odoo = odoo_factory(17)
+    serve_ledger(odoo, invoice_rows(17), partner_rows(17))
+
+    list(relance_fetch_invoices(source=make_context(), since=None))
+
+    (moves,) = odoo.model_calls("account.move", "search_read")
+    assert moves.params["domain"] == OPEN_DOMAIN
+    assert moves.context is None
+    assert "context" not in moves.body["params"]["args"][6]
+
+
+def test_an_incremental_sync_reads_what_changed_since_with_an_overlap(
+    odoo_factory: Callable[..., FakeOdoo], make_context: Callable[..., PluginContext]
+) -> None:
+    odoo = odoo_factory(19)
+    serve_ledger(odoo, invoice_rows(19)[:1], partner_rows(19))
+    since = datetime(2025, 3, 15, 0, 0, tzinfo=ZoneInfo("Europe/Paris"))
+
+    (invoice,) = relance_fetch_invoices(source=make_context(overlap_minutes=15), since=since)
+
+    (moves,) = odoo.model_calls("account.move", "search_read")
+    assert moves.params["domain"] == [*OPEN_DOMAIN, ["write_date", ">=", "2025-03-14 22:45:00"]]
+    assert invoice.id == "398"
+
+
+@pytest.mark.parametrize("version", [16, 19])
+def test_requests_are_bounded_by_pages_of_invoices_and_of_customers(
+    odoo_factory: Callable[..., FakeOdoo], make_context: Callable[..., PluginContext], version: int
+) -> None:
+    odoo = odoo_factory(version)
+    template = invoice_rows(version)[1]
+    customers = [
+        {
+            **partner_rows(version)[2],
+            "id": 100 + n,
+            "name": f"Client {n}",
+            "commercial_partner_id": [100 + n, f"Client {n}"],
+        }
+        for n in range(5)
+    ]
+    invoices = [
+        {**template, "id": 500 + n, "name": f"INV/2025/{n:05}", "invoice_payment_term_id": False,
+         "partner_id": [100 + n % 5, f"Client {n % 5}"], "commercial_partner_id": [100 + n % 5, f"Client {n % 5}"]}
+        for n in range(7)
+    ]  # fmt: skip
+    serve_ledger(odoo, invoices, customers)
+    page = 2
+
+    fetched = list(relance_fetch_invoices(source=make_context(page_size=page), since=None))
+
+    assert [invoice.id for invoice in fetched] == [str(500 + n) for n in range(7)]
+    assert len({id(invoice.customer) for invoice in fetched}) == 5  # one object per customer
+    move_pages = odoo.model_calls("account.move", "search_read")
+    assert [(call.params["offset"], call.params["limit"]) for call in move_pages] == [
+        (0, 2),
+        (2, 2),
+        (4, 2),
+        (6, 2),
+    ]
+    partner_pages = odoo.model_calls("res.partner", "search_read")
+    assert [call.params["offset"] for call in partner_pages] == [0, 2, 4]
+    constant = 6  # version, login, 3 x fields_get, blocked lines (16-17); 19: no login, no lines
+    assert len(odoo.sent) <= math.ceil(7 / page) + math.ceil(5 / page) + constant
+    assert len(odoo.sent) == 4 + 3 + (6 if version <= 17 else 4)
+
+
+def test_instalments_come_from_the_receivable_lines(
+    odoo_factory: Callable[..., FakeOdoo], make_context: Callable[..., PluginContext]
+) -> None:
+    odoo = odoo_factory(18)
+    rows = invoice_rows(
+        18,
+        **{
+            "412": {
+                "invoice_payment_term_id": [5, "30% Now, Balance 60 Days"],
+                "amount_residual": 840.0,
+                "payment_state": "partial",
+            }
+        },
+    )
+    serve_ledger(odoo, rows, partner_rows(18))
+    odoo.always("account.payment.term", "read", serve([{"id": 5, "line_ids": [10, 11]}]))
+    lines = [
+        {
+            "id": 2301,
+            "move_id": [412, "INV/2025/00087"],
+            "date_maturity": "2025-03-11",
+            "amount_currency": 840.0,
+            "amount_residual_currency": 840.0,
+        },
+        {
+            "id": 2300,
+            "move_id": [412, "INV/2025/00087"],
+            "date_maturity": "2025-01-10",
+            "amount_currency": 360.0,
+            "amount_residual_currency": 0.0,
+        },
+    ]
+    odoo.always("account.move.line", "search_read", serve(lines))
+
+    _, deco = relance_fetch_invoices(source=make_context(), since=None)
+
+    (terms,) = odoo.model_calls("account.payment.term", "read")
+    assert terms.ids == [5]
+    (search,) = odoo.model_calls("account.move.line", "search_read")
+    assert search.params == {
+        "domain": [["move_id", "in", [412]], ["account_type", "=", "asset_receivable"]],
+        "fields": ["move_id", "date_maturity", "amount_currency", "amount_residual_currency"],
+        "order": "id asc",
+        "offset": 0,
+        "limit": 500,
+    }
+    assert deco.instalments == (
+        Instalment(due_date=date(2025, 1, 10), amount=Decimal("360.0"), residual=Decimal("0.0")),
+        Instalment(due_date=date(2025, 3, 11), amount=Decimal("840.0"), residual=Decimal("840.0")),
+    )
+
+
+def test_a_credit_note_is_read_as_a_credit(
+    odoo_factory: Callable[..., FakeOdoo], make_context: Callable[..., PluginContext]
+) -> None:
+    odoo = odoo_factory(17)
+    refund = {
+        "move_type": "out_refund",
+        "name": "RINV/2025/00004",
+        "amount_total": 200.0,
+        "amount_residual": 200.0,
+        "invoice_payment_term_id": False,
+    }
+    serve_ledger(odoo, invoice_rows(17, **{"412": refund}), partner_rows(17))
+
+    _, credit = relance_fetch_invoices(source=make_context(), since=None)
+
+    assert (credit.kind, credit.number, credit.signed_residual) == (
+        DocumentKind.CREDIT_NOTE,
+        "RINV/2025/00004",
+        Decimal("-200.0"),
+    )
+
+
+@pytest.mark.parametrize("version", [16, 17, 18, 19])
+def test_balances_are_read_again_in_one_request_for_exactly_the_ids_asked(
+    odoo_factory: Callable[..., FakeOdoo], make_context: Callable[..., PluginContext], version: int
+) -> None:
+    odoo = odoo_factory(version)
+    current = [
+        {
+            "id": 398,
+            "state": "posted",
+            "payment_state": "partial",
+            "amount_residual": 300.0,
+            "currency_id": [2, "USD"],
+            "no_followup": False,
+        },
+        {
+            "id": 412,
+            "state": "posted",
+            "payment_state": "in_payment",
+            "amount_residual": 0.0,
+            "currency_id": [1, "EUR"],
+            "no_followup": True,
+        },
+    ]
+    odoo.on("account.move", "search_read", serve(current))
+
+    balances = relance_refresh_balances(
+        source=make_context(), invoice_ids=["412", "398", "777", "csv-1"]
+    )
+
+    (search,) = odoo.model_calls("account.move", "search_read")
+    assert search.params == {
+        "domain": [["id", "in", [398, 412, 777]]],
+        "fields": ["state", "payment_state", "amount_residual", "currency_id"]
+        + (["no_followup"] if version >= 19 else []),
+        "order": "id asc",
+        "offset": 0,
+        "limit": 3,
+    }
+    assert len(odoo.model_calls()) == 2  # fields_get (once per run) + the read
+    assert balances == [
+        Balance(
+            invoice_id="398",
+            residual=Decimal("300.0"),
+            currency="USD",
+            status=InvoiceStatus.PARTIAL,
+            disputed=False,
+        ),
+        Balance(
+            invoice_id="412",
+            residual=Decimal("0.0"),
+            currency="EUR",
+            status=InvoiceStatus.IN_PAYMENT,
+            disputed=version >= 19,
+        ),
+    ]
