@@ -118,8 +118,10 @@ def _customers_file(settings: CsvSettings, source: Source, report: ReadReport) -
 
 
 def _is_totals_line(row: Row) -> bool:
-    """A "Total" line at the bottom of an export: no customer, a cell saying total."""
-    if row.text("customer_id") or row.text("customer_name"):
+    """A "Total" line at the bottom of an export: no invoice number (or "Total" in its
+    place) and a cell saying total."""
+    number = row.text("number")
+    if number and "total" not in normalise(number).split():
         return False
     return any("total" in normalise(cell).split() for cell in row.cells)
 
