@@ -14,6 +14,7 @@ from decimal import Decimal, InvalidOperation
 from functools import cache, lru_cache
 
 from relance import CustomerKind, DocumentKind
+from relance.i18n import _
 
 # Spaces that group thousands: space, no-break space, narrow no-break space, thin space,
 # and the apostrophe of Swiss exports (1'234.50).
@@ -45,7 +46,7 @@ def parse_amount(raw: str, decimal_separator: str | None = None) -> Decimal:
     try:
         value = Decimal(digits)
     except InvalidOperation:
-        raise ValueError("not an amount") from None
+        raise ValueError(_("not an amount")) from None
     return -value if negative else value
 
 
@@ -70,10 +71,10 @@ def _ungroup(text: str, decimal_separator: str | None) -> str:
     decimal = decimal_separator or _guess_decimal_separator(text)
     grouping = "." if decimal == "," else ","
     if grouping in text and not _GROUPED[(decimal, grouping)].fullmatch(text):
-        raise ValueError("not an amount")
+        raise ValueError(_("not an amount"))
     digits = text.replace(grouping, "").replace(decimal, ".")
     if not _PLAIN_NUMBER.fullmatch(digits):
-        raise ValueError("not an amount")
+        raise ValueError(_("not an amount"))
     return digits
 
 
@@ -117,8 +118,8 @@ def parse_date(raw: str, day_first: bool = True) -> date:
         if match := _EXCEL_SERIAL.fullmatch(text):
             return _EXCEL_EPOCH + timedelta(days=int(match.group(1)))
     except ValueError:
-        raise ValueError("not a valid date") from None
-    raise ValueError("not a date (expected e.g. 05/06/2025 or 2025-06-05)")
+        raise ValueError(_("not a valid date")) from None
+    raise ValueError(_("not a date (expected e.g. 05/06/2025 or 2025-06-05)"))
 
 
 def _full_year(text: str) -> int:
@@ -145,7 +146,7 @@ def parse_flag(raw: str) -> bool:
         return True
     if key in _FALSE:
         return False
-    raise ValueError("not a yes/no value (expected oui/non, yes/no, 1/0 or x)")
+    raise ValueError(_("not a yes/no value (expected oui/non, yes/no, 1/0 or x)"))
 
 
 _KINDS = {
@@ -161,7 +162,7 @@ def parse_kind(raw: str) -> DocumentKind:
     try:
         return _KIND_BY_NAME[_key(raw)]
     except KeyError:
-        raise ValueError("not a document type (expected facture, avoir or paiement)") from None
+        raise ValueError(_("not a document type (expected facture, avoir or paiement)")) from None
 
 
 _CUSTOMER_KINDS = {
@@ -178,7 +179,7 @@ def parse_customer_kind(raw: str) -> CustomerKind:
     try:
         return _CUSTOMER_KIND_BY_NAME[_key(raw)]
     except KeyError:
-        raise ValueError("not a customer type (expected B2B/B2C or pro/particulier)") from None
+        raise ValueError(_("not a customer type (expected B2B/B2C or pro/particulier)")) from None
 
 
 _LANGUAGE_NAMES = {
@@ -202,7 +203,7 @@ def parse_country(raw: str) -> str:
     try:
         return _country_codes()[_key(text)]
     except KeyError:
-        raise ValueError("not a country (expected a code such as FR or a name)") from None
+        raise ValueError(_("not a country (expected a code such as FR or a name)")) from None
 
 
 @cache

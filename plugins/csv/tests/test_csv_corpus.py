@@ -26,8 +26,24 @@ def summary(invoice: Invoice) -> tuple[object, ...]:
 def test_sage_export_in_windows_1252_with_a_credit_note_and_a_totals_line(read_csv) -> None:
     read = read_csv("sage_cp1252.csv")
     assert [summary(i) for i in read.invoices] == [
-        ("FA-2025-0101", "invoice", D("2430.50"), D("2430.50"), date(2025, 5, 5), date(2025, 6, 5), "C001"),
-        ("FA-2025-0102", "invoice", D("1200.00"), D("450.00"), date(2025, 5, 10), date(2025, 6, 10), "C002"),
+        (
+            "FA-2025-0101",
+            "invoice",
+            D("2430.50"),
+            D("2430.50"),
+            date(2025, 5, 5),
+            date(2025, 6, 5),
+            "C001",
+        ),
+        (
+            "FA-2025-0102",
+            "invoice",
+            D("1200.00"),
+            D("450.00"),
+            date(2025, 5, 10),
+            date(2025, 6, 10),
+            "C002",
+        ),
         ("AV-2025-0007", "credit_note", D("120.00"), D("120.00"), date(2025, 5, 12), None, "C001"),
     ]
     assert read.invoices[0].customer.name == "Boulangerie Égée"
@@ -40,19 +56,53 @@ def test_sage_export_in_windows_1252_with_a_credit_note_and_a_totals_line(read_c
 def test_pennylane_export_in_utf8_with_bom_and_commas(read_csv) -> None:
     read = read_csv("pennylane_utf8_bom.csv")
     assert [summary(i) for i in read.invoices] == [
-        ("F-0042", "invoice", D("1234.50"), D("1234.50"), date(2025, 5, 2), date(2025, 6, 5), "Studio Ørsted"),
-        ("F-0043", "invoice", D("99.90"), D("49.95"), date(2025, 5, 3), date(2025, 6, 6), "Atelier Noé"),
+        (
+            "F-0042",
+            "invoice",
+            D("1234.50"),
+            D("1234.50"),
+            date(2025, 5, 2),
+            date(2025, 6, 5),
+            "Studio Ørsted",
+        ),
+        (
+            "F-0043",
+            "invoice",
+            D("99.90"),
+            D("49.95"),
+            date(2025, 5, 3),
+            date(2025, 6, 6),
+            "Atelier Noé",
+        ),
     ]
     assert read.invoices[0].customer.billing_contact is not None
     assert read.invoices[0].customer.billing_contact.emails == ("compta@orsted.fr",)
-    assert read.report.files == ["pennylane_utf8_bom.csv: utf-8-sig, separator ',', header on line 1"]
+    assert read.report.files == [
+        "pennylane_utf8_bom.csv: utf-8-sig, separator ',', header on line 1"
+    ]
 
 
 def test_english_export_with_month_first_dates(read_csv) -> None:
     read = read_csv("quickbooks_en.csv", day_first=False)
     assert [summary(i) for i in read.invoices] == [
-        ("1001", "invoice", D("1234.50"), D("1234.50"), date(2025, 5, 2), date(2025, 6, 5), "Acme Ltd"),
-        ("1002", "invoice", D("250.00"), D("250.00"), date(2025, 5, 3), date(2025, 6, 30), "Acme Ltd"),
+        (
+            "1001",
+            "invoice",
+            D("1234.50"),
+            D("1234.50"),
+            date(2025, 5, 2),
+            date(2025, 6, 5),
+            "Acme Ltd",
+        ),
+        (
+            "1002",
+            "invoice",
+            D("250.00"),
+            D("250.00"),
+            date(2025, 5, 3),
+            date(2025, 6, 30),
+            "Acme Ltd",
+        ),
     ]
 
 
@@ -66,8 +116,24 @@ def test_month_first_dates_read_day_first_are_reported(read_csv) -> None:
 def test_utf16_tab_separated_export_with_dotted_dates(read_csv) -> None:
     read = read_csv("ebp_utf16_tab.csv")
     assert [summary(i) for i in read.invoices] == [
-        ("F250601", "invoice", D("2430.50"), D("2430.50"), None, date(2025, 6, 5), "Garage Lefèvre"),
-        ("F250602", "invoice", D("12000.00"), D("11999.99"), None, date(2025, 6, 20), "Garage Lefèvre"),
+        (
+            "F250601",
+            "invoice",
+            D("2430.50"),
+            D("2430.50"),
+            None,
+            date(2025, 6, 5),
+            "Garage Lefèvre",
+        ),
+        (
+            "F250602",
+            "invoice",
+            D("12000.00"),
+            D("11999.99"),
+            None,
+            date(2025, 6, 20),
+            "Garage Lefèvre",
+        ),
     ]
     assert read.report.files == ["ebp_utf16_tab.csv: utf-16, separator '\\t', header on line 1"]
 
@@ -173,7 +239,10 @@ def test_without_the_mapping_the_header_is_not_recognised(read_csv) -> None:
 def test_a_mapped_header_missing_from_the_file_is_named(read_csv) -> None:
     with pytest.raises(InputError) as caught:
         read_csv("sage_cp1252.csv", columns={"number": "Référence"})
-    assert str(caught.value.problems[0]) == "sources.csv.columns.number: no column 'Référence' in the header"
+    assert (
+        str(caught.value.problems[0])
+        == "sources.csv.columns.number: no column 'Référence' in the header"
+    )
 
 
 def test_a_separate_customers_file_joined_on_the_customer_code(read_csv, data: Path) -> None:
@@ -200,7 +269,10 @@ def test_an_invoice_of_an_unknown_customer_is_a_problem(read_csv, data: Path) ->
     )
     assert [i.id for i in read.invoices] == ["J-1"]
     assert read.problems == [
-        ("factures_unknown_client.csv, line 3, column 'Code client'", "customer 'CL99' is not in clients.csv")
+        (
+            "factures_unknown_client.csv, line 3, column 'Code client'",
+            "customer 'CL99' is not in clients.csv",
+        )
     ]
 
 
@@ -211,16 +283,27 @@ def test_every_bad_row_is_reported_with_file_line_column_and_value(read_csv) -> 
         ("bad_rows.csv, line 3, column 'Montant TTC'", "not an amount: 'douze'"),
         ("bad_rows.csv, line 4, column 'Échéance'", "not a valid date: '31/02/2025'"),
         ("bad_rows.csv, line 5, column 'N° facture'", "missing"),
-        ("bad_rows.csv, line 6, column 'Reste à payer'", "the residual 150.00 exceeds the total 100.00"),
-        ("bad_rows.csv, line 7, column 'N° facture'", "invoice 'B-1' is already on line 2 with different data"),
-        ("bad_rows.csv, line 9, column 'Email'", "contact: emails.0: value is not a valid email address: An email address must have an @-sign.: 'beta-at-example.fr'"),
+        (
+            "bad_rows.csv, line 6, column 'Reste à payer'",
+            "the residual 150.00 exceeds the total 100.00",
+        ),
+        (
+            "bad_rows.csv, line 7, column 'N° facture'",
+            "invoice 'B-1' is already on line 2 with different data",
+        ),
+        (
+            "bad_rows.csv, line 9, column 'Email'",
+            "contact: emails.0: value is not a valid email address: An email address must have an @-sign.: 'beta-at-example.fr'",
+        ),
         ("bad_rows.csv, line 10, column 'Échéance'", "missing"),
     ]
     assert read.report.warnings == ["bad_rows.csv, line 8: repeats line 2; ignored"]
     assert (read.report.rows, read.report.skipped) == (10, 7)
 
 
-def test_a_utf8_file_with_one_windows_1252_accent_far_down_is_read_as_windows_1252(read_csv) -> None:
+def test_a_utf8_file_with_one_windows_1252_accent_far_down_is_read_as_windows_1252(
+    read_csv,
+) -> None:
     read = read_csv("late_accent_cp1252.csv")
     assert len(read.invoices) == 3001
     assert read.invoices[-1].customer.name == "Société Générale des Eaux"
@@ -241,12 +324,26 @@ def test_header_only_is_a_warning_not_an_error(read_csv) -> None:
     [
         ("empty.csv", {}, "the file is empty"),
         ("missing.csv", {}, "no such file (check sources.csv.path)"),
-        ("workbook.csv", {}, "this is an Excel workbook or a ZIP archive (.xlsx, .ods, .zip), not a CSV file: export it as CSV"),
-        ("binary.csv", {}, 'this is not a text file (it contains NUL bytes); if it is UTF-16 without a byte order mark, set encoding = "utf-16-le"'),
-        ("sage_cp1252.csv", {"encoding": "utf-8"}, "line 1: not utf-8 text; set the encoding setting (e.g. cp1252)"),
+        (
+            "workbook.csv",
+            {},
+            "this is an Excel workbook or a ZIP archive (.xlsx, .ods, .zip), not a CSV file: export it as CSV",
+        ),
+        (
+            "binary.csv",
+            {},
+            'this is not a text file (it contains NUL bytes); if it is UTF-16 without a byte order mark, set encoding = "utf-16-le"',
+        ),
+        (
+            "sage_cp1252.csv",
+            {"encoding": "utf-8"},
+            "line 1: not utf-8 text; set the encoding setting (e.g. cp1252)",
+        ),
     ],
 )
-def test_unreadable_files_are_explained(read_csv, data: Path, name: str, settings: dict[str, str], expected: str) -> None:
+def test_unreadable_files_are_explained(
+    read_csv, data: Path, name: str, settings: dict[str, str], expected: str
+) -> None:
     with pytest.raises(InputError) as caught:
         read_csv(name, **settings)
     assert caught.value.summary == f"{name} cannot be read."
@@ -256,12 +353,15 @@ def test_unreadable_files_are_explained(read_csv, data: Path, name: str, setting
 def test_a_wrong_separator_is_pointed_out(read_csv) -> None:
     with pytest.raises(InputError) as caught:
         read_csv("sage_cp1252.csv", delimiter=",")
-    assert "sage_cp1252.csv: the file seems to be separated by ';': check the delimiter setting" in [
-        str(p) for p in caught.value.problems
-    ]
+    assert (
+        "sage_cp1252.csv: the file seems to be separated by ';': check the delimiter setting"
+        in [str(p) for p in caught.value.problems]
+    )
 
 
 def test_a_folder_is_not_a_file(read_csv, data: Path) -> None:
     with pytest.raises(InputError) as caught:
         read_csv(data / "joined")
-    assert [str(p) for p in caught.value.problems] == [f"{data / 'joined'}: this is a folder, not a file"]
+    assert [str(p) for p in caught.value.problems] == [
+        f"{data / 'joined'}: this is a folder, not a file"
+    ]

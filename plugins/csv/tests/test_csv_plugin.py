@@ -21,7 +21,9 @@ TODAY = date(2025, 6, 16)
 
 
 @pytest.fixture
-def host(write_config: Callable[[str], Path], tmp_path: Path, data: Path) -> Callable[..., PluginHost]:
+def host(
+    write_config: Callable[[str], Path], tmp_path: Path, data: Path
+) -> Callable[..., PluginHost]:
     """A plugin host with ``[sources.csv]`` configured by ``settings`` (TOML lines)."""
     hosts: list[PluginHost] = []
 
@@ -60,10 +62,15 @@ def test_fetch_stops_the_run_with_every_problem(host) -> None:
         "(or set skip_invalid = true to skip the rows at fault)."
     )
     assert len(error.problems) == 7
-    assert str(error.problems[0]) == "bad_rows.csv, line 3, column 'Montant TTC': not an amount: 'douze'"
+    assert (
+        str(error.problems[0])
+        == "bad_rows.csv, line 3, column 'Montant TTC': not an amount: 'douze'"
+    )
 
 
-def test_skip_invalid_skips_the_bad_rows_and_logs_them(host, caplog: pytest.LogCaptureFixture) -> None:
+def test_skip_invalid_skips_the_bad_rows_and_logs_them(
+    host, caplog: pytest.LogCaptureFixture
+) -> None:
     plugins = host("bad_rows.csv", "skip_invalid = true")
     with caplog.at_level(logging.WARNING, logger="relance_csv"):
         invoices = list(plugins.fetch_invoices(plugins.sources[0]))
@@ -78,13 +85,22 @@ def test_refresh_rereads_the_file_absent_or_zero_means_paid(host, tmp_path: Path
     source = plugins.sources[0]
     export = tmp_path / "sage_cp1252.csv"
     text = export.read_bytes().decode("cp1252")
-    text = text.replace("FA-2025-0102;C002;Café Müller;10/05/2025;10/06/2025;1\u00a0200,00;450,00", "FA-2025-0102;C002;Café Müller;10/05/2025;10/06/2025;1\u00a0200,00;0,00")
+    text = text.replace(
+        "FA-2025-0102;C002;Café Müller;10/05/2025;10/06/2025;1\u00a0200,00;450,00",
+        "FA-2025-0102;C002;Café Müller;10/05/2025;10/06/2025;1\u00a0200,00;0,00",
+    )
     text = text.replace("AV-2025-0007;C001;Boulangerie Égée;12/05/2025;;-120,00;-120,00\r\n", "")
     text = text.replace("2\u00a0430,50;2\u00a0430,50", "2\u00a0430,50;1\u00a0000,00")
     export.write_bytes(text.encode("cp1252"))
     balances = plugins.refresh_balances(source, ["FA-2025-0101", "FA-2025-0102", "AV-2025-0007"])
     assert balances == {
-        "FA-2025-0101": Balance(invoice_id="FA-2025-0101", residual=D("1000.00"), currency="EUR", status="partial", disputed=False)
+        "FA-2025-0101": Balance(
+            invoice_id="FA-2025-0101",
+            residual=D("1000.00"),
+            currency="EUR",
+            status="partial",
+            disputed=False,
+        )
     }
 
 
@@ -133,9 +149,54 @@ def test_the_journal_appends_events_of_this_source(host, tmp_path: Path) -> None
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(raw.decode("utf-8-sig").splitlines(), delimiter=";"))
     assert rows == [
-        ["at", "run_date", "event", "customer_id", "customer", "invoices", "level", "channel", "recipient", "amounts", "reason", "until", "message_id", "event_id"],
-        ["2025-06-16T10:30:00+02:00", "2025-06-16", "sent", "C001", "Boulangerie Égée", "FA-2025-0101", "first", "email", "compta@egee.fr", "2430.50 EUR", "", "", "<abc@relance>", "e1"],
-        ["2025-06-16T10:30:00+02:00", "2025-06-16", "paused", "C001", "Boulangerie Égée", "FA-2025-0101", "first", "email", "compta@egee.fr", "2430.50 EUR", "litige", "", "<abc@relance>", "e2"],
+        [
+            "at",
+            "run_date",
+            "event",
+            "customer_id",
+            "customer",
+            "invoices",
+            "level",
+            "channel",
+            "recipient",
+            "amounts",
+            "reason",
+            "until",
+            "message_id",
+            "event_id",
+        ],
+        [
+            "2025-06-16T10:30:00+02:00",
+            "2025-06-16",
+            "sent",
+            "C001",
+            "Boulangerie Égée",
+            "FA-2025-0101",
+            "first",
+            "email",
+            "compta@egee.fr",
+            "2430.50 EUR",
+            "",
+            "",
+            "<abc@relance>",
+            "e1",
+        ],
+        [
+            "2025-06-16T10:30:00+02:00",
+            "2025-06-16",
+            "paused",
+            "C001",
+            "Boulangerie Égée",
+            "FA-2025-0101",
+            "first",
+            "email",
+            "compta@egee.fr",
+            "2430.50 EUR",
+            "litige",
+            "",
+            "<abc@relance>",
+            "e2",
+        ],
     ]
 
 
@@ -152,7 +213,9 @@ def test_a_journal_that_cannot_be_written_is_a_reported_failure(host) -> None:
     assert "journal.csv cannot be written" in failures[0].error
 
 
-def test_relance_check_reports_what_a_run_would_read(cli, write_config, tmp_path: Path, data: Path) -> None:
+def test_relance_check_reports_what_a_run_would_read(
+    cli, write_config, tmp_path: Path, data: Path
+) -> None:
     shutil.copy(data / "sage_cp1252.csv", tmp_path)
     config = write_config('[sources.csv]\npath = "sage_cp1252.csv"\n')
     result = cli("check", "--config", str(config), "--json")
@@ -170,7 +233,9 @@ def test_relance_check_lists_every_problem(cli, write_config, tmp_path: Path, da
     assert "bad_rows.csv, line 9, column 'Email'" in result.out
 
 
-def test_relance_check_with_skip_invalid_warns(cli, write_config, tmp_path: Path, data: Path) -> None:
+def test_relance_check_with_skip_invalid_warns(
+    cli, write_config, tmp_path: Path, data: Path
+) -> None:
     shutil.copy(data / "bad_rows.csv", tmp_path)
     config = write_config('[sources.csv]\npath = "bad_rows.csv"\nskip_invalid = true\n')
     result = cli("check", "--config", str(config))
@@ -187,7 +252,9 @@ def test_relance_check_explains_a_missing_file(cli, write_config) -> None:
 
 
 def test_bad_settings_are_configuration_errors(cli, write_config) -> None:
-    config = write_config('[sources.csv]\npath = "x.csv"\nencoding = "klingon"\ncolumns = { numero = "N°" }\n')
+    config = write_config(
+        '[sources.csv]\npath = "x.csv"\nencoding = "klingon"\ncolumns = { numero = "N°" }\n'
+    )
     result = cli("check", "--config", str(config))
     assert result.code == 1
     assert "sources.csv.encoding" in result.out + result.err
