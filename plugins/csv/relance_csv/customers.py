@@ -88,7 +88,7 @@ def _split(text: str) -> Iterator[str]:
 
 def fingerprint(row: Row) -> int:
     """A hash of the row's customer cells: two rows that describe a customer alike."""
-    return hash(tuple(row.text(field) for field in CUSTOMER_FIELDS))
+    return hash(tuple(row.text(field) for field in CUSTOMER_FIELDS if field in row.index))
 
 
 class InlineCustomers:

@@ -21,6 +21,7 @@ from relance.i18n import _
 _GROUPING = " \u00a0\u202f\u2009'"
 _CURRENCY_MARKS = ("€", "EUR", "$", "USD", "£", "GBP", "CHF")
 _PLAIN_NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
+_SIGNED_PLAIN_NUMBER = re.compile(r"-?\d+(?:[.,]\d+)?")
 _GROUPED = {
     (",", "."): re.compile(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?"),
     (".", ","): re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?"),
@@ -37,6 +38,8 @@ def parse_amount(raw: str, decimal_separator: str | None = None) -> Decimal:
     times groups thousands (``1.234.567``). A sign may lead or trail (``120,00-``), and
     parentheses mean negative, as in accounting exports.
     """
+    if _SIGNED_PLAIN_NUMBER.fullmatch(raw) and decimal_separator is None:
+        return Decimal(raw.replace(",", "."))  # the common case, without the cleaning
     text, negative = _strip_sign(raw)
     grouping = {",": ".", ".": ","}.get(decimal_separator or "")
     if _PLAIN_NUMBER.fullmatch(text) and (grouping is None or grouping not in text):

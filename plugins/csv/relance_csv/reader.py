@@ -121,7 +121,7 @@ def _is_totals_line(row: Row) -> bool:
     """A "Total" line at the bottom of an export: no invoice number (or "Total" in its
     place) and a cell saying total."""
     number = row.text("number")
-    if number and "total" not in normalise(number).split():
+    if number and ("total" not in number.casefold() or "total" not in normalise(number).split()):
         return False
     return any("total" in normalise(cell).split() for cell in row.cells)
 

@@ -22,10 +22,11 @@ T = TypeVar("T")
 class Row:
     """The cells of one row, the line it starts on, and where its problems go."""
 
-    __slots__ = ("cells", "failed", "line", "report", "table")
+    __slots__ = ("cells", "failed", "index", "line", "report", "table")
 
     def __init__(self, table: Table, line: int, cells: list[str], report: ReadReport) -> None:
         self.table = table
+        self.index = table.columns.index
         self.line = line
         self.cells = cells
         self.report = report
@@ -38,13 +39,15 @@ class Row:
 
     def text(self, field: str) -> str:
         """The cell of ``field``, stripped; ``""`` when the column is absent or short."""
-        position = self.table.columns.index.get(field)
+        position = self.index.get(field)
         if position is None or position >= len(self.cells):
             return ""
         return self.cells[position].strip()
 
     def parse(self, field: str, parser: Callable[[str], T]) -> T | None:
         """The cell of ``field`` through ``parser``; ``None`` when blank or unreadable."""
+        if field not in self.index:
+            return None
         raw = self.text(field)
         if not raw:
             return None
