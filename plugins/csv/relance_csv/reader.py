@@ -1,0 +1,253 @@
+"""The invoices file, read: one :class:`~relance.Invoice` per row, streamed.
+
+Rows are read one at a time and each valid one is yielded at once: a million-line file
+is never held in memory. A row that cannot be read is recorded in the
+:class:`~relance_csv.report.ReadReport` with its file, line, column and raw value, and
+reading goes on, so that every problem is reported together; :func:`fetch_invoices`
+then stops the run (the default) or lists the skipped rows as warnings
+(``skip_invalid``).
+
+Amounts may be signed: a negative amount is a credit note (or a payment, when the type
+column says so); the records carry magnitudes and a ``kind``. A row whose residual is
+zero is paid and not yielded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from functools import partial
+
+from relance import DocumentKind, Invoice
+from relance.i18n import _
+from relance_csv.columns import CUSTOMER_SYNONYMS, INVOICE_SYNONYMS, normalise
+from relance_csv.customers import CustomersFile, InlineCustomers
+from relance_csv.parse import parse_amount, parse_date, parse_flag, parse_kind
+from relance_csv.report import ReadReport
+from relance_csv.row import Row
+from relance_csv.settings import CsvSettings
+from relance_csv.table import open_table
+
+_INVOICE_COLUMNS = (("number",), ("due_date",), ("total", "residual"))
+_INLINE_CUSTOMER = (("customer_id", "customer_name"),)
+_JOINED_CUSTOMER = (("customer_id",),)
+
+
+@dataclass(frozen=True)
+class Source:
+    """Who is reading: the instance name stamped on records, and its defaults."""
+
+    name: str
+    key_path: str
+    currency: str
+
+
+def fetch_invoices(settings: CsvSettings, source: Source) -> Iterator[Invoice]:
+    """Every open item of the file; raises :class:`~relance.InputError` at the end if a
+    row was invalid, unless ``skip_invalid`` is set (the rows are then logged)."""
+    report = ReadReport()
+    yield from read_invoices(settings, source, report)
+    if report.problem_count:
+        if not settings.skip_invalid:
+            raise report.error(settings.path.name)
+        report.log_skipped(settings.path.name)
+
+
+def read_invoices(settings: CsvSettings, source: Source, report: ReadReport) -> Iterator[Invoice]:
+    """Yield the valid open items of the file; record every problem in ``report``."""
+    customers: CustomersFile | InlineCustomers
+    if settings.customers_path is not None:
+        customers = _customers_file(settings, source, report)
+    else:
+        customers = InlineCustomers(report)
+    joined = settings.customers_path is not None
+    table = open_table(
+        settings.path,
+        encoding=settings.encoding,
+        delimiter=settings.delimiter,
+        synonyms=INVOICE_SYNONYMS,
+        overrides=settings.columns,
+        required=_INVOICE_COLUMNS + (_JOINED_CUSTOMER if joined else _INLINE_CUSTOMER),
+        path_key=f"{source.key_path}.path",
+        columns_key=f"{source.key_path}.columns",
+    )
+    report.files.append(table.describe())
+    try:
+        rows = InvoiceRows(settings, source, customers)
+        for line, cells in table:
+            row = Row(table, line, cells, report)
+            if row.blank or _is_totals_line(row):
+                continue
+            report.rows += 1
+            invoice = rows.invoice(row)
+            if row.failed:
+                report.skipped += 1
+            elif invoice is None:
+                continue
+            elif invoice.is_credit:
+                report.credits += 1
+                yield invoice
+            else:
+                report.invoices += 1
+                yield invoice
+    finally:
+        table.close()
+    if report.rows == 0:
+        report.warn(_("{file} has a header but no rows").format(file=table.name))
+
+
+def _customers_file(settings: CsvSettings, source: Source, report: ReadReport) -> CustomersFile:
+    assert settings.customers_path is not None
+    table = open_table(
+        settings.customers_path,
+        encoding=settings.encoding,
+        delimiter=settings.delimiter,
+        synonyms=CUSTOMER_SYNONYMS,
+        overrides=settings.customer_columns,
+        required=_JOINED_CUSTOMER,
+        path_key=f"{source.key_path}.customers_path",
+        columns_key=f"{source.key_path}.customer_columns",
+    )
+    report.files.append(table.describe())
+    try:
+        return CustomersFile(table, report)
+    finally:
+        table.close()
+
+
+def _is_totals_line(row: Row) -> bool:
+    """A "Total" line at the bottom of an export: no invoice number (or "Total" in its
+    place) and a cell saying total."""
+    number = row.text("number")
+    if number and ("total" not in number.casefold() or "total" not in normalise(number).split()):
+        return False
+    return any("total" in normalise(cell).split() for cell in row.cells)
+
+
+class InvoiceRows:
+    """Turns rows into records, with the instance's settings; remembers invoice numbers
+    to catch duplicates (one small entry per number)."""
+
+    def __init__(
+        self, settings: CsvSettings, source: Source, customers: CustomersFile | InlineCustomers
+    ) -> None:
+        self._source = source
+        self._customers = customers
+        self._amount = partial(parse_amount, decimal_separator=settings.decimal_separator)
+        self._date = partial(parse_date, day_first=settings.day_first)
+        self._seen: dict[str, tuple[int, int]] = {}
+
+    def invoice(self, row: Row) -> Invoice | None:
+        """The record of ``row``; ``None`` when paid, a repeated line, or invalid
+        (``row.failed`` then says so and the problems are in the report)."""
+        number = row.require("number")
+        if number and self._repeated(row, number):
+            return None
+        kind = row.parse("kind", parse_kind)
+        total = row.parse("total", self._amount)
+        residual = row.parse("residual", self._amount)
+        issue_date = row.parse("issue_date", self._date)
+        due_date = row.parse("due_date", self._date)
+        disputed = row.parse("disputed", parse_flag)
+        dispute_until = row.parse("dispute_until", self._date)
+        promise_date = row.parse("promise_date", self._date)
+        customer = self._customers.customer_of(row)
+        if row.failed or customer is None:
+            return None
+        amounts = _amounts(row, total, residual, kind)
+        if amounts is None or not _has_due_date(row, amounts[0], due_date):
+            return None
+        kind, total, residual = amounts
+        if residual == 0:
+            row.report.paid += 1
+            return None
+        reason = row.text("dispute_reason") or None
+        try:
+            return Invoice(
+                source=self._source.name,
+                id=number,
+                number=number,
+                kind=kind,
+                customer=customer,
+                issue_date=issue_date,
+                due_date=due_date,
+                currency=row.text("currency") or self._source.currency,
+                total=total,
+                residual=residual,
+                disputed=disputed if disputed is not None else reason is not None,
+                dispute_reason=reason,
+                dispute_until=dispute_until,
+                promise_date=promise_date,
+                payment_reference=row.text("payment_reference") or None,
+            )
+        except ValueError as exc:
+            row.invalid(None, exc)
+            return None
+
+    def _repeated(self, row: Row, number: str) -> bool:
+        """Whether ``number`` was already read: the same line again is skipped with a
+        warning; the same number with other data is a problem."""
+        fingerprint = hash(tuple(row.cells))
+        previous = self._seen.get(number)
+        if previous is None:
+            self._seen[number] = (row.line, fingerprint)
+            return False
+        first_line, first = previous
+        if first == fingerprint:
+            row.report.warn(
+                _("{where}: repeats line {line}; ignored").format(
+                    where=row.table.where(row.line), line=first_line
+                )
+            )
+        else:
+            row.problem(
+                "number",
+                _("invoice {number!r} is already on line {line} with different data").format(
+                    number=number, line=first_line
+                ),
+            )
+        return True
+
+
+def _amounts(
+    row: Row, total: Decimal | None, residual: Decimal | None, kind: DocumentKind | None
+) -> tuple[DocumentKind, Decimal, Decimal] | None:
+    """The kind and the magnitudes of the amounts; a negative amount is a credit."""
+    if total is None:
+        if residual is None:
+            row.problem("total" if "total" in row.table.columns else "residual", _("missing"))
+            return None
+        total = residual
+    elif residual is None:
+        residual = total
+    if total * residual < 0:
+        row.problem(
+            "residual",
+            _("the residual {residual} and the total {total} have different signs").format(
+                residual=residual, total=total
+            ),
+        )
+        return None
+    negative = total < 0 or residual < 0
+    if kind is None or (negative and kind is DocumentKind.INVOICE):
+        kind = DocumentKind.CREDIT_NOTE if negative else DocumentKind.INVOICE
+    total, residual = abs(total), abs(residual)
+    if residual > total:
+        row.problem(
+            "residual",
+            _("the residual {residual} exceeds the total {total}").format(
+                residual=residual, total=total
+            ),
+        )
+        return None
+    return kind, total, residual
+
+
+def _has_due_date(row: Row, kind: DocumentKind, due_date: date | None) -> bool:
+    """Invoices need a due date to be reminded; credit notes and payments do not."""
+    if kind is DocumentKind.INVOICE and due_date is None:
+        row.problem("due_date", _("missing"))
+        return False
+    return True
