@@ -158,3 +158,20 @@ def planned(level: str, language: str) -> tuple[Reminder, list[HistoryEvent]]:
 @pytest.fixture
 def templates() -> TemplateEnvironment:
     return TemplateEnvironment()
+
+
+@dataclass(frozen=True)
+class Sample:
+    """The fixed ledger, for tests (conftest modules are not importable)."""
+
+    company: CompanySettings = COMPANY
+    today: date = TODAY
+
+    @staticmethod
+    def planned(level: str, language: str) -> tuple[Reminder, list[HistoryEvent]]:
+        return planned(level, language)
+
+
+@pytest.fixture
+def sample() -> Sample:
+    return Sample()
