@@ -1,8 +1,8 @@
 """The ``outbox`` channel: every message written to a folder instead of being delivered.
 
 Emails become ``.eml`` files any mail client opens; letters, SMS and phone tasks become
-``.txt`` files, with a letter's PDF beside it. It is the demo's channel and a safe first
-setup: review the folder, then switch to real channels. Files are named after the message
+``.txt`` files (the ``letter`` channel writes letters as PDF). It is the demo's channel
+and a safe first setup: review the folder, then switch to real channels. Files are named after the message
 key, written atomically, and never overwritten, so a message is never "sent" twice to the
 outbox either.
 """
@@ -83,10 +83,4 @@ def relance_send_reminder(channel: PluginContext, message: Message) -> Receipt |
         return None
     target = settings.path / _filename(message, channel.today.isoformat())
     write_once(target, _content(message, settings), message.message_key)
-    for attachment in message.attachments if message.kind is not ChannelKind.EMAIL else ():
-        write_once(
-            target.with_name(f"{target.stem}_{attachment.filename}"),
-            attachment.content,
-            message.message_key,
-        )
     return Receipt(channel=channel.name, provider_reference=str(target))
