@@ -2,9 +2,9 @@
 
 Emails become ``.eml`` files any mail client opens; letters, SMS and phone tasks become
 ``.txt`` files (the ``letter`` channel writes letters as PDF). It is the demo's channel
-and a safe first setup: review the folder, then switch to real channels. Files are named after the message
-key, written atomically, and never overwritten, so a message is never "sent" twice to the
-outbox either.
+and a safe first setup: review the folder, then switch to real channels. Files are named
+after the message key, written atomically, and never overwritten, so a message is never
+"sent" twice to the outbox either.
 """
 
 from __future__ import annotations
