@@ -45,6 +45,7 @@ from relance.engine.settings import CalendarSettings, EngineSettings
 from relance.errors import ConfigError, Problem, RelanceError
 from relance.model import Address, CountryCode, CurrencyCode, LanguageCode, NonBlank
 from relance.plugins import PluginHost, PluginRegistry, PluginStatus, settings_model_of
+from relance.render.settings import TemplateSettings
 from relance.secrets import remember_secret
 from relance.settings import ChannelSettings, ConfigPath, PluginSettings, secret_fields
 
@@ -141,6 +142,7 @@ class Settings(Section):
     history: HistorySettings = HistorySettings()
     engine: EngineSettings = EngineSettings()
     calendar: CalendarSettings = CalendarSettings()
+    templates: TemplateSettings = TemplateSettings()
     policies: dict[str, Policy] = {}
     scenarios: tuple[Scenario, ...] = ()
     customers: dict[str, CustomerOverride] = {}

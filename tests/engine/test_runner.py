@@ -81,7 +81,7 @@ def test_run_sends_each_reminder_once_and_records_it(workspace: Workspace, cli) 
     email = message_from_bytes((workspace.outbox / files[0]).read_bytes(), policy=email_policy)
     assert email["Subject"] == "Relance \u2013 facture n°F1 en attente de règlement"
     assert email["Auto-Submitted"] == "auto-generated"
-    assert "1\u202f200,00\xa0€" in email.get_content()
+    assert "1\u202f200,00\xa0€" in email.get_body(("plain",)).get_content()
     again = cli("run", "--yes", "--today", DAY)
     assert again.code == 0, again.err
     assert workspace.sent_files() == files

@@ -1,20 +1,20 @@
 """The ``outbox`` channel: every message written to a folder instead of being delivered.
 
 Emails become ``.eml`` files any mail client opens; letters, SMS and phone tasks become
-``.txt`` files. It is the demo's channel and a safe first setup: review the folder,
-then switch to real channels. Files are named after the message key, written atomically,
-and never overwritten, so a message is never "sent" twice to the outbox either.
+``.txt`` files (the ``letter`` channel writes letters as PDF). It is the demo's channel
+and a safe first setup: review the folder, then switch to real channels. Files are named
+after the message key, written atomically, and never overwritten, so a message is never
+"sent" twice to the outbox either.
 """
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 
 from pydantic import EmailStr, Field
 
 from relance import hookimpl
+from relance.channels.files import write_once
 from relance.channels.mime import to_email
 from relance.context import PluginContext
 from relance.errors import ChannelError
@@ -81,25 +81,6 @@ def relance_send_reminder(channel: PluginContext, message: Message) -> Receipt |
     settings = _settings(channel)
     if message.kind not in settings.kinds:
         return None
-    folder = settings.path
-    target = folder / _filename(message, channel.today.isoformat())
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        if target.exists():
-            raise ChannelError(
-                _("{path} already exists: message {key} was already written").format(
-                    path=target, key=message.message_key
-                ),
-                permanent=True,
-            )
-        descriptor, temporary = tempfile.mkstemp(dir=folder, prefix=".writing-")
-        with os.fdopen(descriptor, "wb") as stream:
-            stream.write(_content(message, settings))
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temporary, target)
-    except OSError as exc:
-        raise ChannelError(
-            _("cannot write to outbox {path}: {error}").format(path=folder, error=exc.strerror)
-        ) from None
+    target = settings.path / _filename(message, channel.today.isoformat())
+    write_once(target, _content(message, settings), message.message_key)
     return Receipt(channel=channel.name, provider_reference=str(target))

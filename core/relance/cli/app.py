@@ -21,6 +21,8 @@ from relance.cli import (
     holds_cmd,
     plan_cmd,
     plugins_cmd,
+    preview_cmd,
+    templates_cmd,
 )
 from relance.cli.common import output
 from relance.errors import EXIT_OK, EXIT_PLUGIN_ERROR, EXIT_USER_ERROR, RelanceError
@@ -57,6 +59,8 @@ plan_cmd.register(app)
 approve_cmd.register(app)
 holds_cmd.register(app)
 history_cmd.register(app)
+preview_cmd.register(app)
+templates_cmd.register(app)
 
 
 def main(argv: list[str] | None = None) -> int:  # noqa: PLR0911 - one return per exit path

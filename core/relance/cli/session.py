@@ -70,7 +70,11 @@ def open_session(
             store=store,
             calendar=calendar,
             today=today,
-            templates=TemplateEnvironment(host.template_dirs()),
+            templates=TemplateEnvironment(
+                host.template_dirs(),
+                user=settings.templates.path,
+                informal_tag=settings.templates.informal_tag,
+            ),
             now=None if today_option is not None else lambda: datetime.now(config.company.zoneinfo),
             actor=actor(),
         )

@@ -44,7 +44,7 @@ from relance.model import (
     Money,
 )
 from relance.plugins import PluginHost, RecordFailure
-from relance.render import TemplateEnvironment, compose
+from relance.render import TemplateEnvironment, compose, invoice_documents
 
 __all__ = ["Delivery", "RunReport", "Runner", "fetch_all"]
 
@@ -207,6 +207,7 @@ class Runner:
             {kind for reminder in reminders for kind in reminder.channels}
         )
         company = self.config.company
+        history = list(self.store.events())
         return [
             (
                 reminder,
@@ -219,6 +220,10 @@ class Runner:
                             company=company,
                             today=self.today,
                             templates=self.templates,
+                            history=history,
+                            documents=invoice_documents(self.host, reminder)
+                            if kind is ChannelKind.EMAIL
+                            else (),
                         ),
                     )
                     for kind in reminder.channels

@@ -1,6 +1,15 @@
-"""Rendering reminders into messages: Jinja2 templates, locale-aware money and dates."""
+"""Rendering reminders into messages: Jinja2 templates, locale-aware money and dates,
+letters as PDF. See docs/templates.md."""
 
 from relance.render.compose import compose
+from relance.render.documents import invoice_documents
 from relance.render.environment import RenderError, TemplateEnvironment
+from relance.render.settings import TemplateSettings
 
-__all__ = ["RenderError", "TemplateEnvironment", "compose"]
+__all__ = [
+    "RenderError",
+    "TemplateEnvironment",
+    "TemplateSettings",
+    "compose",
+    "invoice_documents",
+]

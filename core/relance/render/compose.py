@@ -1,53 +1,27 @@
-"""Turn a planned reminder into the message one channel delivers."""
+"""Turn a planned reminder into the message one channel delivers.
+
+An email gets a plain-text and an HTML body (``email.txt.j2``, ``email.html.j2``), the
+invoice PDFs its source provided, and the letter PDF when the same reminder also goes
+out by letter. A letter gets its PDF (the envelope-window layout of
+:mod:`relance.render.letter`) and a plain-text version (``letter.txt.j2``).
+"""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from datetime import date
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from relance.model import ChannelKind, DocumentKind, Message, Money
+from relance.model import ChannelKind, Document, HistoryEvent, Message, Money
+from relance.render.context import LETTER_KINDS, template_context
 
 if TYPE_CHECKING:
     from relance.config import CompanySettings
     from relance.engine.planner import Reminder
     from relance.render.environment import TemplateEnvironment
 
-__all__ = ["compose", "template_context"]
-
-
-def template_context(
-    reminder: Reminder, kind: ChannelKind, company: CompanySettings, today: date, language: str
-) -> dict[str, Any]:
-    """Every variable a reminder template may use (documented in docs/templates.md)."""
-    invoices = [i for i in reminder.items if i.invoice.kind is DocumentKind.INVOICE]
-    credits = [i for i in reminder.items if i.invoice.kind is not DocumentKind.INVOICE]
-    penalties = reminder.penalties
-    grand_totals = {
-        currency: amount + penalties.get(currency, Decimal(0))
-        for currency, amount in reminder.totals.items()
-    }
-    billing = reminder.customer.billing_contact
-    return {
-        "language": language,
-        "today": today,
-        "channel": kind.value,
-        "company": company,
-        "customer": reminder.customer,
-        "business": reminder.customer.kind.value == "business",
-        "contact_name": billing.name if billing is not None and billing.name else None,
-        "level": reminder.level.name,
-        "deadline": reminder.deadline,
-        "invoices": invoices,
-        "credits": credits,
-        "totals": reminder.totals,
-        "penalties": penalties,
-        "grand_totals": grand_totals,
-        "quotes_penalties": reminder.level.penalties,
-        "payment_references": sorted(
-            {i.invoice.payment_reference or i.invoice.number for i in invoices}
-        ),
-    }
+__all__ = ["compose"]
 
 
 def compose(
@@ -57,13 +31,49 @@ def compose(
     company: CompanySettings,
     today: date,
     templates: TemplateEnvironment,
+    history: Sequence[HistoryEvent] = (),
+    documents: Sequence[Document] = (),
 ) -> Message:
-    """Render ``reminder`` for the channel ``kind``; a template error raises RenderError."""
+    """Render ``reminder`` for the channel ``kind``; a template error raises RenderError.
+
+    :param history: the history events so far; the formal notice lists the reminders
+        already delivered for these invoices.
+    :param documents: the invoices' PDFs (``relance_fetch_document``), attached to emails.
+    """
     template = reminder.level.template_name
     language = templates.language_for(template, [reminder.language, company.language, "en"])
-    context = template_context(reminder, kind, company, today, language)
-    subject = templates.render(f"{language}/{template}.subject.j2", context)
-    text = templates.render(f"{language}/{template}.txt.j2", context)
+    informal = templates.is_informal(reminder.customer.tags)
+    attached = tuple(documents) if kind is ChannelKind.EMAIL else ()
+
+    def rendered(for_kind: ChannelKind, attachments: Sequence[str]) -> dict[str, Any]:
+        context = template_context(
+            reminder,
+            for_kind,
+            company=company,
+            today=today,
+            language=language,
+            informal=informal,
+            history=history,
+            attachments=attachments,
+        )
+        names = templates.wording_names(language, template, informal)
+        context["text"] = templates.sections(names, context)
+        return context
+
+    context = rendered(kind, [d.filename for d in attached])
+    html = None
+    letter_kind = next((k for k in reminder.channels if k in LETTER_KINDS), None)
+    if kind in LETTER_KINDS:
+        body = templates.render("letter.txt.j2", context)
+        attachments: tuple[Document, ...] = (_letter(context, reminder),)
+    else:
+        body = templates.render("email.txt.j2", context)
+        attachments = attached
+        if kind is ChannelKind.EMAIL:
+            html = templates.render("email.html.j2", context)
+            if letter_kind is not None:
+                letter = _letter(rendered(letter_kind, ()), reminder)
+                attachments = (letter, *attachments)
     return Message(
         reminder_key=reminder.key,
         message_key=reminder.message_key(kind),
@@ -77,11 +87,25 @@ def compose(
         sender=str(company.email) if company.email else None,
         postal_address=reminder.customer.address,
         recipient_name=reminder.customer.name,
-        subject=" ".join(subject.split()),
-        text=text,
+        subject=context["text"]["subject"],
+        text=body,
+        html=html,
+        attachments=attachments,
         headers=(("Auto-Submitted", "auto-generated"),),
         invoice_ids=tuple(i.invoice.id for i in reminder.items),
         amounts=tuple(
             Money(amount=amount, currency=currency) for currency, amount in reminder.totals.items()
         ),
     )
+
+
+def _letter(context: dict[str, Any], reminder: Reminder) -> Document:
+    from relance.render.letter import letter_pdf
+
+    return Document(filename=letter_filename(reminder), content=letter_pdf(context))
+
+
+def letter_filename(reminder: Reminder) -> str:
+    """``letter_<level>_<customer>.pdf``, safe on every file system."""
+    customer = re.sub(r"[^A-Za-z0-9_-]+", "-", reminder.customer.id).strip("-") or "customer"
+    return f"letter_{reminder.level.name}_{customer}.pdf"

@@ -1,28 +1,38 @@
 """The template environment: where templates are found, and how they fail.
 
-Templates are looked up by relative name (``fr/first.txt.j2``) first in the user's
-folder (``[templates] path``), then in folders contributed by plugins, then in relance's
-own. Every template runs in Jinja2's sandbox with ``StrictUndefined``: a missing
+Templates are looked up by relative name (``fr/first.j2``) first in the user's folder
+(``[templates] path``), then in folders contributed by plugins, then in relance's own.
+Every template runs in Jinja2's immutable sandbox with ``StrictUndefined``: a missing
 variable is an error naming the template, the line and the variable, never a message
-with a blank amount.
+with a blank amount. Templates whose name ends in ``.html.j2`` are autoescaped.
+
+A *wording* template (``fr/first.j2``) holds only ``{% block %}`` sections (subject,
+opening, request...); :meth:`TemplateEnvironment.sections` renders each block to plain
+text, and the *layouts* (``email.txt.j2``, ``email.html.j2``, ``letter.txt.j2`` and the
+PDF letter) place those sections. So one wording serves every format, and the HTML layout
+escapes it like any other value.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import contextlib
+import re
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
 import jinja2
-from jinja2.sandbox import SandboxedEnvironment
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from relance.errors import RelanceError
 from relance.i18n import _
 from relance.render.formatting import format_day, format_money, format_rate
 
-__all__ = ["BUILTIN_TEMPLATES", "RenderError", "TemplateEnvironment"]
+__all__ = ["BUILTIN_TEMPLATES", "Origin", "RenderError", "TemplateEnvironment", "TemplateInfo"]
 
 BUILTIN_TEMPLATES = Path(__file__).parent / "templates"
 
@@ -31,20 +41,60 @@ class RenderError(RelanceError):
     """A template is missing, broken, or uses a variable the context does not have."""
 
 
-class TemplateEnvironment:
-    """Find and render templates; languages fall back to the company's."""
+class Origin(StrEnum):
+    """Where a template comes from, in lookup order."""
 
-    def __init__(self, folders: Iterable[Path] = ()) -> None:
-        self.folders = [*folders, BUILTIN_TEMPLATES]
-        self._env = SandboxedEnvironment(
+    USER = "user"
+    PLUGIN = "plugin"
+    BUILTIN = "builtin"
+
+
+@dataclass(frozen=True)
+class TemplateInfo:
+    """One template name and the file that wins for it."""
+
+    name: str
+    origin: Origin
+    path: Path
+    shadows: tuple[Path, ...] = ()
+    """Files with the same name further down the lookup order, which this one overrides."""
+
+
+class TemplateEnvironment:
+    """Find and render templates.
+
+    :param folders: plugin template folders, in lookup order.
+    :param user: the user's folder (``[templates] path``), looked up first.
+    :param informal_tag: customers with this tag get the informal wording (``.tu``)
+        where one exists.
+    """
+
+    def __init__(
+        self,
+        folders: Iterable[Path] = (),
+        *,
+        user: Path | None = None,
+        informal_tag: str | None = None,
+    ) -> None:
+        self.user = user
+        self.plugin_folders = list(folders)
+        self.informal_tag = informal_tag
+        self.folders = [
+            *([user] if user is not None else []),
+            *self.plugin_folders,
+            BUILTIN_TEMPLATES,
+        ]
+        self._env = ImmutableSandboxedEnvironment(
             loader=jinja2.FileSystemLoader([str(f) for f in self.folders]),
             undefined=jinja2.StrictUndefined,
-            autoescape=jinja2.select_autoescape(["html", "html.j2"]),
+            autoescape=jinja2.select_autoescape(["html.j2"], default_for_string=False),
             keep_trailing_newline=True,
             trim_blocks=True,
             lstrip_blocks=True,
         )
-        self._env.filters.update(money=_money, day=_day, rate=_rate)
+        self._env.filters.update(money=_money, day=_day, rate=_rate, paragraphs=paragraphs)
+
+    # -- lookup ------------------------------------------------------------------------
 
     def has(self, name: str) -> bool:
         try:
@@ -56,66 +106,164 @@ class TemplateEnvironment:
         return True
 
     def language_for(self, template: str, wanted: Iterable[str | None]) -> str:
-        """The first of ``wanted`` languages that has ``template``."""
-        tried = [lang for lang in wanted if lang]
+        """The first of ``wanted`` languages that has the wording ``template``.
+
+        ``fr_BE`` is tried as ``fr_BE``, then ``fr``.
+        """
+        tried: list[str] = []
+        for tag in wanted:
+            if not tag:
+                continue
+            for language in (tag, tag.split("_")[0]):
+                if language not in tried:
+                    tried.append(language)
         for language in tried:
-            if self.has(f"{language}/{template}.txt.j2"):
+            if self.has(f"{language}/{template}.j2"):
                 return language
         raise RenderError(
             _(
                 "no template {name} in any of the languages {languages} (looked in {folders})"
             ).format(
-                name=f"{template}.txt.j2",
+                name=f"{template}.j2",
                 languages=", ".join(tried),
                 folders=", ".join(str(f) for f in self.folders),
             )
         )
 
+    def wording_names(self, language: str, template: str, informal: bool) -> list[str]:
+        """The wording templates of a message, the later overriding the earlier's blocks.
+
+        ``<lang>/_common.j2`` holds what every level shares (greeting, labels, closing);
+        ``<lang>/<template>.j2`` what the level says. With ``informal``, the ``.tu``
+        variants of both are used where they exist.
+        """
+        names = [f"{language}/_common.j2"]
+        if informal and self.has(f"{language}/_common.tu.j2"):
+            names.append(f"{language}/_common.tu.j2")
+        level = f"{language}/{template}.tu.j2"
+        names.append(level if informal and self.has(level) else f"{language}/{template}.j2")
+        return names
+
+    def is_informal(self, tags: Iterable[str]) -> bool:
+        return self.informal_tag is not None and self.informal_tag in set(tags)
+
+    def templates(self) -> list[TemplateInfo]:
+        """Every template name, with the file that wins and the ones it overrides."""
+        found: dict[str, list[tuple[Origin, Path]]] = {}
+        for folder in self.folders:
+            origin = (
+                Origin.USER
+                if folder == self.user
+                else Origin.BUILTIN
+                if folder == BUILTIN_TEMPLATES
+                else Origin.PLUGIN
+            )
+            if not folder.is_dir():
+                continue
+            for path in sorted(folder.rglob("*.j2")):
+                name = path.relative_to(folder).as_posix()
+                found.setdefault(name, []).append((origin, path))
+        return [
+            TemplateInfo(
+                name=name,
+                origin=files[0][0],
+                path=files[0][1],
+                shadows=tuple(p for _o, p in files[1:]),
+            )
+            for name, files in sorted(found.items())
+        ]
+
+    # -- rendering ---------------------------------------------------------------------
+
     def render(self, name: str, context: Mapping[str, Any]) -> str:
-        """Render ``name``; the context's ``language`` sets how filters format values."""
-        try:
+        """Render ``name``; the context's ``locale`` sets how filters format values."""
+        with _explained(name):
             return self._env.get_template(name).render(context)
-        except jinja2.TemplateNotFound as exc:
-            raise RenderError(_("template {name} not found").format(name=exc.name)) from None
-        except jinja2.TemplateSyntaxError as exc:
-            raise RenderError(
-                _("template {name}, line {line}: {error}").format(
-                    name=exc.filename or name, line=exc.lineno, error=exc.message
-                )
-            ) from None
-        except jinja2.UndefinedError as exc:
-            raise RenderError(
-                _("template {name}, line {line}: {error}").format(
-                    name=name, line=_template_line(exc, name), error=exc.message
-                )
-            ) from None
-        except jinja2.TemplateError as exc:
-            raise RenderError(
-                _("template {name}: {error}").format(name=name, error=exc.message)
-            ) from None
+
+    def sections(self, names: Sequence[str], context: Mapping[str, Any]) -> dict[str, str]:
+        """Render every block of the wording templates ``names`` to plain text.
+
+        A block of a later template replaces the block of the same name of an earlier
+        one. Whitespace is normalised: lines are joined, blank lines separate paragraphs.
+        """
+        result: dict[str, str] = {}
+        for name in names:
+            with _explained(name):
+                template = self._env.get_template(name)
+                blocks = template.new_context(dict(context), shared=False)
+                for block, render in template.blocks.items():
+                    result[block] = _normalise("".join(render(blocks)))
+        return result
+
+
+def paragraphs(text: str) -> list[str]:
+    """Split a section into its paragraphs (separated by blank lines)."""
+    return [p for p in text.split("\n\n") if p]
+
+
+def _normalise(text: str) -> str:
+    """Join lines, keep blank lines between paragraphs; no-break spaces are kept."""
+    parts = re.split(r"\n[ \t\r]*\n", text.strip(" \t\r\n"))
+    joined = (re.sub(r"[ \t\r\n]+", " ", p).strip(" ") for p in parts)
+    return "\n\n".join(p for p in joined if p)
+
+
+@contextlib.contextmanager
+def _explained(name: str) -> Iterator[None]:
+    """Turn any Jinja2 error into a RenderError naming the template, line and cause."""
+    try:
+        yield
+    except jinja2.TemplateNotFound as exc:
+        raise RenderError(_("template {name} not found").format(name=exc.name)) from None
+    except jinja2.TemplateSyntaxError as exc:
+        raise RenderError(
+            _("template {name}, line {line}: {error}").format(
+                name=exc.name or name, line=exc.lineno, error=exc.message
+            )
+        ) from None
+    except jinja2.TemplateError as exc:
+        where, line = _template_line(exc, name)
+        raise RenderError(
+            _("template {name}, line {line}: {error}").format(
+                name=where, line=line, error=exc.message
+            )
+        ) from None
 
 
 @jinja2.pass_context
 def _money(ctx: jinja2.runtime.Context, amount: Decimal, currency: str) -> str:
-    return format_money(amount, currency, ctx["language"])
+    return format_money(amount, currency, ctx["locale"])
 
 
 @jinja2.pass_context
 def _day(ctx: jinja2.runtime.Context, value: date) -> str:
-    return format_day(value, ctx["language"])
+    return format_day(value, ctx["locale"])
 
 
 @jinja2.pass_context
 def _rate(ctx: jinja2.runtime.Context, value: Decimal) -> str:
-    return format_rate(value, ctx["language"])
+    return format_rate(value, ctx["locale"])
 
 
-def _template_line(exc: BaseException, name: str) -> str:
-    """The template line where a rendering error happened, from the traceback."""
-    line = "?"
+def _template_line(exc: BaseException, name: str) -> tuple[str, str]:
+    """The template and line where a rendering error happened, from the traceback.
+
+    Jinja2 compiles templates to code whose frames carry the template's file name and
+    line: the innermost template frame is where the error is (an included partial).
+    """
+    where, line = name, "?"
     tb = exc.__traceback__
     while tb is not None:
-        if tb.tb_frame.f_code.co_filename.endswith(name):
-            line = str(tb.tb_lineno)
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.endswith(".j2"):
+            where, line = _short_name(filename, name), str(tb.tb_lineno)
         tb = tb.tb_next
-    return line
+    return where, line
+
+
+def _short_name(filename: str, fallback: str) -> str:
+    """A built-in template by its name; a user's or plugin's by its full path."""
+    path = Path(filename)
+    if path.is_relative_to(BUILTIN_TEMPLATES):
+        return path.relative_to(BUILTIN_TEMPLATES).as_posix()
+    return filename or fallback

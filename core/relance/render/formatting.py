@@ -18,10 +18,10 @@ def format_money(amount: Decimal, currency: str, language: str) -> str:
 
 def format_day(day: date, language: str) -> str:
     """``5 juin 2025`` in French, ``5 June 2025`` in English."""
-    return str(format_date(day, format="long", locale=language if language != "en" else "en_GB"))
+    return str(format_date(day, format="long", locale="en_GB" if language == "en" else language))
 
 
 def format_rate(rate: Decimal, language: str) -> str:
-    """A percentage given in points: ``12,15 %`` in French, ``12.15%`` in English."""
+    """A percentage given in points: ``12,15 %`` in French or German, ``12.15%`` in English."""
     number = format_decimal(rate, format="#,##0.00", locale=language)
-    return f"{number}\u00a0%" if language == "fr" else f"{number}%"
+    return f"{number}%" if language.split("_", maxsplit=1)[0] == "en" else f"{number}\u00a0%"

@@ -1,0 +1,199 @@
+"""The variables a template sees: everything docs/templates.md lists, and nothing else."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from relance.model import ChannelKind, DocumentKind, EventType, HistoryEvent
+
+if TYPE_CHECKING:
+    from relance.config import CompanySettings
+    from relance.engine.planner import PlannedItem, Reminder
+
+__all__ = [
+    "LETTER_KINDS",
+    "PenaltyRow",
+    "PreviousReminder",
+    "SegmentRow",
+    "penalty_rows",
+    "previous_reminders",
+    "template_context",
+]
+
+LETTER_KINDS = frozenset({ChannelKind.LETTER, ChannelKind.REGISTERED_LETTER})
+
+
+@dataclass(frozen=True)
+class PreviousReminder:
+    """A reminder already delivered to this customer for these invoices."""
+
+    day: date
+    level: str
+    channels: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SegmentRow:
+    """One period of an invoice's delay at one interest rate."""
+
+    start: date
+    end: date
+    days: int
+    rate: Decimal
+    interest: Decimal
+
+
+@dataclass(frozen=True)
+class PenaltyRow:
+    """The late-payment penalties of one invoice, with their breakdown when known."""
+
+    item: PlannedItem
+    interest: Decimal
+    indemnity: Decimal
+    segments: tuple[SegmentRow, ...]
+
+    @property
+    def total(self) -> Decimal:
+        return self.interest + self.indemnity
+
+
+def penalty_rows(items: Iterable[PlannedItem]) -> list[PenaltyRow]:
+    """Penalties per invoice; per rate segment when the quote carries ``segments``.
+
+    A quote is read by duck typing: ``interest`` and ``indemnity`` always, and
+    ``segments`` (each with ``start``, ``end``, ``days``, ``rate`` in percent and
+    ``interest``) when it has them. A quote without a usable breakdown gives an empty
+    ``segments``: the letter then shows the invoice's totals only.
+    """
+    rows = []
+    for item in items:
+        quote = item.penalty
+        if quote is None:
+            continue
+        rows.append(
+            PenaltyRow(
+                item=item,
+                interest=quote.interest,
+                indemnity=quote.indemnity,
+                segments=_segments(getattr(quote, "segments", None)),
+            )
+        )
+    return rows
+
+
+def _segments(raw: object) -> tuple[SegmentRow, ...]:
+    if not isinstance(raw, Iterable):
+        return ()
+    rows = []
+    for segment in raw:
+        try:
+            rows.append(
+                SegmentRow(
+                    start=segment.start,
+                    end=segment.end,
+                    days=int(segment.days),
+                    rate=Decimal(segment.rate),
+                    interest=Decimal(segment.interest),
+                )
+            )
+        except (AttributeError, TypeError, ArithmeticError):
+            return ()
+    return tuple(rows)
+
+
+def previous_reminders(
+    history: Iterable[HistoryEvent], reminder: Reminder
+) -> list[PreviousReminder]:
+    """The reminders delivered before for any invoice of ``reminder``, oldest first."""
+    invoice_ids = {item.invoice.id for item in reminder.items}
+    found: dict[str, tuple[date, str, list[str]]] = {}
+    for event in history:
+        if (
+            event.type is not EventType.SENT
+            or event.source != reminder.source
+            or event.customer_id != reminder.customer.id
+            or event.reminder_key == reminder.key
+            or not invoice_ids.intersection(event.invoice_ids)
+        ):
+            continue
+        key = event.reminder_key or event.id
+        channels = found.setdefault(key, (event.day, event.level or "", []))[2]
+        if event.channel is not None and event.channel.value not in channels:
+            channels.append(event.channel.value)
+    return sorted(
+        (PreviousReminder(day=d, level=lvl, channels=tuple(c)) for d, lvl, c in found.values()),
+        key=lambda p: (p.day, p.level),
+    )
+
+
+def template_context(
+    reminder: Reminder,
+    kind: ChannelKind,
+    *,
+    company: CompanySettings,
+    today: date,
+    language: str,
+    informal: bool = False,
+    history: Sequence[HistoryEvent] = (),
+    attachments: Sequence[str] = (),
+) -> dict[str, Any]:
+    """Every variable a reminder template may use (documented in docs/templates.md)."""
+    invoices = [i for i in reminder.items if i.invoice.kind is DocumentKind.INVOICE]
+    credits = [i for i in reminder.items if i.invoice.kind is not DocumentKind.INVOICE]
+    penalties = reminder.penalties
+    grand_totals = {
+        currency: amount + penalties.get(currency, Decimal(0))
+        for currency, amount in reminder.totals.items()
+    }
+    billing = reminder.customer.billing_contact
+    return {
+        "language": language,
+        "locale": _locale(reminder.language, language),
+        "today": today,
+        "channel": kind.value,
+        "email": kind is ChannelKind.EMAIL,
+        "letter": kind in LETTER_KINDS,
+        "registered": kind is ChannelKind.REGISTERED_LETTER,
+        "informal": informal,
+        "company": company,
+        "place": company.address.city,
+        "signatory": company.signatory,
+        "iban": _grouped(company.iban),
+        "bic": company.bic,
+        "customer": reminder.customer,
+        "business": not reminder.customer.is_consumer,
+        "contact_name": billing.name if billing is not None and billing.name else None,
+        "level": reminder.level.name,
+        "deadline": reminder.deadline,
+        "invoices": invoices,
+        "invoice_numbers": [i.invoice.number for i in invoices],
+        "credits": credits,
+        "totals": reminder.totals,
+        "penalties": penalties,
+        "grand_totals": grand_totals,
+        "quotes_penalties": reminder.level.penalties,
+        "penalty_rows": penalty_rows(invoices),
+        "payment_references": sorted(
+            {i.invoice.payment_reference or i.invoice.number for i in invoices}
+        ),
+        "previous": previous_reminders(history, reminder),
+        "attachments": list(attachments),
+    }
+
+
+def _locale(wanted: str | None, language: str) -> str:
+    """Format with the customer's regional variant (``fr_BE``) when it is that language."""
+    if wanted and wanted.split("_")[0] == language and "_" in wanted:
+        return wanted
+    return language
+
+
+def _grouped(iban: str | None) -> str | None:
+    """``FR76 3000 6000 ...``: an IBAN as people read and type it."""
+    if iban is None:
+        return None
+    return " ".join(iban[i : i + 4] for i in range(0, len(iban), 4))

@@ -1,0 +1,23 @@
+"""``[templates]``: where the user's own templates live, and the informal variant."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from relance.settings import ConfigPath
+
+__all__ = ["TemplateSettings"]
+
+
+class TemplateSettings(BaseModel):
+    """``[templates]``: a folder whose files override relance's templates by name."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    path: ConfigPath | None = Field(
+        None, description="folder of your templates, e.g. 'templates' (fr/first.j2...)"
+    )
+    informal_tag: str | None = Field(
+        "tu",
+        description="customers with this tag get the informal wording (fr/first.tu.j2)",
+    )

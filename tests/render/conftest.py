@@ -1,0 +1,177 @@
+"""A fixed ledger, planned by the real planner, for the rendering tests.
+
+One customer per default level, in each language; the history puts each invoice where
+its level needs it. Penalties come from a stand-in quote shaped like what
+``relance.legal`` returns (interest, indemnity and per-rate segments): the rendering
+only places these numbers, so they are given, not computed here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from relance.config import CompanySettings
+from relance.engine.calendar import BusinessCalendar
+from relance.engine.planner import Reminder, plan
+from relance.engine.policy import PolicyBook
+from relance.engine.state import DunningState
+from relance.model import Address, Contact, Customer, DocumentKind, HistoryEvent, Invoice
+from relance.render import TemplateEnvironment
+from relance.testing.ledgers import invoice, sent
+
+TODAY = date(2025, 7, 10)
+LEVELS = ("courtesy", "first", "second", "final", "formal_notice")
+LANGUAGES = ("fr", "en", "de")
+GERMAN_LEVELS = ("final", "formal_notice")
+
+COMPANY = CompanySettings.model_validate(
+    {
+        "name": "Atelier Dupré SARL",
+        "legal_form": "SARL au capital de 8 000 €",
+        "address": {"lines": ["12 quai Saint-Vincent"], "postal_code": "69001", "city": "Lyon"},
+        "registration_number": "812 345 678 00012",
+        "vat_number": "FR12812345678",
+        "email": "compta@atelier-dupre.fr",
+        "phone": "+33 4 78 00 00 00",
+        "iban": "FR7630006000011234567890189",
+        "bic": "BNPAFRPPXXX",
+        "signatory": "Claire Dupré, gérante",
+        "language": "fr",
+    }
+)
+
+
+@dataclass(frozen=True)
+class Segment:
+    start: date
+    end: date
+    days: int
+    rate: Decimal
+    interest: Decimal
+
+
+@dataclass(frozen=True)
+class Quote:
+    interest: Decimal
+    indemnity: Decimal
+    segments: tuple[Segment, ...] = ()
+
+
+def quote(item: Invoice, today: date) -> Quote:
+    """Two segments, split on 1 July, with fixed illustrative figures."""
+    assert item.due_date is not None
+    return Quote(
+        interest=Decimal("30.06"),
+        indemnity=Decimal("40.00"),
+        segments=(
+            Segment(
+                item.due_date,
+                date(2025, 6, 30),
+                (date(2025, 6, 30) - item.due_date).days,
+                Decimal("13.15"),
+                Decimal("22.07"),
+            ),
+            Segment(date(2025, 7, 1), today, 10, Decimal("12.15"), Decimal("7.99")),
+        ),
+    )
+
+
+def customer_for(level: str, language: str) -> Customer:
+    return Customer(
+        id=f"{language.upper()}-{level}",
+        name=f"Maison Étienne & Fils ({level})",
+        language=language,
+        country="FR",
+        address=Address(
+            lines=("3 rue des Écoles", "Bâtiment B"), postal_code="75005", city="Paris"
+        ),
+        contacts=(
+            Contact(name="Hélène Martin", emails=("compta@maison-etienne.fr",), role="billing"),
+        ),
+    )
+
+
+# Each level: its invoices' due dates and the levels already delivered before TODAY.
+SCENARIOS: dict[str, tuple[list[tuple[str, date, str]], list[tuple[str, date]]]] = {
+    "courtesy": ([("F4567", date(2025, 7, 13), "2430.00")], []),
+    "first": ([("F4567", date(2025, 7, 3), "2430.00")], []),
+    "second": ([("F4567", date(2025, 6, 20), "2430.00")], [("first", date(2025, 6, 27))]),
+    "final": (
+        [("F4567", date(2025, 6, 5), "2430.00"), ("F4590", date(2025, 6, 9), "615.50")],
+        [("first", date(2025, 6, 12)), ("second", date(2025, 6, 24))],
+    ),
+    "formal_notice": (
+        [("F4567", date(2025, 5, 20), "2430.00")],
+        [("first", date(2025, 5, 27)), ("second", date(2025, 6, 6)), ("final", date(2025, 6, 20))],
+    ),
+}
+
+
+def ledger(level: str, language: str) -> tuple[list[Invoice], list[HistoryEvent]]:
+    who = customer_for(level, language)
+    due, delivered = SCENARIOS[level]
+    invoices = [
+        invoice(number, due=when, residual=amount, who=who, payment_reference=f"RF-{number}")
+        for number, when, amount in due
+    ]
+    if level == "final":
+        invoices.append(
+            invoice(
+                "AV102",
+                due=date(2025, 6, 1),
+                residual="115.50",
+                who=who,
+                kind=DocumentKind.CREDIT_NOTE,
+            )
+        )
+    history = [
+        sent(
+            name,
+            {i.id: name for i in invoices if i.kind is DocumentKind.INVOICE},
+            on=day,
+            who=who.id,
+        )
+        for name, day in delivered
+    ]
+    return invoices, history
+
+
+def planned(level: str, language: str) -> tuple[Reminder, list[HistoryEvent]]:
+    invoices, history = ledger(level, language)
+    result = plan(
+        invoices,
+        DunningState.from_events(history),
+        PolicyBook.build({}),
+        BusinessCalendar(country="FR"),
+        TODAY,
+        penalties=quote,
+    )
+    (reminder,) = result.reminders
+    assert reminder.level.name == level
+    return reminder, history
+
+
+@pytest.fixture
+def templates() -> TemplateEnvironment:
+    return TemplateEnvironment()
+
+
+@dataclass(frozen=True)
+class Sample:
+    """The fixed ledger, for tests (conftest modules are not importable)."""
+
+    company: CompanySettings = COMPANY
+    today: date = TODAY
+
+    @staticmethod
+    def planned(level: str, language: str) -> tuple[Reminder, list[HistoryEvent]]:
+        return planned(level, language)
+
+
+@pytest.fixture
+def sample() -> Sample:
+    return Sample()

@@ -1,0 +1,167 @@
+"""The letter PDFs: their text (extracted with pypdf), their QR code, and a PNG to look at."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import subprocess
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pypdf import PdfReader
+
+from relance.model import ChannelKind, Message
+from relance.render import TemplateEnvironment, compose
+from relance.render.qr import epc_qr_png
+
+
+def letter(sample: Any, level: str, language: str, kind: ChannelKind) -> Message:
+    reminder, history = sample.planned(level, language)
+    return compose(
+        reminder,
+        kind,
+        company=sample.company,
+        today=sample.today,
+        templates=TemplateEnvironment(),
+        history=history,
+    )
+
+
+def pdf_text(message: Message) -> str:
+    (document,) = message.attachments
+    assert document.media_type == "application/pdf"
+    assert document.content.startswith(b"%PDF-")
+    reader = PdfReader(io.BytesIO(document.content))
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    return " ".join(text.split())  # lines wrap anywhere; no-break spaces become spaces
+
+
+def test_the_formal_notice_has_every_mention_and_amount(sample: Any) -> None:
+    message = letter(sample, "formal_notice", "fr", ChannelKind.REGISTERED_LETTER)
+    text = pdf_text(message)
+    for mention in (
+        "Lettre recommandée avec accusé de réception",
+        "Atelier Dupré SARL",
+        "12 quai Saint-Vincent",
+        "69001 Lyon",
+        "Maison Étienne & Fils (formal_notice)",
+        "3 rue des Écoles",
+        "75005 Paris",
+        "Lyon, le 10 juillet 2025",
+        "Objet",
+        "Mise en demeure de payer \u2013 facture n°F4567",
+        "mettons en demeure",
+        "au plus tard le 23 juillet 2025",
+        "L441-10",
+        "Relances précédentes",
+        "27 mai 2025",
+        "6 juin 2025",
+        "20 juin 2025",
+        "F4567",
+        "20 avril 2025",
+        "20 mai 2025",
+        "Claire Dupré, gérante",
+        "FR76 3000 6000 0112 3456 7890 189",
+        "BNPAFRPPXXX",
+        "RF-F4567",
+        "SIREN/SIRET 812 345 678 00012",
+    ):
+        assert mention in text, mention
+    # The statement, then the penalty breakdown per rate segment, then the totals.
+    for amount in ("2 430,00 €", "22,07 €", "7,99 €", "30,06 €", "40,00 €", "2 500,06 €"):
+        assert amount in text, amount
+    assert "13,15 %" in text
+    assert "12,15 %" in text
+    assert "20 mai 2025 \u2013 30 juin 2025" in text
+
+
+def test_a_simple_letter_is_not_registered(sample: Any) -> None:
+    text = pdf_text(letter(sample, "first", "fr", ChannelKind.LETTER))
+    assert "recommandée" not in text
+    assert "Madame, Monsieur," in text
+    assert "Relance \u2013 facture n°F4567 en attente de règlement" in text
+
+
+def test_without_segments_the_breakdown_shows_each_invoice_total(sample: Any) -> None:
+    reminder, history = sample.planned("formal_notice", "en")
+    items = tuple(
+        type(item)(
+            **{
+                **item.__dict__,
+                "penalty": type(item.penalty)(
+                    interest=item.penalty.interest, indemnity=item.penalty.indemnity
+                ),
+            }
+        )
+        for item in reminder.items
+    )
+    plain = type(reminder)(**{**reminder.__dict__, "items": items})
+    message = compose(
+        plain,
+        ChannelKind.REGISTERED_LETTER,
+        company=sample.company,
+        today=sample.today,
+        templates=TemplateEnvironment(),
+        history=history,
+    )
+    text = pdf_text(message)
+    assert "Recorded delivery" in text
+    assert "€30.06" in text
+    assert "€40.00" in text
+    assert "13.15%" not in text
+
+
+def test_the_letter_carries_one_payment_qr_code(sample: Any) -> None:
+    message = letter(sample, "formal_notice", "fr", ChannelKind.REGISTERED_LETTER)
+    reader = PdfReader(io.BytesIO(message.attachments[0].content))
+    assert len([image for page in reader.pages for image in page.images]) == 1
+
+
+def test_no_qr_code_without_an_iban(sample: Any) -> None:
+    reminder, history = sample.planned("formal_notice", "fr")
+    company = sample.company.model_copy(update={"iban": None, "bic": None})
+    message = compose(
+        reminder,
+        ChannelKind.REGISTERED_LETTER,
+        company=company,
+        today=sample.today,
+        templates=TemplateEnvironment(),
+        history=history,
+    )
+    reader = PdfReader(io.BytesIO(message.attachments[0].content))
+    assert [image for page in reader.pages for image in page.images] == []
+    assert "IBAN" not in pdf_text(message)
+
+
+def test_the_qr_code_image_is_a_png() -> None:
+    image = epc_qr_png(
+        name="Atelier Dupré SARL",
+        iban="FR7630006000011234567890189",
+        bic="BNPAFRPPXXX",
+        amount=Decimal("2500.06"),
+        text="RF-F4567",
+    )
+    assert image.getvalue().startswith(b"\x89PNG")
+
+
+@pytest.mark.skipif(
+    shutil.which("pdftoppm") is None, reason="pdftoppm (poppler-utils) is not installed"
+)
+def test_each_letter_turns_into_png_pages_to_look_at(sample: Any, tmp_path: Path) -> None:
+    """Writes tests/render/out/*.png too, to look at after a layout change."""
+    out = Path(__file__).parent / "out"
+    out.mkdir(exist_ok=True)
+    for level, kind in (
+        ("final", ChannelKind.LETTER),
+        ("formal_notice", ChannelKind.REGISTERED_LETTER),
+    ):
+        pdf = tmp_path / f"{level}.pdf"
+        pdf.write_bytes(letter(sample, level, "fr", kind).attachments[0].content)
+        subprocess.run(
+            ["pdftoppm", "-png", "-r", "60", str(pdf), str(out / f"fr-{level}")], check=True
+        )
+        pages = sorted(out.glob(f"fr-{level}-*.png"))
+        assert pages, level
+        assert all(p.read_bytes().startswith(b"\x89PNG") for p in pages)

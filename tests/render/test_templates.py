@@ -1,0 +1,285 @@
+"""Every template x language x level against golden files, and how templates fail.
+
+Golden files live in tests/render/golden/; after a deliberate wording change, rewrite
+them with ``RELANCE_UPDATE_GOLDEN=1 pytest tests/render`` and review the diff.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from relance.model import ChannelKind
+from relance.render import RenderError, TemplateEnvironment, compose
+from relance.render.formatting import format_day, format_money
+
+GOLDEN = Path(__file__).parent / "golden"
+LEVELS = ("courtesy", "first", "second", "final", "formal_notice")
+GERMAN_LEVELS = ("final", "formal_notice")
+CASES = [(lang, level) for lang in ("fr", "en") for level in LEVELS] + [
+    ("de", level) for level in GERMAN_LEVELS
+]
+
+
+def check_golden(name: str, text: str) -> None:
+    path = GOLDEN / name
+    if os.environ.get("RELANCE_UPDATE_GOLDEN"):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    assert path.exists(), f"no golden file {path}; run with RELANCE_UPDATE_GOLDEN=1"
+    assert text == path.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(("language", "level"), CASES)
+def test_every_level_renders_like_its_golden_file(
+    sample: Any, language: str, level: str, templates: TemplateEnvironment
+) -> None:
+    reminder, history = sample.planned(level, language)
+    email = compose(
+        reminder,
+        ChannelKind.EMAIL,
+        company=sample.company,
+        today=sample.today,
+        templates=templates,
+        history=history,
+    )
+    letter = compose(
+        reminder,
+        ChannelKind.REGISTERED_LETTER if level == "formal_notice" else ChannelKind.LETTER,
+        company=sample.company,
+        today=sample.today,
+        templates=templates,
+        history=history,
+    )
+    assert email.language == language
+    assert email.html is not None
+    check_golden(f"{language}/{level}.subject.txt", email.subject + "\n")
+    check_golden(f"{language}/{level}.email.txt", email.text)
+    check_golden(f"{language}/{level}.email.html", email.html)
+    check_golden(f"{language}/{level}.letter.txt", letter.text)
+
+
+@pytest.mark.parametrize(("language", "level"), CASES)
+def test_every_message_carries_the_minimum_mentions(
+    sample: Any, language: str, level: str, templates: TemplateEnvironment
+) -> None:
+    reminder, history = sample.planned(level, language)
+    for kind in (ChannelKind.EMAIL, ChannelKind.LETTER):
+        message = compose(
+            reminder,
+            kind,
+            company=sample.company,
+            today=sample.today,
+            templates=templates,
+            history=history,
+        )
+        bodies = [message.text] + ([message.html] if message.html else [])
+        for body in bodies:
+            for item in reminder.items:
+                invoice = item.invoice
+                assert invoice.number in body
+                assert format_money(invoice.residual, "EUR", language) in body
+                if invoice.is_credit:
+                    continue
+                assert format_day(invoice.due_date, language) in body
+                assert format_day(invoice.issue_date, language) in body
+                assert format_money(invoice.total, "EUR", language) in body
+                if item.days_late > 0:
+                    assert str(item.days_late) in body
+                assert f"RF-{invoice.number}" in body
+            assert "FR76 3000 6000 0112 3456 7890 189" in body
+            assert "BNPAFRPPXXX" in body
+            assert "compta@atelier-dupre.fr" in body
+            assert "+33 4 78 00 00 00" in body
+        already_paid = {"fr": "ne pas", "en": "disregard", "de": "gegenstandslos"}[language]
+        assert already_paid in message.text
+
+
+def test_the_seed_example_reads_as_a_french_credit_manager_writes_it(
+    sample: Any,
+    templates: TemplateEnvironment,
+) -> None:
+    reminder, _history = sample.planned("first", "fr")
+    email = compose(
+        reminder, ChannelKind.EMAIL, company=sample.company, today=sample.today, templates=templates
+    )
+    assert email.subject == "Relance \u2013 facture n°F4567 en attente de règlement"
+    assert "2\u202f430,00\xa0€" in email.text
+    assert "3 juillet 2025" in email.text
+    assert "Sauf erreur de notre part" in email.text
+
+
+def test_babel_formats_money_and_dates_per_language() -> None:
+    assert format_money(Decimal("2430.00"), "EUR", "fr") == "2\u202f430,00\xa0€"
+    assert format_money(Decimal("2430.00"), "EUR", "en") == "€2,430.00"
+    assert format_day(date(2025, 6, 5), "fr") == "5 juin 2025"
+    assert format_day(date(2025, 6, 5), "en") == "5 June 2025"
+
+
+def test_a_language_without_the_level_falls_back_to_the_company_language(
+    sample: Any,
+    templates: TemplateEnvironment,
+) -> None:
+    reminder, _history = sample.planned("first", "de")
+    email = compose(
+        reminder, ChannelKind.EMAIL, company=sample.company, today=sample.today, templates=templates
+    )
+    assert email.language == "fr"
+    assert email.subject.startswith("Relance")
+
+
+def test_customers_with_the_informal_tag_are_addressed_with_tu(sample: Any, tmp_path: Path) -> None:
+    reminder, _history = sample.planned("first", "fr")
+    tagged = reminder.customer.model_copy(update={"tags": frozenset({"tu"})})
+    informal = TemplateEnvironment(informal_tag="tu")
+    email = compose(
+        type(reminder)(**{**reminder.__dict__, "customer": tagged}),
+        ChannelKind.EMAIL,
+        company=sample.company,
+        today=sample.today,
+        templates=informal,
+    )
+    assert "Peux-tu me confirmer" in email.text
+    assert "vous" not in email.text.lower().replace("nous", "")
+    plain = compose(
+        reminder, ChannelKind.EMAIL, company=sample.company, today=sample.today, templates=informal
+    )
+    assert "Peux-tu" not in plain.text
+
+
+def test_html_escapes_what_comes_from_the_data(sample: Any, templates: TemplateEnvironment) -> None:
+    reminder, _history = sample.planned("first", "en")
+    hostile = reminder.customer.model_copy(
+        update={
+            "contacts": (reminder.customer.contacts[0].model_copy(update={"name": "<b>Eve</b>"}),)
+        }
+    )
+    message = compose(
+        type(reminder)(**{**reminder.__dict__, "customer": hostile}),
+        ChannelKind.EMAIL,
+        company=sample.company,
+        today=sample.today,
+        templates=templates,
+    )
+    assert message.html is not None
+    assert "<b>Eve</b>" not in message.html
+    assert "&lt;b&gt;Eve&lt;/b&gt;" in message.html
+    assert "Dear <b>Eve</b>," in message.text
+
+
+def test_a_user_template_overrides_the_builtin_one(sample: Any, tmp_path: Path) -> None:
+    (tmp_path / "en").mkdir()
+    (tmp_path / "en" / "first.j2").write_text(
+        "{% block subject %}Unpaid: {{ invoice_numbers | join(', ') }}{% endblock %}\n"
+        "{% block opening %}Our own words.{% endblock %}\n",
+        encoding="utf-8",
+    )
+    reminder, _history = sample.planned("first", "en")
+    templates = TemplateEnvironment(user=tmp_path)
+    email = compose(
+        reminder, ChannelKind.EMAIL, company=sample.company, today=sample.today, templates=templates
+    )
+    assert email.subject == "Unpaid: F4567"
+    assert "Our own words." in email.text
+    assert "Kind regards," in email.text  # the shared blocks still come from relance
+    origins = {t.name: t.origin.value for t in templates.templates()}
+    assert origins["en/first.j2"] == "user"
+    assert origins["en/second.j2"] == "builtin"
+
+
+def test_a_missing_variable_names_the_template_the_line_and_the_variable(
+    sample: Any,
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "en").mkdir()
+    (tmp_path / "en" / "first.j2").write_text(
+        "{% block subject %}Reminder{% endblock %}\n"
+        "{% block opening %}\nYou owe {{ amount_due }}.\n{% endblock %}\n",
+        encoding="utf-8",
+    )
+    reminder, _history = sample.planned("first", "en")
+    with pytest.raises(RenderError) as caught:
+        compose(
+            reminder,
+            ChannelKind.EMAIL,
+            company=sample.company,
+            today=sample.today,
+            templates=TemplateEnvironment(user=tmp_path),
+        )
+    message = str(caught.value)
+    assert str(tmp_path / "en" / "first.j2") in message
+    assert "line 3" in message
+    assert "'amount_due' is undefined" in message
+
+
+def test_a_missing_attribute_in_a_builtin_layout_is_named_too(
+    templates: TemplateEnvironment,
+) -> None:
+    with pytest.raises(RenderError, match=r"email\.txt\.j2, line 1: .*'greeting'"):
+        templates.render("email.txt.j2", {"text": {}, "locale": "en"})
+
+
+def test_a_syntax_error_names_the_template_and_line(sample: Any, tmp_path: Path) -> None:
+    (tmp_path / "en").mkdir()
+    (tmp_path / "en" / "first.j2").write_text(
+        "{% block subject %}Hi{% endblock %}\n{% block opening %}{{ oops( }}{% endblock %}\n",
+        encoding="utf-8",
+    )
+    reminder, _history = sample.planned("first", "en")
+    with pytest.raises(RenderError, match=r"en/first\.j2, line 2"):
+        compose(
+            reminder,
+            ChannelKind.EMAIL,
+            company=sample.company,
+            today=sample.today,
+            templates=TemplateEnvironment(user=tmp_path),
+        )
+
+
+def test_user_templates_run_in_the_sandbox(sample: Any, tmp_path: Path) -> None:
+    (tmp_path / "en").mkdir()
+    (tmp_path / "en" / "first.j2").write_text(
+        "{% block subject %}{{ company.__class__.__mro__ }}{% endblock %}\n", encoding="utf-8"
+    )
+    reminder, _history = sample.planned("first", "en")
+    with pytest.raises(RenderError, match=r"unsafe|__class__"):
+        compose(
+            reminder,
+            ChannelKind.EMAIL,
+            company=sample.company,
+            today=sample.today,
+            templates=TemplateEnvironment(user=tmp_path),
+        )
+
+
+def test_every_builtin_template_renders_with_the_complete_context(
+    sample: Any,
+    templates: TemplateEnvironment,
+) -> None:
+    """Each wording file, in every language, for every channel: no missing variable."""
+    wordings = [t.name for t in templates.templates() if "/" in t.name and "/_" not in t.name]
+    assert len(wordings) == 14  # fr: 5 levels + 2 informal; en: 5; de: 2
+    for name in wordings:
+        language, file = name.split("/")
+        level = file.split(".")[0]
+        reminder, history = sample.planned(level, "fr")
+        informal = TemplateEnvironment(informal_tag="tu") if ".tu." in file else templates
+        tagged = reminder.customer.model_copy(
+            update={"language": language, "tags": frozenset({"tu"})}
+        )
+        for kind in (ChannelKind.EMAIL, ChannelKind.LETTER, ChannelKind.REGISTERED_LETTER):
+            message = compose(
+                type(reminder)(**{**reminder.__dict__, "customer": tagged, "language": language}),
+                kind,
+                company=sample.company,
+                today=sample.today,
+                templates=informal,
+                history=history,
+            )
+            assert message.language == language, name
+            assert message.subject, name
