@@ -8,6 +8,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 DEMO := examples/demo/relance.toml
+# The demo ledger is dated around this day; --today makes every run reproducible.
+DEMO_TODAY := 2026-03-16
 
 .PHONY: demo test lint typecheck pytest docs setup clean
 
@@ -21,8 +23,13 @@ $(STAMP): pyproject.toml Makefile
 	@touch $(STAMP)
 
 demo: $(STAMP)
+	rm -rf examples/demo/var
 	$(BIN)/relance plugins --config $(DEMO)
 	$(BIN)/relance check --config $(DEMO)
+	$(BIN)/relance plan --config $(DEMO) --today $(DEMO_TODAY)
+	$(BIN)/relance run --config $(DEMO) --today $(DEMO_TODAY) --yes
+	$(BIN)/relance approve --config $(DEMO) --today $(DEMO_TODAY)
+	@echo "Messages written to examples/demo/var/outbox and examples/demo/var/letters"
 
 test: lint typecheck pytest
 

@@ -143,3 +143,29 @@ def test_missing_secrets_are_checked_only_for_the_roles_a_command_uses(
         "relance.toml: sources.fakesource.token_env: environment variable FAKE_TOKEN is not set "
         "(it must hold the secret)"
     ]
+
+
+def test_a_shipped_policy_can_be_tuned_without_repeating_its_levels(write_config) -> None:
+    path = write_config(
+        COMPANY
+        + "[policies.standard]\nmin_gap_days = 10\n"
+        + '[policies.fast]\nlevels = [{ name = "only", offset_days = 1 }]\n'
+        + '[[scenarios]]\npolicy = "fast"\ntags = ["risky"]\n'
+    )
+    book = load_config(path, PluginRegistry(load_entrypoints=False)).settings.policy_book()
+    standard = book.policies["standard"]
+    assert standard.min_gap_days == 10
+    assert [level.name for level in standard.levels][:2] == ["courtesy", "first"]
+    assert [level.name for level in book.policies["fast"].levels] == ["only"]
+
+
+def test_policy_mistakes_are_reported(write_config) -> None:
+    registry = PluginRegistry(load_entrypoints=False)
+    missing = write_config(COMPANY + "[policies.fast]\nmin_gap_days = 3\n")
+    with pytest.raises(ConfigError, match="policies.fast.levels: required key is missing"):
+        load_config(missing, registry)
+    typo = write_config(COMPANY + '[[scenarios]]\npolicy = "fats"\n')
+    with pytest.raises(
+        ConfigError, match=r"scenarios.0.policy: unknown policy 'fats' \(known: standard\)"
+    ):
+        load_config(typo, registry)

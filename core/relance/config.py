@@ -40,7 +40,13 @@ from pydantic import (
 )
 
 from relance.context import PluginContext, Role
-from relance.engine.policy import CustomerOverride, Policy, PolicyBook, Scenario
+from relance.engine.policy import (
+    CustomerOverride,
+    Policy,
+    PolicyBook,
+    Scenario,
+    default_policies,
+)
 from relance.engine.settings import CalendarSettings, EngineSettings
 from relance.errors import ConfigError, Problem, RelanceError
 from relance.model import Address, CountryCode, CurrencyCode, LanguageCode, NonBlank
@@ -159,6 +165,22 @@ class Settings(Section):
                     f"{name!r} is not a valid name: use lower-case letters, digits, '-' and '_'"
                 )
         return tables
+
+    @model_validator(mode="before")
+    @classmethod
+    def _inherit_shipped_levels(cls, data: Any) -> Any:
+        """``[policies.standard]`` without ``levels`` changes only the keys it gives."""
+        policies = data.get("policies") if isinstance(data, dict) else None
+        if not isinstance(policies, dict):
+            return data
+        shipped = default_policies()
+        completed = {
+            name: {**table, "levels": shipped[name].levels}
+            if name in shipped and isinstance(table, dict) and "levels" not in table
+            else table
+            for name, table in policies.items()
+        }
+        return {**data, "policies": completed}
 
     @model_validator(mode="after")
     def _check_policy_names(self) -> Self:

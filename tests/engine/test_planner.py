@@ -354,3 +354,12 @@ def test_nothing_is_sent_on_a_weekend() -> None:
 
 def test_paid_items_are_ignored() -> None:
     assert run([invoice("F1", due=days(-6), residual="0.00", total="100.00")]).skipped == []
+
+
+def test_jumping_to_the_level_reached_never_starts_with_the_hand_off() -> None:
+    standard = PolicyBook.build({}).policies["standard"]
+    book = PolicyBook.build(
+        {"standard": standard.model_copy(update={"start_late_invoices_at": StartLevel.REACHED})}
+    )
+    (reminder,) = run([invoice("F1", due=days(-90))], book=book).reminders
+    assert (reminder.level.name, reminder.requires_approval) == ("formal_notice", True)

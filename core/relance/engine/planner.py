@@ -459,7 +459,12 @@ def _start_index(policy: Policy, days_late: int) -> int | None:
                 None,
             )
         case StartLevel.REACHED:
-            reached = [i for i, lvl in enumerate(policy.levels) if lvl.offset_days <= days_late]
+            # A hand-off is never the first thing a customer hears of relance.
+            reached = [
+                i
+                for i, lvl in enumerate(policy.levels)
+                if lvl.offset_days <= days_late and lvl.kind is LevelKind.MESSAGE
+            ]
             return max(reached) if reached else 0
 
 

@@ -100,8 +100,8 @@ class StartLevel(StrEnum):
     """The first level at or after the due date: a courtesy "your invoice falls due in
     three days" makes no sense for an invoice already 40 days late (the default)."""
     REACHED = "reached"
-    """The highest level whose offset is reached (never a level that needs approval
-    without that approval)."""
+    """The highest message level whose offset is reached: a hand-off is never the first
+    step, and a level that needs approval still waits for it."""
 
 
 class Policy(_Frozen):
