@@ -43,6 +43,7 @@ from relance.context import PluginContext, Role
 from relance.engine.policy import CustomerOverride, Policy, PolicyBook, Scenario
 from relance.engine.settings import CalendarSettings, EngineSettings
 from relance.errors import ConfigError, Problem, RelanceError
+from relance.legal.settings import LegalSettings
 from relance.model import Address, CountryCode, CurrencyCode, LanguageCode, NonBlank
 from relance.plugins import PluginHost, PluginRegistry, PluginStatus, settings_model_of
 from relance.secrets import remember_secret
@@ -141,6 +142,7 @@ class Settings(Section):
     history: HistorySettings = HistorySettings()
     engine: EngineSettings = EngineSettings()
     calendar: CalendarSettings = CalendarSettings()
+    legal: LegalSettings = LegalSettings()
     policies: dict[str, Policy] = {}
     scenarios: tuple[Scenario, ...] = ()
     customers: dict[str, CustomerOverride] = {}

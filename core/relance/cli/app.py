@@ -19,6 +19,7 @@ from relance.cli import (
     check_cmd,
     history_cmd,
     holds_cmd,
+    penalties_cmd,
     plan_cmd,
     plugins_cmd,
 )
@@ -57,6 +58,7 @@ plan_cmd.register(app)
 approve_cmd.register(app)
 holds_cmd.register(app)
 history_cmd.register(app)
+penalties_cmd.register(app)
 
 
 def main(argv: list[str] | None = None) -> int:  # noqa: PLR0911 - one return per exit path

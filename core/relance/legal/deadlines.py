@@ -98,7 +98,7 @@ def payment_term_warning(
 
 
 def business_days_deadline(received: date, count: int, calendar: BusinessCalendar) -> date:
-    """"Sous N jours ouvrés": the N-th business day after the day of receipt."""
+    """ "Sous N jours ouvrés": the N-th business day after the day of receipt."""
     return calendar.add_business_days(received, count)
 
 
@@ -120,5 +120,5 @@ def calendar_days_deadline(
 def huitaine(
     received: date, calendar: BusinessCalendar, settings: DeadlineSettings | None = None
 ) -> date:
-    """"Sous huitaine": 8 calendar days after receipt (see :func:`calendar_days_deadline`)."""
+    """ "Sous huitaine": 8 calendar days after receipt (see :func:`calendar_days_deadline`)."""
     return calendar_days_deadline(received, HUITAINE, calendar, settings)

@@ -75,7 +75,9 @@ class MissingRateError(InputError):
         self.day = day
         self.key = key
         first = series.rates[0][0] if series.rates else None
-        summary = _("No {title} is known for {period}.").format(title=series.title, period=key)
+        summary = _("The rate table {name} ({title}) has no rate for {period}.").format(
+            name=series.name, title=series.title, period=key
+        )
         message = _(
             "the table covers {first} to {last} (as of {as_of}); once the rate is published, "
             'add {key} = "<rate in percent>" under [legal.rates.{name}] in relance.toml'
@@ -114,7 +116,7 @@ class RateSeries:
         last = date.min
         for key, value in data.get("rates", {}).items():
             if not isinstance(value, str):
-                raise ValueError(f"{where}: rates.{key}: write the rate as a string, e.g. \"2.15\"")
+                raise ValueError(f'{where}: rates.{key}: write the rate as a string, e.g. "2.15"')
             start, through = parse_rate_key(key)
             rates[start] = _percent(value, f"{where}: rates.{key}")
             last = max(last, through)

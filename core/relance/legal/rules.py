@@ -172,6 +172,4 @@ def jurisdiction_for(
     whether it is a consumer."""
     if override:
         return override.strip().lower()
-    return default_jurisdiction(
-        customer.country or company_country, consumer=customer.is_consumer
-    )
+    return default_jurisdiction(customer.country or company_country, consumer=customer.is_consumer)

@@ -103,7 +103,7 @@ class DeadlineSettings(_Section):
     end_of_month_reading: EndOfMonthReading = EndOfMonthReading.A
     extend_to_business_day: bool = Field(
         True,
-        description="a deadline in calendar days (\"sous huitaine\") that ends on a weekend "
+        description='a deadline in calendar days ("sous huitaine") that ends on a weekend '
         "or holiday moves to the next business day, as procedural periods do (CPC 642)",
     )
 
@@ -119,5 +119,5 @@ class LegalSettings(_Section):
     deadlines: DeadlineSettings = DeadlineSettings()
     rates: dict[str, RateEntries] = Field(
         default_factory=dict,
-        description="additions to the rate tables: [legal.rates.<table>] 2026H2 = \"2.50\"",
+        description='additions to the rate tables: [legal.rates.<table>] 2026H2 = "2.50"',
     )
