@@ -10,6 +10,9 @@ import pytest
 
 from relance.legal import LegalRules, LegalSettings, Penalty, compute_penalty
 
+#: The smallest valid configuration: the legal tests need nothing else.
+COMPANY = '[company]\nname = "Atelier Test"\n'
+
 
 @pytest.fixture(scope="session")
 def rules() -> LegalRules:

@@ -30,7 +30,9 @@ D = date.fromisoformat
         ("2026-02-10", "2026-04-11", "2026-04-14", "2026-03-31", "2026-03-27"),
     ],
 )
-def test_payment_terms_table(invoice: str, net_60: str, eom_a: str, eom_b: str, periodic: str) -> None:
+def test_payment_terms_table(
+    invoice: str, net_60: str, eom_a: str, eom_b: str, periodic: str
+) -> None:
     day = D(invoice)
     assert due_date_for(day, PaymentTerm.NET_60) == D(net_60)
     assert due_date_for(day, PaymentTerm.EOM_45_A) == D(eom_a)

@@ -86,7 +86,13 @@ def test_a_float_amount_or_rate_is_refused() -> None:
         compute_penalty(1200.0, "EUR", due, on, "fr-b2b", rules=RULES)  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="contract_rate must be a Decimal, not float"):
         compute_penalty(
-            Decimal("1200.00"), "EUR", due, on, "fr-b2b", rules=RULES, contract_rate=15.0  # type: ignore[arg-type]
+            Decimal("1200.00"),
+            "EUR",
+            due,
+            on,
+            "fr-b2b",
+            rules=RULES,
+            contract_rate=15.0,  # type: ignore[arg-type]
         )
 
 

@@ -91,9 +91,7 @@ def test_t8_three_late_invoices_each_owe_interest_and_40_euros(rules: LegalRules
 
 
 def test_t9_fr_b2c_legal_rate_from_the_day_after_the_formal_notice(rules: LegalRules) -> None:
-    result = penalty(
-        rules, "fr-b2c", "1500.00", "2025-09-30", "2026-02-13", notice="2025-10-15"
-    )
+    result = penalty(rules, "fr-b2c", "1500.00", "2025-09-30", "2026-02-13", notice="2025-10-15")
     assert segments(result) == [
         ("2025-10-16", "2025-12-31", 77, "2.76"),
         ("2026-01-01", "2026-02-13", 44, "2.62"),
@@ -109,9 +107,9 @@ def test_t9_counting_the_day_of_the_notice_adds_exactly_that_day(rules: LegalRul
     longer = penalty(same_day, *args, notice="2025-10-15")
     assert longer.segments[0].start == date(2025, 10, 15)
     assert longer.segments[0].days == 78
-    assert longer.exact_interest - default.exact_interest == Fraction(1500) * Fraction(
-        "0.0276"
-    ) / 365
+    assert (
+        longer.exact_interest - default.exact_interest == Fraction(1500) * Fraction("0.0276") / 365
+    )
 
 
 def test_fr_b2c_without_a_formal_notice_owes_nothing_yet(rules: LegalRules) -> None:
@@ -121,17 +119,13 @@ def test_fr_b2c_without_a_formal_notice_owes_nothing_yet(rules: LegalRules) -> N
 
 
 def test_t12a_uk_rate_of_30_june_plus_8_and_the_70_pound_fixed_sum(rules: LegalRules) -> None:
-    result = penalty(
-        rules, "uk-b2b", "5000.00", "2025-06-30", "2025-09-28", currency="GBP"
-    )
+    result = penalty(rules, "uk-b2b", "5000.00", "2025-06-30", "2025-09-28", currency="GBP")
     assert segments(result) == [("2025-07-01", "2025-09-28", 90, "12.25")]
     assert (result.interest, result.indemnity) == (Decimal("151.03"), Decimal("70.00"))
 
 
 def test_t12b_uk_rate_stays_fixed_after_1_january(rules: LegalRules) -> None:
-    result = penalty(
-        rules, "uk-b2b", "12000.00", "2025-12-15", "2026-02-13", currency="GBP"
-    )
+    result = penalty(rules, "uk-b2b", "12000.00", "2025-12-15", "2026-02-13", currency="GBP")
     assert segments(result) == [
         ("2025-12-16", "2025-12-31", 16, "12.25"),
         ("2026-01-01", "2026-02-13", 44, "12.25"),
@@ -140,9 +134,7 @@ def test_t12b_uk_rate_stays_fixed_after_1_january(rules: LegalRules) -> None:
     assert result.interest != Decimal("234.41")  # the trap: 11.75 % from 1 January
     assert result.indemnity == Decimal("100.00")
     per_segment = with_settings(rounding="per_segment")
-    rounded = penalty(
-        per_segment, "uk-b2b", "12000.00", "2025-12-15", "2026-02-13", currency="GBP"
-    )
+    rounded = penalty(per_segment, "uk-b2b", "12000.00", "2025-12-15", "2026-02-13", currency="GBP")
     assert rounded.interest == Decimal("241.65")
 
 
