@@ -30,6 +30,7 @@ from typing import Any
 from relance.errors import ConfigError, InputError, Problem
 from relance.i18n import _
 from relance.legal.periods import HalfYear
+from relance.model import to_decimal
 
 __all__ = [
     "SHIPPED_TABLES",
@@ -215,8 +216,6 @@ class RateBook:
 
 def rate_entries(value: Any) -> dict[str, Decimal]:
     """Validate one ``[legal.rates.<table>]`` table of the configuration (keys and values)."""
-    from relance.model import to_decimal
-
     if not isinstance(value, Mapping):
         raise ValueError("must be a table of dates or half-years to rates")
     entries = {}
