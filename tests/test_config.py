@@ -162,7 +162,7 @@ def test_a_shipped_policy_can_be_tuned_without_repeating_its_levels(write_config
 def test_policy_mistakes_are_reported(write_config) -> None:
     registry = PluginRegistry(load_entrypoints=False)
     missing = write_config(COMPANY + "[policies.fast]\nmin_gap_days = 3\n")
-    with pytest.raises(ConfigError, match="policies.fast.levels: required key is missing"):
+    with pytest.raises(ConfigError, match=r"policies\.fast\.levels: required key is missing"):
         load_config(missing, registry)
     typo = write_config(COMPANY + '[[scenarios]]\npolicy = "fats"\n')
     with pytest.raises(

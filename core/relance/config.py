@@ -49,6 +49,7 @@ from relance.engine.policy import (
 )
 from relance.engine.settings import CalendarSettings, EngineSettings
 from relance.errors import ConfigError, Problem, RelanceError
+from relance.legal.settings import LegalSettings
 from relance.model import Address, CountryCode, CurrencyCode, LanguageCode, NonBlank
 from relance.plugins import PluginHost, PluginRegistry, PluginStatus, settings_model_of
 from relance.render.settings import TemplateSettings
@@ -149,6 +150,7 @@ class Settings(Section):
     engine: EngineSettings = EngineSettings()
     calendar: CalendarSettings = CalendarSettings()
     templates: TemplateSettings = TemplateSettings()
+    legal: LegalSettings = LegalSettings()
     policies: dict[str, Policy] = {}
     scenarios: tuple[Scenario, ...] = ()
     customers: dict[str, CustomerOverride] = {}

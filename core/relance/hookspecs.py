@@ -43,6 +43,7 @@ import pluggy
 
 if TYPE_CHECKING:
     from relance.context import PluginContext
+    from relance.legal import Jurisdiction
     from relance.model import (
         Balance,
         CheckResult,
@@ -296,4 +297,51 @@ def relance_template_dirs(context: PluginContext) -> Iterable[Path] | None:
         @hookimpl
         def relance_template_dirs(context):
             return [Path(__file__).parent / "templates"]
+    """
+
+
+@_hookspec
+def relance_jurisdictions(context: PluginContext) -> Iterable[Jurisdiction] | None:
+    """Return the late-payment jurisdictions this plugin contributes (Belgium, Spain...).
+
+    Called once per enabled instance when the legal rules of a command are built (by
+    ``relance penalties``, and before planning reminders that quote penalties). relance's
+    own jurisdictions (``fr-b2b``, ``fr-b2c``, ``de-b2b``, ``de-b2c``, ``uk-b2b``) come
+    from a built-in plugin implementing this same hook and are always available; a
+    plugin adds jurisdictions under new names (``<country>-b2b`` / ``<country>-b2c`` by
+    convention, which is what a customer's country maps to). A name that is already
+    taken is an error naming the plugin.
+
+    A jurisdiction subclasses :class:`relance.legal.Jurisdiction`: its ``compute`` turns
+    a :class:`relance.legal.Claim` into a :class:`relance.legal.Penalty`, using
+    :func:`relance.legal.accrue` (exact interest, split at 1 January and 1 July) and
+    :func:`relance.legal.settle` (rounding as configured). Its ``rate_tables()`` may ship
+    rate tables (:meth:`relance.legal.RateSeries.load`), which users extend in
+    ``[legal.rates.<table>]`` like relance's own.
+
+    :param context: the instance.
+    :returns: an iterable of :class:`relance.legal.Jurisdiction`, or ``None``.
+
+    Example::
+
+        class BelgiumB2B(Jurisdiction):
+            name = "be-b2b"
+            title = "Belgium, between businesses (loi du 2 août 2002)"
+            currency = "EUR"
+
+            def rate_tables(self):
+                return [RateSeries.load(Path(__file__).parent / "be_b2b_rate.toml")]
+
+            def compute(self, claim, rules):
+                table = rules.rates["be_b2b_rate"]
+                segments = accrue(
+                    claim.principal, claim.first_day, claim.on,
+                    lambda day: table.for_half_year(HalfYear.of(day)),
+                )
+                indemnity = Decimal(40) if claim.is_late else Decimal(0)
+                return settle(self, claim, segments, indemnity, rules)
+
+        @hookimpl
+        def relance_jurisdictions(context):
+            return [BelgiumB2B()]
     """

@@ -41,6 +41,7 @@ from relance.errors import PluginError, RelanceError
 from relance.model import Balance, CheckResult, Document, HistoryEvent, Invoice, Message, Receipt
 
 if TYPE_CHECKING:
+    from relance.legal import Jurisdiction
     from relance.settings import PluginSettings
 
 log = logging.getLogger("relance.plugins")
@@ -408,6 +409,33 @@ class PluginHost:
                 for folder in self._drain(ctx, hook, self._call(ctx, hook, context=ctx)):
                     folders.append(Path(folder))
         return folders
+
+    def jurisdictions(self) -> list[Jurisdiction]:
+        """The jurisdictions enabled instances contribute, checked for type and name clashes.
+
+        A name already taken by a built-in jurisdiction or by another instance is a
+        :class:`PluginError` naming the plugin.
+        """
+        from relance.legal import Jurisdiction, builtin_jurisdictions
+
+        hook = "relance_jurisdictions"
+        owners = {j.name: "relance" for j in builtin_jurisdictions()}
+        found: list[Jurisdiction] = []
+        for ctx in self.instances:
+            if not self.registry.implements(ctx.plugin, hook):
+                continue
+            for jurisdiction in self._drain(ctx, hook, self._call(ctx, hook, context=ctx)):
+                self._require(ctx, jurisdiction, Jurisdiction, hook)
+                if jurisdiction.name in owners:
+                    raise PluginError(
+                        f"{hook} returned jurisdiction {jurisdiction.name!r}, already provided "
+                        f"by {owners[jurisdiction.name]}; choose another name",
+                        plugin=ctx.plugin,
+                        distribution=self.registry.origin(ctx.plugin),
+                    )
+                owners[jurisdiction.name] = ctx.key_path
+                found.append(jurisdiction)
+        return found
 
     def close(self) -> None:
         """Close every instance's resources (connections). Safe to call twice."""

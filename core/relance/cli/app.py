@@ -19,6 +19,7 @@ from relance.cli import (
     check_cmd,
     history_cmd,
     holds_cmd,
+    penalties_cmd,
     plan_cmd,
     plugins_cmd,
     preview_cmd,
@@ -61,6 +62,7 @@ holds_cmd.register(app)
 history_cmd.register(app)
 preview_cmd.register(app)
 templates_cmd.register(app)
+penalties_cmd.register(app)
 
 
 def main(argv: list[str] | None = None) -> int:  # noqa: PLR0911 - one return per exit path

@@ -1,0 +1,206 @@
+"""What a jurisdiction computes, and the arithmetic every jurisdiction shares.
+
+Interest is simple interest, ``principal x rate / 100 x days / basis`` per segment, kept
+as an exact fraction (no binary float, no intermediate rounding) and rounded to the cent
+with ROUND_HALF_UP only at the end: once for the sum (the default) or once per segment
+(``[legal] rounding = "per_segment"``).
+
+A third party's jurisdiction subclasses :class:`Jurisdiction` and builds its segments
+with :func:`accrue` and its result with :func:`settle`; see ``docs/legal.md``.
+"""
+
+from __future__ import annotations
+
+import calendar
+import math
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from fractions import Fraction
+from typing import TYPE_CHECKING, ClassVar
+
+from pydantic import Field
+
+from relance.legal.periods import ONE_DAY, split_days
+from relance.legal.settings import DayCount, Rounding
+from relance.model import FrozenModel
+
+if TYPE_CHECKING:
+    from relance.legal.rates import RateSeries
+    from relance.legal.rules import LegalRules
+
+__all__ = [
+    "Claim",
+    "Jurisdiction",
+    "Penalty",
+    "PenaltySegment",
+    "accrue",
+    "round_half_up",
+    "segment_interest",
+    "settle",
+]
+
+ZERO = Decimal("0.00")
+
+
+@dataclass(frozen=True)
+class Claim:
+    """What is owed and since when: the input of every jurisdiction.
+
+    :ivar principal: the amount late (VAT included in France unless the contract says
+        otherwise).
+    :ivar due_date: the payment date agreed; interest runs from the next day.
+    :ivar on: the payment date (or the date the penalties are computed for), included.
+    :ivar contract_rate: a contractual rate in percent a year, replacing the statutory one.
+    :ivar notice_date: the day the formal notice was received (consumer claims).
+    :ivar judgment_date: the day the judgment became enforceable (or was served; see
+        ``docs/legal.md``), for the French post-judgment increase.
+    """
+
+    principal: Decimal
+    currency: str
+    due_date: date
+    on: date
+    contract_rate: Decimal | None = None
+    notice_date: date | None = None
+    judgment_date: date | None = None
+
+    @property
+    def is_late(self) -> bool:
+        return self.on > self.due_date
+
+    @property
+    def first_day(self) -> date:
+        """The first day of interest for a debt late from its due date."""
+        return self.due_date + ONE_DAY
+
+
+class PenaltySegment(FrozenModel):
+    """Interest at one rate over consecutive days ``start``..``end`` (both included)."""
+
+    start: date
+    end: date
+    days: int
+    rate: Decimal = Field(description="percent a year")
+    basis: int = Field(description="days in the year used as divisor: 365 or 366")
+    interest: Decimal = Field(description="this segment's interest, rounded to the cent")
+    exact_interest: Fraction = Field(repr=False, description="unrounded")
+
+
+class Penalty(FrozenModel):
+    """The late-payment penalties of one debt: interest, fixed indemnity, and how."""
+
+    jurisdiction: str
+    currency: str
+    principal: Decimal
+    interest: Decimal
+    indemnity: Decimal
+    total: Decimal = Field(description="interest + indemnity (the principal is not included)")
+    segments: tuple[PenaltySegment, ...] = ()
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def exact_interest(self) -> Fraction:
+        """The unrounded interest: the sum of the segments' exact interest."""
+        return sum((s.exact_interest for s in self.segments), Fraction(0))
+
+
+class Jurisdiction(ABC):
+    """The late-payment rules of one country and kind of debtor, e.g. ``fr-b2b``.
+
+    Subclasses set ``name`` (lower case, ``<country>-<b2b|b2c>`` by convention, the
+    value users write), ``title`` and ``currency``, and implement :meth:`compute`.
+    """
+
+    name: ClassVar[str]
+    title: ClassVar[str]
+    currency: ClassVar[str]
+
+    def rate_tables(self) -> Iterable[RateSeries]:
+        """Rate tables this jurisdiction ships (see :meth:`RateSeries.load`)."""
+        return ()
+
+    @abstractmethod
+    def compute(self, claim: Claim, rules: LegalRules) -> Penalty:
+        """The penalties of ``claim`` under these rules; ``rules`` gives rates and settings."""
+
+
+def segment_interest(principal: Decimal, rate: Decimal, days: int, basis: int) -> Fraction:
+    """Exact simple interest: ``principal x rate / 100 x days / basis``.
+
+    Refuses anything but :class:`~decimal.Decimal` amounts and rates: a float would
+    silently bring a binary approximation into a legal amount.
+    """
+    for label, value in (("principal", principal), ("rate", rate)):
+        if not isinstance(value, Decimal):
+            raise TypeError(f"{label} must be a Decimal, not {type(value).__name__}")
+    return Fraction(principal) * Fraction(rate) * days / (100 * basis)
+
+
+def round_half_up(value: Fraction) -> Decimal:
+    """``value`` rounded to the cent, halves away from zero (ROUND_HALF_UP), exactly."""
+    cents = math.floor(abs(value) * 100 + Fraction(1, 2))
+    return Decimal(cents if value >= 0 else -cents).scaleb(-2)
+
+
+def accrue(
+    principal: Decimal,
+    first: date,
+    last: date,
+    rate_on: Callable[[date], Decimal],
+    *,
+    day_count: DayCount = DayCount.ACTUAL_365,
+    breaks: Iterable[date] = (),
+) -> tuple[PenaltySegment, ...]:
+    """Interest from ``first`` to ``last`` (inclusive), split at 1 Jan, 1 Jul and ``breaks``.
+
+    ``rate_on(day)`` gives the rate (percent a year) of the segment starting on ``day``.
+    Nothing accrues when ``last < first``.
+    """
+    segments = []
+    for start, end in split_days(first, last, breaks):
+        rate = rate_on(start)
+        days = (end - start).days + 1
+        leap = day_count is DayCount.ACTUAL_ACTUAL and calendar.isleap(start.year)
+        basis = 366 if leap else 365
+        exact = segment_interest(principal, rate, days, basis)
+        segments.append(
+            PenaltySegment(
+                start=start,
+                end=end,
+                days=days,
+                rate=rate,
+                basis=basis,
+                interest=round_half_up(exact),
+                exact_interest=exact,
+            )
+        )
+    return tuple(segments)
+
+
+def settle(
+    jurisdiction: Jurisdiction,
+    claim: Claim,
+    segments: tuple[PenaltySegment, ...],
+    indemnity: Decimal,
+    rules: LegalRules,
+    warnings: Iterable[str] = (),
+) -> Penalty:
+    """Round the interest as configured and assemble the :class:`Penalty`."""
+    if rules.settings.rounding is Rounding.PER_SEGMENT:
+        interest = sum((s.interest for s in segments), ZERO)
+    else:
+        interest = round_half_up(sum((s.exact_interest for s in segments), Fraction(0)))
+    indemnity = indemnity.quantize(ZERO)
+    return Penalty(
+        jurisdiction=jurisdiction.name,
+        currency=claim.currency,
+        principal=claim.principal,
+        interest=interest,
+        indemnity=indemnity,
+        total=interest + indemnity,
+        segments=segments,
+        warnings=tuple(dict.fromkeys(warnings)),
+    )

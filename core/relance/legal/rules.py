@@ -1,0 +1,175 @@
+"""The legal rules of a run, and the entry points the engine and the CLI call."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from relance.errors import InputError, Problem
+from relance.i18n import _
+from relance.legal import builtin
+from relance.legal.base import Claim, Jurisdiction, Penalty
+from relance.legal.rates import RateBook, shipped_series
+from relance.legal.settings import LegalSettings
+from relance.model import Customer, Invoice
+
+__all__ = ["LegalRules", "builtin_jurisdictions", "compute_penalty", "jurisdiction_for"]
+
+
+def builtin_jurisdictions() -> list[Jurisdiction]:
+    """relance's own jurisdictions, from its built-in plugin."""
+    return builtin.relance_jurisdictions()
+
+
+@dataclass(frozen=True)
+class LegalRules:
+    """Settings, rate tables and jurisdictions: everything a penalty computation needs.
+
+    Build it once per run with :meth:`from_settings`, passing the jurisdictions that
+    enabled plugins contribute (``host.jurisdictions()``).
+    """
+
+    settings: LegalSettings
+    rates: RateBook
+    jurisdictions: Mapping[str, Jurisdiction]
+
+    @classmethod
+    def from_settings(
+        cls, settings: LegalSettings | None = None, *, extra: Iterable[Jurisdiction] = ()
+    ) -> LegalRules:
+        """The built-in jurisdictions plus ``extra``, with the user's rate additions.
+
+        Raises :class:`~relance.errors.ConfigError` when ``[legal.rates]`` names a table
+        that no jurisdiction ships, and ``ValueError`` when two jurisdictions share a name
+        (:meth:`relance.plugins.PluginHost.jurisdictions` reports that with the plugin).
+        """
+        settings = settings or LegalSettings()
+        found: dict[str, Jurisdiction] = {}
+        for jurisdiction in [*builtin_jurisdictions(), *extra]:
+            if jurisdiction.name in found:
+                raise ValueError(f"two jurisdictions are named {jurisdiction.name!r}")
+            found[jurisdiction.name] = jurisdiction
+        series = [*shipped_series()]
+        for jurisdiction in found.values():
+            series.extend(jurisdiction.rate_tables())
+        return cls(settings, RateBook.build(series, settings.rates), found)
+
+    def jurisdiction(self, name: str) -> Jurisdiction:
+        """The jurisdiction called ``name``, or an :class:`InputError` suggesting one."""
+        key = name.strip().lower()
+        if key in self.jurisdictions:
+            return self.jurisdictions[key]
+        close = difflib.get_close_matches(key, list(self.jurisdictions), n=1)
+        hint = _(" (did you mean {name!r}?)").format(name=close[0]) if close else ""
+        message = _("unknown jurisdiction {name!r}{hint}; known: {known}").format(
+            name=name, hint=hint, known=", ".join(sorted(self.jurisdictions))
+        )
+        raise InputError(_("Unknown jurisdiction."), [Problem("jurisdiction", message)])
+
+    def quote(
+        self,
+        invoice: Invoice,
+        on: date,
+        *,
+        company_country: str,
+        notice_date: date | None = None,
+    ) -> Penalty | None:
+        """The penalties of an open invoice on ``on``, or ``None`` if it is not late.
+
+        The base is the invoice's residual; its ``jurisdiction`` and ``contract_rate``
+        fields override the customer-derived jurisdiction and the statutory rate. Bind
+        ``company_country`` (``functools.partial``) to get the engine's penalty calculator.
+        """
+        if invoice.is_credit or invoice.due_date is None or on <= invoice.due_date:
+            return None
+        name = jurisdiction_for(
+            invoice.customer, company_country=company_country, override=invoice.jurisdiction
+        )
+        return compute_penalty(
+            invoice.residual,
+            invoice.currency,
+            invoice.due_date,
+            on,
+            name,
+            rules=self,
+            contract_rate=invoice.contract_rate,
+            notice_date=notice_date,
+        )
+
+
+def compute_penalty(
+    principal: Decimal,
+    currency: str,
+    due_date: date,
+    on: date,
+    jurisdiction: str,
+    *,
+    rules: LegalRules,
+    contract_rate: Decimal | None = None,
+    notice_date: date | None = None,
+    judgment_date: date | None = None,
+) -> Penalty:
+    """The late-payment penalties of ``principal``, due ``due_date`` and paid ``on``.
+
+    ``contract_rate`` (percent a year) replaces the statutory rate; ``notice_date`` is
+    the formal notice's receipt (consumer claims); ``judgment_date`` starts the French
+    post-judgment increase. Bad input is an :class:`InputError`; a float anywhere is a
+    ``TypeError``.
+    """
+    for label, value in (("principal", principal), ("contract_rate", contract_rate)):
+        if value is not None and not isinstance(value, Decimal):
+            raise TypeError(f"{label} must be a Decimal, not {type(value).__name__}")
+    problems = []
+    if not principal.is_finite() or principal < 0:
+        problems.append(
+            Problem("amount", _("must be zero or more, got {value}").format(value=principal))
+        )
+    if contract_rate is not None and (not contract_rate.is_finite() or contract_rate < 0):
+        problems.append(
+            Problem("rate", _("must be zero or more, got {value}").format(value=contract_rate))
+        )
+    if on < due_date:
+        message = _("the payment date {on} is before the due date {due}").format(
+            on=on, due=due_date
+        )
+        problems.append(Problem("payment date", message))
+    found = rules.jurisdiction(jurisdiction)
+    code = currency.strip().upper()
+    if code != found.currency:
+        message = _("{name} applies to amounts in {expected}, not {currency}").format(
+            name=found.name, expected=found.currency, currency=code
+        )
+        problems.append(Problem("currency", message))
+    if problems:
+        raise InputError(_("Cannot compute the late-payment penalties."), problems)
+    claim = Claim(
+        principal=principal,
+        currency=code,
+        due_date=due_date,
+        on=on,
+        contract_rate=contract_rate,
+        notice_date=notice_date,
+        judgment_date=judgment_date,
+    )
+    return found.compute(claim, rules)
+
+
+def default_jurisdiction(country: str, *, consumer: bool = False) -> str:
+    """``fr-b2b``, ``de-b2c``... for a country; the United Kingdom (GB) is ``uk``."""
+    code = country.strip().upper()
+    prefix = "uk" if code == "GB" else code.lower()
+    return f"{prefix}-{'b2c' if consumer else 'b2b'}"
+
+
+def jurisdiction_for(
+    customer: Customer, *, company_country: str, override: str | None = None
+) -> str:
+    """The jurisdiction of a customer's debts: ``override`` (an invoice's ``jurisdiction``
+    field or the configuration), else its country (the company's when it has none) and
+    whether it is a consumer."""
+    if override:
+        return override.strip().lower()
+    return default_jurisdiction(customer.country or company_country, consumer=customer.is_consumer)
