@@ -10,13 +10,17 @@ from email.policy import default as email_policy
 from relance.cli.common import load, output
 from relance.cli.session import open_session
 from relance.context import Role
-from relance.model import EventType
+from relance.model import CustomerKind, EventType
 from relance.testing.ledgers import customer, invoice
 
 from ..conftest import CliResult  # noqa: TID252 - the shared CLI runner's result type
 from .conftest import Workspace
 
 TODAY = date(2026, 3, 16)
+OUTBOX_REACHED = (
+    '\n[channels.outbox]\npath = "outbox"\n'
+    '\n[policies.standard]\nstart_late_invoices_at = "reached"\n'
+)
 DAY = TODAY.isoformat()
 
 
@@ -209,3 +213,26 @@ def test_pause_promise_resume_and_history(workspace: Workspace, cli) -> None:
     unknown = cli("pause", "F9", "--reason", "x", "--today", DAY)
     assert unknown.code == 1
     assert "no open invoice numbered 'F9'" in unknown.err
+
+
+def test_levels_that_quote_penalties_carry_them_per_invoice(workspace: Workspace, cli) -> None:
+    workspace.configure(OUTBOX_REACHED)
+    workspace.write_ledger([invoice("F1", due=days(-35), residual="1200.00")])
+    document = json.loads(cli("plan", "--json", "--today", DAY).out)
+    (reminder,) = document["reminders"]
+    assert reminder["level"] == "final"
+    (item,) = reminder["invoices"]
+    # 1200.00 x 12.15 % (ECB 2.15 % + 10 points, 2026H1) x 35 / 365 = 13.9808...
+    assert (item["interest"], item["indemnity"]) == ("13.98", "40.00")
+    assert reminder["penalties"] == {"EUR": "53.98"}
+
+
+def test_a_consumer_owes_interest_only_from_the_formal_notice(workspace: Workspace, cli) -> None:
+    workspace.configure(OUTBOX_REACHED)
+    person = customer("C1", kind=CustomerKind.CONSUMER)
+    workspace.write_ledger([invoice("F1", due=days(-35), residual="1200.00", who=person)])
+    (reminder,) = json.loads(cli("plan", "--json", "--today", DAY).out)["reminders"]
+    assert (reminder["invoices"][0]["interest"], reminder["invoices"][0]["indemnity"]) == (
+        "0.00",
+        "0.00",
+    )

@@ -13,6 +13,7 @@ from relance.context import Role
 from relance.engine.runner import Runner, fetch_all
 from relance.history import SQLiteStore
 from relance.i18n import _
+from relance.legal import LegalRules
 from relance.model import Invoice
 from relance.plugins import PluginHost
 from relance.render import TemplateEnvironment
@@ -75,6 +76,7 @@ def open_session(
                 user=settings.templates.path,
                 informal_tag=settings.templates.informal_tag,
             ),
+            legal=LegalRules.from_settings(settings.legal, extra=host.jurisdictions()),
             now=None if today_option is not None else lambda: datetime.now(config.company.zoneinfo),
             actor=actor(),
         )

@@ -63,6 +63,10 @@ class Level(_Frozen):
     deadline_business_days: int | None = Field(
         None, ge=1, description="the message asks for payment within N business days"
     )
+    formal_notice: bool = Field(
+        False,
+        description="this level is the formal notice: consumers' interest runs from it",
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -195,6 +199,7 @@ def default_policies() -> dict[str, Policy]:
                     penalties=True,
                     approval=True,
                     deadline_business_days=8,
+                    formal_notice=True,
                 ),
                 Level(name="collection", offset_days=60, kind=LevelKind.HANDOFF),
             )

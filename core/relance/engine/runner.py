@@ -28,11 +28,12 @@ from datetime import date, datetime
 
 from relance.config import Configuration
 from relance.context import PluginContext
-from relance.engine.planner import Calendar, PenaltyCalculator, Plan, Reminder, plan
+from relance.engine.planner import Calendar, PenaltyCalculator, Plan, Quote, Reminder, plan
 from relance.engine.state import DunningState
 from relance.errors import ChannelError, ConfigError, Problem, RelanceError
 from relance.history.store import AlreadyClaimed, HistoryStore
 from relance.i18n import _
+from relance.legal import LegalRules
 from relance.model import (
     Balance,
     ChannelKind,
@@ -95,7 +96,8 @@ class Runner:
     calendar: Calendar
     today: date
     templates: TemplateEnvironment
-    penalties: PenaltyCalculator | None = None
+    legal: LegalRules | None = None
+    """Late-payment rules; ``None`` quotes no penalties."""
     now: Callable[[], datetime] | None = None
     actor: str = "relance"
 
@@ -111,8 +113,30 @@ class Runner:
             self.config.settings.policy_book(),
             self.calendar,
             self.today,
-            penalties=self.penalties,
+            penalties=self._penalties(state),
         )
+
+    def _penalties(self, state: DunningState) -> PenaltyCalculator | None:
+        """Quote each invoice's penalties; a consumer's interest runs from the formal notice."""
+        legal = self.legal
+        if legal is None:
+            return None
+        notices = {
+            level.name
+            for policy in self.config.settings.policy_book().policies.values()
+            for level in policy.levels
+            if level.formal_notice
+        }
+        country = self.config.company.country
+
+        def quote(invoice: Invoice, on: date) -> Quote | None:
+            memory = state.invoices.get(invoice.key)
+            sent = [day for name, day in memory.levels.items() if name in notices] if memory else []
+            return legal.quote(
+                invoice, on, company_country=country, notice_date=min(sent, default=None)
+            )
+
+        return quote
 
     # -- running ----------------------------------------------------------------------
 
