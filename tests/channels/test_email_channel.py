@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+import ssl
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from email import message_from_bytes
@@ -11,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import trustme
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
@@ -159,3 +161,69 @@ def test_an_unreachable_server_is_a_transient_failure(
         host.send(host.instance("email", Role.CHANNEL), message(1))
     assert not caught.value.permanent
     assert "cannot connect to SMTP server 127.0.0.1" in str(caught.value)
+
+
+@pytest.fixture
+def authority(tmp_path: Path) -> tuple[trustme.CA, Path]:
+    ca = trustme.CA()
+    path = tmp_path / "relay-ca.pem"
+    ca.cert_pem.write_to_path(str(path))
+    return ca, path
+
+
+def tls_server(ca: trustme.CA, *, implicit: bool) -> tuple[Server, Controller]:
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ca.issue_cert("127.0.0.1").configure_cert(context)
+    smtp = Server(port=free_port())
+    options: dict[str, Any] = (
+        {"ssl_context": context} if implicit else {"tls_context": context, "require_starttls": True}
+    )
+    controller = Controller(smtp, hostname="127.0.0.1", port=smtp.port, **options)
+    controller.start()
+    return smtp, controller
+
+
+def tls_host(tmp_path: Path, port: int, security: str, ca_file: Path | None):
+    config = tmp_path / "relance.toml"
+    trust = f'ca_file = "{ca_file}"\n' if ca_file else ""
+    config.write_text(
+        '[company]\nname = "Atelier Test"\n'
+        f'[channels.email]\nhost = "127.0.0.1"\nport = {port}\nsecurity = "{security}"\n'
+        f'sender = "relances@atelier-test.fr"\ntimeout = 5\n{trust}',
+        encoding="utf-8",
+    )
+    loaded = load_config(config, PluginRegistry())
+    return loaded.host(today=loaded.company.today(), dry_run=False, roles=[Role.CHANNEL])
+
+
+@pytest.mark.parametrize("security", ["starttls", "tls"])
+def test_mail_goes_over_tls_to_a_relay_whose_certificate_is_trusted(
+    authority: tuple[trustme.CA, Path], tmp_path: Path, security: str
+) -> None:
+    ca, ca_file = authority
+    smtp, controller = tls_server(ca, implicit=security == "tls")
+    try:
+        with tls_host(tmp_path, smtp.port, security, ca_file) as host:
+            host.send(host.instance("email", Role.CHANNEL), message(1))
+    finally:
+        controller.stop()
+    (_peer, envelope), *_ = smtp.messages
+    assert envelope.rcpt_tos == ["compta@client.fr"]
+
+
+def test_an_untrusted_certificate_is_refused_before_anything_is_sent(
+    authority: tuple[trustme.CA, Path], tmp_path: Path
+) -> None:
+    ca, _ca_file = authority
+    smtp, controller = tls_server(ca, implicit=False)
+    try:
+        with (
+            tls_host(tmp_path, smtp.port, "starttls", None) as host,
+            pytest.raises(ChannelError, match="certificate is not trusted") as caught,
+        ):
+            host.send(host.instance("email", Role.CHANNEL), message(1))
+    finally:
+        controller.stop()
+    assert caught.value.permanent
+    assert "set ca_file" in str(caught.value)
+    assert smtp.messages == []

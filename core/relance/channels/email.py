@@ -22,7 +22,7 @@ from relance.errors import ChannelError
 from relance.i18n import _
 from relance.model import ChannelKind, CheckResult, Message, Receipt
 from relance.secrets import SecretEnv
-from relance.settings import ChannelSettings
+from relance.settings import ChannelSettings, ConfigPath
 
 __all__ = ["EmailSettings", "Security"]
 
@@ -47,6 +47,9 @@ class EmailSettings(ChannelSettings):
     reply_to: EmailStr | None = None
     bcc: tuple[EmailStr, ...] = Field((), description="e.g. an archive mailbox")
     timeout: float = Field(30, gt=0)
+    ca_file: ConfigPath | None = Field(
+        None, description="trust this CA certificate too (a relay with a private CA)"
+    )
 
     @property
     def effective_port(self) -> int:
@@ -67,16 +70,20 @@ def _settings(context: PluginContext) -> EmailSettings:
 
 def _connect(settings: EmailSettings) -> smtplib.SMTP:
     host, port = settings.host, settings.effective_port
+    cafile = str(settings.ca_file) if settings.ca_file else None
     try:
         smtp: smtplib.SMTP
         if settings.security is Security.TLS:
             smtp = smtplib.SMTP_SSL(
-                host, port, timeout=settings.timeout, context=ssl.create_default_context()
+                host,
+                port,
+                timeout=settings.timeout,
+                context=ssl.create_default_context(cafile=cafile),
             )
         else:
             smtp = smtplib.SMTP(host, port, timeout=settings.timeout)
             if settings.security is Security.STARTTLS:
-                smtp.starttls(context=ssl.create_default_context())
+                smtp.starttls(context=ssl.create_default_context(cafile=cafile))
         if settings.username:
             password = settings.password_env.reveal() if settings.password_env else ""
             smtp.login(settings.username, password)
@@ -85,6 +92,14 @@ def _connect(settings: EmailSettings) -> smtplib.SMTP:
             _("SMTP server {host}:{port} refused the login of {user}: {error}").format(
                 host=host, port=port, user=settings.username, error=_smtp_text(exc)
             ),
+            permanent=True,
+        ) from None
+    except ssl.SSLCertVerificationError as exc:
+        raise ChannelError(
+            _(
+                "SMTP server {host}:{port}: its certificate is not trusted ({error}); "
+                "set ca_file if the relay uses a private CA"
+            ).format(host=host, port=port, error=exc.verify_message),
             permanent=True,
         ) from None
     except (OSError, smtplib.SMTPException) as exc:
