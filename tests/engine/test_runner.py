@@ -236,3 +236,16 @@ def test_a_consumer_owes_interest_only_from_the_formal_notice(workspace: Workspa
         "0.00",
         "0.00",
     )
+
+
+def test_a_customer_s_jurisdiction_can_be_set_in_the_configuration(
+    workspace: Workspace, cli
+) -> None:
+    workspace.configure(OUTBOX_REACHED + '\n[customers.C1]\njurisdiction = "de-b2b"\n')
+    workspace.write_ledger([invoice("F1", due=days(-35), residual="1200.00")])
+    (reminder,) = json.loads(cli("plan", "--json", "--today", DAY).out)["reminders"]
+    # BGB §288: base rate 1.27 % + 9 points = 10.27 %; 1200.00 x 10.27 % x 35 / 365 = 11.8175...
+    assert (reminder["invoices"][0]["interest"], reminder["invoices"][0]["indemnity"]) == (
+        "11.82",
+        "40.00",
+    )

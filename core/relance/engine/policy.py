@@ -168,6 +168,9 @@ class CustomerOverride(_Frozen):
     )
     emails: tuple[EmailStr, ...] = Field((), description="send to these addresses instead")
     language: str | None = None
+    jurisdiction: str | None = Field(
+        None, description="late-payment rules to apply, e.g. 'fr-b2c' (default: from the customer)"
+    )
 
 
 def default_policies() -> dict[str, Policy]:

@@ -121,15 +121,19 @@ class Runner:
         legal = self.legal
         if legal is None:
             return None
+        book = self.config.settings.policy_book()
         notices = {
             level.name
-            for policy in self.config.settings.policy_book().policies.values()
+            for policy in book.policies.values()
             for level in policy.levels
             if level.formal_notice
         }
         country = self.config.company.country
 
         def quote(invoice: Invoice, on: date) -> Quote | None:
+            chosen = book.override_for(invoice.customer).jurisdiction
+            if chosen is not None and invoice.jurisdiction is None:
+                invoice = invoice.model_copy(update={"jurisdiction": chosen})
             memory = state.invoices.get(invoice.key)
             sent = [day for name, day in memory.levels.items() if name in notices] if memory else []
             return legal.quote(
