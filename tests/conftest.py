@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from relance.cli import main
+from relance.testing.cli import CliResult, CliRunner
 
 TESTS = Path(__file__).parent
 FAKE_DIST = TESTS / "data" / "fake-dist"
@@ -48,25 +47,10 @@ def write_config(tmp_path: Path) -> Callable[[str], Path]:
     return write
 
 
-@dataclass
-class CliResult:
-    code: int
-    out: str
-    err: str
+__all__ = ["COMPANY", "FAKE_DIST", "CliResult"]
 
 
 @pytest.fixture
-def cli(
-    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-) -> Callable[..., CliResult]:
-    """Run the ``relance`` command in-process and capture its exit code and output."""
-    monkeypatch.setenv("COLUMNS", "200")
-    monkeypatch.setenv("RELANCE_LANG", "en")
-
-    def run(*args: str) -> CliResult:
-        capsys.readouterr()
-        code = main(list(args))
-        captured = capsys.readouterr()
-        return CliResult(code=code, out=captured.out, err=captured.err)
-
-    return run
+def cli(relance_cli: CliRunner) -> CliRunner:
+    """Run the ``relance`` command in-process: the conformance kit's ``relance_cli``."""
+    return relance_cli

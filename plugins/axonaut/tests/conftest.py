@@ -5,7 +5,6 @@ from __future__ import annotations
 import copy
 import json
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -14,7 +13,6 @@ import pytest
 import responses
 
 from relance import PluginContext, Role
-from relance.cli import main
 from relance.config import CompanySettings
 from relance_axonaut.settings import AxonautSettings
 
@@ -88,27 +86,3 @@ def write_config(tmp_path: Path) -> Callable[[str], Path]:
         return path
 
     return write
-
-
-@dataclass
-class CliResult:
-    code: int
-    out: str
-    err: str
-
-
-@pytest.fixture
-def cli(
-    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-) -> Callable[..., CliResult]:
-    """Run the ``relance`` command in-process, as ``tests/conftest.py`` does."""
-    monkeypatch.setenv("COLUMNS", "250")
-    monkeypatch.setenv("RELANCE_LANG", "en")
-
-    def run(*args: str) -> CliResult:
-        capsys.readouterr()
-        code = main(list(args))
-        captured = capsys.readouterr()
-        return CliResult(code=code, out=captured.out, err=captured.err)
-
-    return run

@@ -10,6 +10,8 @@ from typing import Any
 import responses
 from responses import matchers
 
+from relance.testing.cli import CliRunner
+
 BASE = "https://axonaut.com/api/v2"
 
 
@@ -32,7 +34,7 @@ def serve_open_invoices(api: responses.RequestsMock, fixture: Callable[[str], An
 
 
 def test_check_reports_the_account_the_unpaid_invoices_and_the_double_reminder_risk(
-    cli: Callable[..., Any],
+    relance_cli: CliRunner,
     write_config: Callable[[str], Path],
     api: responses.RequestsMock,
     fixture: Callable[[str], Any],
@@ -42,7 +44,7 @@ def test_check_reports_the_account_the_unpaid_invoices_and_the_double_reminder_r
     serve_me(api, fixture, api_key)
     serve_open_invoices(api, fixture)
 
-    result = cli("check", "--config", str(path), "--json")
+    result = relance_cli("check", "--config", str(path), "--json")
 
     assert result.code == 0, result.err
     document = json.loads(result.out)
@@ -74,7 +76,7 @@ def test_check_reports_the_account_the_unpaid_invoices_and_the_double_reminder_r
 
 
 def test_check_in_a_table_never_shows_the_key(
-    cli: Callable[..., Any],
+    relance_cli: CliRunner,
     write_config: Callable[[str], Path],
     api: responses.RequestsMock,
     fixture: Callable[[str], Any],
@@ -84,7 +86,7 @@ def test_check_in_a_table_never_shows_the_key(
     serve_me(api, fixture, api_key)
     serve_open_invoices(api, fixture)
 
-    result = cli("check", "--config", str(path))
+    result = relance_cli("check", "--config", str(path))
 
     assert result.code == 0, result.err
     assert "2 unpaid invoices readable" in result.out
@@ -93,7 +95,7 @@ def test_check_in_a_table_never_shows_the_key(
 
 
 def test_a_wrong_key_fails_the_check_and_nothing_else_is_asked(
-    cli: Callable[..., Any],
+    relance_cli: CliRunner,
     write_config: Callable[[str], Path],
     api: responses.RequestsMock,
     fixture: Callable[[str], Any],
@@ -102,7 +104,7 @@ def test_a_wrong_key_fails_the_check_and_nothing_else_is_asked(
     path = write_config("[sources.axonaut]\n")
     api.get(f"{BASE}/me", status=403, json=fixture("error_403_forbidden"))
 
-    result = cli("check", "--config", str(path), "--json")
+    result = relance_cli("check", "--config", str(path), "--json")
 
     assert result.code == 2
     (row,) = json.loads(result.out)["results"]
@@ -116,7 +118,7 @@ def test_a_wrong_key_fails_the_check_and_nothing_else_is_asked(
 
 
 def test_a_missing_key_is_a_configuration_error_before_any_request(
-    cli: Callable[..., Any],
+    relance_cli: CliRunner,
     write_config: Callable[[str], Path],
     api: responses.RequestsMock,
     monkeypatch: Any,
@@ -124,7 +126,7 @@ def test_a_missing_key_is_a_configuration_error_before_any_request(
     monkeypatch.delenv("AXONAUT_API_KEY", raising=False)
     path = write_config('[sources.axonaut]\napi_key_env = "AXONAUT_API_KEY"\n')
 
-    result = cli("check", "--config", str(path))
+    result = relance_cli("check", "--config", str(path))
 
     assert result.code == 1
     assert (
@@ -135,14 +137,14 @@ def test_a_missing_key_is_a_configuration_error_before_any_request(
 
 
 def test_a_key_pasted_into_the_file_is_refused_without_being_echoed(
-    cli: Callable[..., Any], write_config: Callable[[str], Path], api: responses.RequestsMock
+    relance_cli: CliRunner, write_config: Callable[[str], Path], api: responses.RequestsMock
 ) -> None:
     pasted = "a1b2c3d4e5f6a7b8c9d0"
     path = write_config(
         f'[sources.axonaut]\napi_key_env = "{pasted}"\nbase_url = "axonaut.com"\nmax_pages = 0\n'
     )
 
-    result = cli("check", "--config", str(path))
+    result = relance_cli("check", "--config", str(path))
 
     assert result.code == 1
     assert "sources.axonaut.api_key_env: must be the name of an environment variable" in result.err

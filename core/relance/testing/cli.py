@@ -1,0 +1,42 @@
+"""Running the ``relance`` command in-process, as a user would, and capturing what it says."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+
+from relance.cli import main
+
+__all__ = ["CliResult", "CliRunner", "cli_runner"]
+
+
+@dataclass(frozen=True)
+class CliResult:
+    """The exit code and the output of one ``relance`` command."""
+
+    code: int
+    out: str
+    err: str
+
+
+CliRunner = Callable[..., CliResult]
+"""Call it with the command's arguments: ``relance_cli("check", "--config", path)``."""
+
+
+def cli_runner(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> CliRunner:
+    """A runner of ``relance`` in this process, in English, with a wide terminal.
+
+    Wide, so that tables are not wrapped in the middle of what a test looks for.
+    """
+    monkeypatch.setenv("COLUMNS", "250")
+    monkeypatch.setenv("RELANCE_LANG", "en")
+
+    def run(*args: str) -> CliResult:
+        capsys.readouterr()
+        code = main(list(args))
+        captured = capsys.readouterr()
+        return CliResult(code=code, out=captured.out, err=captured.err)
+
+    return run
