@@ -19,6 +19,7 @@ from relance.cli import (
     check_cmd,
     history_cmd,
     holds_cmd,
+    new_connector_cmd,
     penalties_cmd,
     plan_cmd,
     plugins_cmd,
@@ -63,6 +64,7 @@ history_cmd.register(app)
 preview_cmd.register(app)
 templates_cmd.register(app)
 penalties_cmd.register(app)
+new_connector_cmd.register(app)
 
 
 def main(argv: list[str] | None = None) -> int:  # noqa: PLR0911 - one return per exit path
