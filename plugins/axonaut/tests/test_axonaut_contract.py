@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 import responses
@@ -87,7 +87,7 @@ def fake_axonaut() -> Iterator[FakeAxonaut]:
 
 class TestAxonautConnector(ConnectorContract):
     plugin = "axonaut"
-    skip_reasons = {
+    skip_reasons: ClassVar[dict[str, str]] = {
         "test_credit_notes_are_marked": (
             "Axonaut's API v2 does not expose credit notes; negative documents are skipped "
             "(docs/connectors/axonaut.md)"
