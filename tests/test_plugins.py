@@ -283,3 +283,23 @@ def test_a_check_that_fails_while_iterating_still_names_the_instance(tmp_path: P
     with _host_with(LazyCheck(), tmp_path) as host, pytest.raises(ConnectorError) as caught:
         host.check_connection(host.instance("misbehaving", Role.SOURCE))
     assert str(caught.value) == "[misbehaving] page 2 refused"
+
+
+def test_history_mirrors_are_not_called_in_dry_runs(tmp_path: Path) -> None:
+    seen: list[str] = []
+
+    class Mirror:
+        @hookimpl
+        def relance_record_history(self, context, event):
+            seen.append(context.name)
+
+    registry = PluginRegistry(load_entrypoints=False)
+    registry.register(Mirror(), "mirror")
+    path = tmp_path / "relance.toml"
+    path.write_text(COMPANY + "[plugins.mirror]\n", encoding="utf-8")
+    config = load_config(path, registry)
+    with config.host(today=config.company.today(), dry_run=True) as host:
+        assert host.record_history(relance.HistoryEvent(type="sent")) == []
+    with config.host(today=config.company.today(), dry_run=False) as host:
+        host.record_history(relance.HistoryEvent(type="sent"))
+    assert seen == ["mirror"]

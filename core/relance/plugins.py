@@ -389,10 +389,13 @@ class PluginHost:
         return receipt  # type: ignore[no-any-return]
 
     def record_history(self, event: HistoryEvent) -> list[RecordFailure]:
-        """Give the event to every instance that mirrors history; never raises."""
+        """Give the event to every instance that mirrors history; never raises.
+
+        Not called in dry runs, as the hook's documentation promises.
+        """
         failures = []
         for ctx in self.instances:
-            if not self.registry.implements(ctx.plugin, "relance_record_history"):
+            if ctx.dry_run or not self.registry.implements(ctx.plugin, "relance_record_history"):
                 continue
             try:
                 self._call(ctx, "relance_record_history", context=ctx, event=event)
