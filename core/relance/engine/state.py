@@ -42,7 +42,7 @@ RESOLVED_NOT_SENT = "not_sent"
 PERMANENT = "permanent"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Pause:
     """A hold on reminders: a dispute, a customer-level pause, or a promise to pay."""
 
@@ -54,7 +54,7 @@ class Pause:
         return self.until is None or today <= self.until
 
 
-@dataclass
+@dataclass(slots=True)
 class InvoiceMemory:
     levels: dict[str, date] = field(default_factory=dict)
     """Levels delivered for this invoice, with the day of delivery."""
@@ -62,14 +62,14 @@ class InvoiceMemory:
     promise: date | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class CustomerMemory:
     last_message: date | None = None
     pause: Pause | None = None
     handed_off: date | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class ReminderMemory:
     """One planned reminder that went (or tried to go) out through its channels."""
 
@@ -111,10 +111,16 @@ class DunningState:
         return state
 
     def invoice(self, key: InvoiceKey) -> InvoiceMemory:
-        return self.invoices.setdefault(key, InvoiceMemory())
+        memory = self.invoices.get(key)
+        if memory is None:
+            memory = self.invoices[key] = InvoiceMemory()
+        return memory
 
     def customer(self, key: CustomerKey) -> CustomerMemory:
-        return self.customers.setdefault(key, CustomerMemory())
+        memory = self.customers.get(key)
+        if memory is None:
+            memory = self.customers[key] = CustomerMemory()
+        return memory
 
     def unsettled_for(self, customer: CustomerKey) -> list[HistoryEvent]:
         """The customer's intents without a settlement, in the order they were claimed."""
