@@ -21,7 +21,7 @@ from ledger import TODAY
 from relance.cli.common import load, output
 from relance.cli.session import open_session
 from relance.engine.state import CustomerKey
-from relance.model import HistoryEvent
+from relance.model import ChannelKind, HistoryEvent
 from relance.render import compose
 
 
@@ -44,9 +44,18 @@ def main() -> None:
         for event in events:
             history[(event.source or "", event.customer_id or "")].append(event)
         kinds: Counter[str] = Counter()
+        seconds: Counter[str] = Counter()
         render_start = time.perf_counter()
         for reminder in plan.reminders:
             for kind in reminder.channels:
+                # An email whose reminder also goes by letter carries the letter's PDF.
+                with_pdf = kind is not ChannelKind.EMAIL or any(
+                    c is not ChannelKind.EMAIL for c in reminder.channels
+                )
+                label = (
+                    f"{kind.value}{'' if kind is not ChannelKind.EMAIL or not with_pdf else '+pdf'}"
+                )
+                message_start = time.perf_counter()
                 compose(
                     reminder,
                     kind,
@@ -55,7 +64,8 @@ def main() -> None:
                     templates=runner.templates,
                     history=history.get(reminder.customer_key, ()),
                 )
-                kinds[kind.value] += 1
+                seconds[label] += time.perf_counter() - message_start
+                kinds[label] += 1
         rendering = time.perf_counter() - render_start
     total = time.perf_counter() - start
     messages = sum(kinds.values())
@@ -65,6 +75,7 @@ def main() -> None:
         reminders=len(plan.reminders),
         messages=messages,
         by_channel=dict(sorted(kinds.items())),
+        ms_per_message={k: round(seconds[k] / kinds[k] * 1e3, 2) for k in sorted(kinds)},
     )
     report.per_item("render_per_message", rendering, messages)
     report.per_item("total_per_customer", total, ledger.customers)
