@@ -314,9 +314,7 @@ class _CustomerPlanner:
         if unsettled:
             keys = ", ".join(sorted(e.message_key or "" for e in unsettled))
             return SkipReason.UNSETTLED, keys
-        for reminder in self.state.reminders.values():
-            if reminder.customer != key:
-                continue
+        for _rkey, reminder in self.state.reminders_of(key):
             for channel, (day, permanent) in reminder.failed.items():
                 if permanent:
                     return SkipReason.DELIVERY_FAILED, f"{reminder.level} by {channel.value}"
@@ -335,13 +333,13 @@ class _CustomerPlanner:
         override: CustomerOverride,
     ) -> Reminder | None:
         """Retry the channels that failed for a reminder other channels delivered."""
-        for rkey, memory in sorted(self.state.reminders.items()):
+        for rkey, memory in sorted(self.state.reminders_of(key), key=lambda pair: pair[0]):
             retry = tuple(
                 channel
                 for channel, (day, permanent) in memory.failed.items()
                 if not permanent and day < self.today and channel not in memory.sent
             )
-            if memory.customer != key or not memory.sent or not retry:
+            if not memory.sent or not retry:
                 continue
             index = policy.index(memory.level)
             covered = {invoice_id for invoice_id, _ in memory.invoice_levels}

@@ -42,7 +42,7 @@ RESOLVED_NOT_SENT = "not_sent"
 PERMANENT = "permanent"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Pause:
     """A hold on reminders: a dispute, a customer-level pause, or a promise to pay."""
 
@@ -54,7 +54,7 @@ class Pause:
         return self.until is None or today <= self.until
 
 
-@dataclass
+@dataclass(slots=True)
 class InvoiceMemory:
     levels: dict[str, date] = field(default_factory=dict)
     """Levels delivered for this invoice, with the day of delivery."""
@@ -62,14 +62,14 @@ class InvoiceMemory:
     promise: date | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class CustomerMemory:
     last_message: date | None = None
     pause: Pause | None = None
     handed_off: date | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class ReminderMemory:
     """One planned reminder that went (or tried to go) out through its channels."""
 
@@ -94,6 +94,14 @@ class DunningState:
     planned: set[str] = field(default_factory=set)
     approved: set[str] = field(default_factory=set)
     rejected: set[str] = field(default_factory=set)
+    _reminders_by_customer: dict[CustomerKey, list[str]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
+    """Reminder keys per customer, in the order first seen: the planner asks per customer,
+    and scanning every reminder for each customer grows with the square of the ledger."""
+    _unsettled_by_customer: dict[CustomerKey, dict[str, HistoryEvent]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     @classmethod
     def from_events(cls, events: Iterable[HistoryEvent]) -> DunningState:
@@ -103,13 +111,25 @@ class DunningState:
         return state
 
     def invoice(self, key: InvoiceKey) -> InvoiceMemory:
-        return self.invoices.setdefault(key, InvoiceMemory())
+        memory = self.invoices.get(key)
+        if memory is None:
+            memory = self.invoices[key] = InvoiceMemory()
+        return memory
 
     def customer(self, key: CustomerKey) -> CustomerMemory:
-        return self.customers.setdefault(key, CustomerMemory())
+        memory = self.customers.get(key)
+        if memory is None:
+            memory = self.customers[key] = CustomerMemory()
+        return memory
 
     def unsettled_for(self, customer: CustomerKey) -> list[HistoryEvent]:
-        return [e for e in self.unsettled.values() if (e.source, e.customer_id) == customer]
+        """The customer's intents without a settlement, in the order they were claimed."""
+        return list(self._unsettled_by_customer.get(customer, {}).values())
+
+    def reminders_of(self, customer: CustomerKey) -> list[tuple[str, ReminderMemory]]:
+        """The customer's reminders, by key, in the order they were first recorded."""
+        keys = self._reminders_by_customer.get(customer, ())
+        return [(key, self.reminders[key]) for key in keys]
 
     def apply(self, event: HistoryEvent) -> None:  # noqa: PLR0912 - one branch per verb
         """Fold one event into the state."""
@@ -117,7 +137,7 @@ class DunningState:
         match event.type:
             case EventType.INTENT:
                 if event.message_key is not None:
-                    self.unsettled[event.message_key] = event
+                    self._claimed(event.message_key, event)
                     self._reminder(event)
             case EventType.SENT:
                 self._delivered(event, day)
@@ -188,11 +208,23 @@ class DunningState:
                 invoice_levels=event.invoice_levels,
             )
             self.reminders[event.reminder_key] = reminder
+            keys = self._reminders_by_customer.setdefault(reminder.customer, [])
+            keys.append(event.reminder_key)
         return reminder
 
+    def _claimed(self, message_key: str, intent: HistoryEvent) -> None:
+        previous = self.unsettled.get(message_key)
+        if previous is not None:
+            self._unsettled_by_customer[_customer_of(previous)].pop(message_key, None)
+        self.unsettled[message_key] = intent
+        self._unsettled_by_customer.setdefault(_customer_of(intent), {})[message_key] = intent
+
     def _settle(self, event: HistoryEvent) -> None:
-        if event.message_key is not None:
-            self.unsettled.pop(event.message_key, None)
+        if event.message_key is None:
+            return
+        intent = self.unsettled.pop(event.message_key, None)
+        if intent is not None:
+            self._unsettled_by_customer[_customer_of(intent)].pop(event.message_key, None)
 
     def _delivered(self, event: HistoryEvent, day: date) -> None:
         self._settle(event)
@@ -210,3 +242,8 @@ class DunningState:
             memory = self.customer((event.source, event.customer_id))
             if memory.last_message is None or day > memory.last_message:
                 memory.last_message = day
+
+
+def _customer_of(event: HistoryEvent) -> CustomerKey:
+    """The customer an event is about; ``("", "")`` (no customer) when it names none."""
+    return (event.source or "", event.customer_id or "")

@@ -12,7 +12,6 @@ with :func:`accrue` and its result with :func:`settle`; see ``docs/legal.md``.
 from __future__ import annotations
 
 import calendar
-import math
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -136,12 +135,17 @@ def segment_interest(principal: Decimal, rate: Decimal, days: int, basis: int) -
     for label, value in (("principal", principal), ("rate", rate)):
         if not isinstance(value, Decimal):
             raise TypeError(f"{label} must be a Decimal, not {type(value).__name__}")
-    return Fraction(principal) * Fraction(rate) * days / (100 * basis)
+    # One fraction from integers: the same exact value as multiplying Fractions, with a
+    # single reduction instead of one per operation (this runs for every invoice quoted).
+    principal_num, principal_den = principal.as_integer_ratio()
+    rate_num, rate_den = rate.as_integer_ratio()
+    return Fraction(principal_num * rate_num * days, principal_den * rate_den * 100 * basis)
 
 
 def round_half_up(value: Fraction) -> Decimal:
     """``value`` rounded to the cent, halves away from zero (ROUND_HALF_UP), exactly."""
-    cents = math.floor(abs(value) * 100 + Fraction(1, 2))
+    # floor(|n/d| x 100 + 1/2) in integers: floor((200|n| + d) / 2d).
+    cents = (200 * abs(value.numerator) + value.denominator) // (2 * value.denominator)
     return Decimal(cents if value >= 0 else -cents).scaleb(-2)
 
 

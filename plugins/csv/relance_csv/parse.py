@@ -38,8 +38,11 @@ def parse_amount(raw: str, decimal_separator: str | None = None) -> Decimal:
     times groups thousands (``1.234.567``). A sign may lead or trail (``120,00-``), and
     parentheses mean negative, as in accounting exports.
     """
-    if _SIGNED_PLAIN_NUMBER.fullmatch(raw) and decimal_separator is None:
-        return Decimal(raw.replace(",", "."))  # the common case, without the cleaning
+    if decimal_separator is None:
+        plain = raw.translate(_DELETE_GROUPING)
+        if _SIGNED_PLAIN_NUMBER.fullmatch(plain):
+            # The common cases, "2430.50" and "2 430,50", without the cleaning below.
+            return Decimal(plain.replace(",", "."))
     text, negative = _strip_sign(raw)
     grouping = {",": ".", ".": ","}.get(decimal_separator or "")
     if _PLAIN_NUMBER.fullmatch(text) and (grouping is None or grouping not in text):
@@ -132,8 +135,12 @@ def _full_year(text: str) -> int:
     return 2000 + year if year < _TWO_DIGIT_PIVOT else 1900 + year
 
 
+@lru_cache(maxsize=4096)
 def _key(raw: str) -> str:
-    """Lower case, no accents, single spaces: ``"Avoir  Client"`` -> ``"avoir client"``."""
+    """Lower case, no accents, single spaces: ``"Avoir  Client"`` -> ``"avoir client"``.
+
+    Cached: a column of types, flags or languages holds a few distinct values.
+    """
     decomposed = unicodedata.normalize("NFKD", raw.casefold())
     return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
 

@@ -165,7 +165,7 @@ class InvoiceRows:
             return None
         reason = row.text("dispute_reason") or None
         try:
-            return Invoice(
+            return Invoice.from_parsed(
                 source=self._source.name,
                 id=number,
                 number=number,

@@ -35,7 +35,7 @@ class Row:
     @property
     def blank(self) -> bool:
         """True for an empty line, or one whose cells are all blank (``;;;;``)."""
-        return not any(cell.strip() for cell in self.cells)
+        return not "".join(self.cells).strip()
 
     def text(self, field: str) -> str:
         """The cell of ``field``, stripped; ``""`` when the column is absent or short."""
@@ -46,9 +46,10 @@ class Row:
 
     def parse(self, field: str, parser: Callable[[str], T]) -> T | None:
         """The cell of ``field`` through ``parser``; ``None`` when blank or unreadable."""
-        if field not in self.index:
+        position = self.index.get(field)
+        if position is None or position >= len(self.cells):
             return None
-        raw = self.text(field)
+        raw = self.cells[position].strip()
         if not raw:
             return None
         try:

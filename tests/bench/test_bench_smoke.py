@@ -1,0 +1,85 @@
+"""Every benchmark runs at a tiny size and prints its JSON line (no timing is checked:
+figures come from the scripts themselves, see bench/README.md)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BENCH = Path(__file__).resolve().parents[2] / "bench"
+LEDGER = ["--invoices", "300", "--customers", "30"]
+
+
+def run(script: str, *args: str, tmp_path: Path) -> dict[str, object]:
+    results = tmp_path / "results.jsonl"
+    command = [sys.executable, str(BENCH / script), *args, "--results", str(results)]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=300, check=False)
+    assert done.returncode == 0, done.stderr
+    line = json.loads(done.stdout.strip().splitlines()[-1])
+    assert json.loads(results.read_text(encoding="utf-8").splitlines()[-1]) == line
+    assert line["bench"] == script.removesuffix(".py")
+    return line
+
+
+@pytest.fixture(scope="module")
+def data(tmp_path_factory: pytest.TempPathFactory) -> str:
+    return str(tmp_path_factory.mktemp("ledgers"))
+
+
+@pytest.mark.slow
+def test_csv_read_compares_the_connector_with_csv_reader(data: str, tmp_path: Path) -> None:
+    line = run("csv_read.py", *LEDGER, "--data", data, tmp_path=tmp_path)
+    assert line["rows"] == 330  # 300 invoice rows and 30 customer rows
+    assert 0 < int(line["records"]) <= 300  # paid rows are not records
+    assert float(line["ratio"]) > 0
+
+
+@pytest.mark.slow
+def test_plan_cli_plans_every_level(data: str, tmp_path: Path) -> None:
+    line = run("plan_cli.py", *LEDGER, "--data", data, tmp_path=tmp_path)
+    assert line["invoices"] == 300
+    assert int(line["reminders"]) > 0
+    assert float(line["peak_rss_mb"]) > 0
+
+
+@pytest.mark.slow
+def test_render_all_renders_each_channel(data: str, tmp_path: Path) -> None:
+    line = run("render_all.py", *LEDGER, "--data", data, tmp_path=tmp_path)
+    by_channel = line["by_channel"]
+    assert isinstance(by_channel, dict)
+    assert sum(by_channel.values()) == line["messages"]
+    assert by_channel.get("email", 0) + by_channel.get("email+pdf", 0) > 0
+
+
+@pytest.mark.slow
+def test_penalties_quotes_the_late_invoices(data: str, tmp_path: Path) -> None:
+    line = run("penalties.py", *LEDGER, "--data", data, tmp_path=tmp_path)
+    assert 0 < int(line["late"]) <= int(line["invoices_quoted"])
+
+
+@pytest.mark.slow
+def test_smtp_send_compares_the_email_channel_with_smtplib(tmp_path: Path) -> None:
+    line = run("smtp_send.py", "-k", "20", tmp_path=tmp_path)
+    assert line["messages"] == 20
+    assert float(line["ratio"]) > 0
+
+
+@pytest.mark.slow
+def test_history_store_writes_and_reads_back(tmp_path: Path) -> None:
+    line = run("history_store.py", "--invoices", "40", "--customers", "4", tmp_path=tmp_path)
+    assert line["events"] == 40
+    assert line["customers"] == 4
+
+
+def test_the_ledger_is_the_same_for_the_same_seed(tmp_path: Path) -> None:
+    command = [sys.executable, str(BENCH / "ledger.py"), "--invoices", "200", "--seed", "7"]
+    for name in ("a", "b"):
+        subprocess.run([*command, "--out", str(tmp_path / name)], check=True, timeout=300)
+    for file in ("factures.csv", "clients.csv", "relance.toml"):
+        assert (tmp_path / "a" / file).read_bytes() == (tmp_path / "b" / file).read_bytes()
+    header = (tmp_path / "a" / "factures.csv").read_text(encoding="cp1252").splitlines()[0]
+    assert header.startswith("N° facture;Type;Code client;")
