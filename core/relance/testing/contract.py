@@ -459,7 +459,7 @@ class ConnectorContract:
             if not run.implements(_RECORD):
                 pytest.skip(f"{self.plugin} does not implement {_RECORD}")
             for event in self._history_events(fetched, harness.today):
-                run.record(event)
+                run.record_directly(event)
         written = list(connector.fake.writes())[before:]
         if written:
             _fail(

@@ -101,6 +101,16 @@ class Run:
         """``relance_record_history`` through the host, which reports failures."""
         return self.host.record_history(event)
 
+    def record_directly(self, event: HistoryEvent) -> None:
+        """``relance_record_history`` called on the plugin itself, bypassing the host.
+
+        The host never calls mirrors in dry runs; a plugin must still honour
+        ``context.dry_run`` when it is called some other way.
+        """
+        self.host.registry.call_one(
+            self.context.plugin, "relance_record_history", context=self.context, event=event
+        )
+
     def implements(self, hook: str) -> bool:
         return self.host.registry.implements(self.context.plugin, hook)
 
