@@ -83,3 +83,11 @@ def test_the_ledger_is_the_same_for_the_same_seed(tmp_path: Path) -> None:
         assert (tmp_path / "a" / file).read_bytes() == (tmp_path / "b" / file).read_bytes()
     header = (tmp_path / "a" / "factures.csv").read_text(encoding="cp1252").splitlines()[0]
     assert header.startswith("N° facture;Type;Code client;")
+
+
+@pytest.mark.slow
+def test_plan_phases_times_each_step(data: str, tmp_path: Path) -> None:
+    line = run("plan_phases.py", *LEDGER, "--data", data, tmp_path=tmp_path)
+    for phase in ("fetch", "history", "plan", "document", "json"):
+        assert float(line[f"{phase}_s"]) >= 0
+    assert float(line["json_mb"]) > 0

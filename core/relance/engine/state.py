@@ -95,12 +95,12 @@ class DunningState:
     approved: set[str] = field(default_factory=set)
     rejected: set[str] = field(default_factory=set)
     _reminders_by_customer: dict[CustomerKey, list[str]] = field(
-        default_factory=dict, repr=False, compare=False
+        default_factory=dict, init=False, repr=False, compare=False
     )
     """Reminder keys per customer, in the order first seen: the planner asks per customer,
     and scanning every reminder for each customer grows with the square of the ledger."""
     _unsettled_by_customer: dict[CustomerKey, dict[str, HistoryEvent]] = field(
-        default_factory=dict, repr=False, compare=False
+        default_factory=dict, init=False, repr=False, compare=False
     )
 
     @classmethod
