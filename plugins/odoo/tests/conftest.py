@@ -174,6 +174,7 @@ class FakeOdoo:
         self.answers: dict[tuple[str, str], list[Answer]] = {}
         self.sticky: dict[tuple[str, str], Answer] = {}
         self.login_answer: Any = UID
+        self.key = KEY  # the API key the server accepts
         self.jsonrpc_served = True
         mock.add_callback(responses.POST, f"{URL}/jsonrpc", callback=self._jsonrpc)
         mock.add_callback(
@@ -251,7 +252,7 @@ class FakeOdoo:
         db, uid, key, model, method, args, *rest = params["args"]
         kwargs = dict(rest[0]) if rest else {}
         sent.model, sent.method = model, method
-        if (db, uid, key) != (DB, UID, KEY):
+        if (db, uid, key) != (DB, UID, self.key):
             return self._rpc_answer(envelope, ACCESS_DENIED)
         sent.context = kwargs.pop("context", None)
         if (
@@ -315,7 +316,7 @@ class FakeOdoo:
         )
         self.sent.append(sent)
         if (request.headers.get("Authorization"), request.headers.get("X-Odoo-Database")) != (
-            f"bearer {KEY}",
+            f"bearer {self.key}",
             DB,
         ):
             answer: Any = Fault("werkzeug.exceptions.Unauthorized", "Invalid apikey")
@@ -494,3 +495,36 @@ def serve(rows: list[dict[str, Any]]) -> Callable[[Sent], list[dict[str, Any]]]:
         return project(page, sent)
 
     return answer
+
+
+def invoice_rows(version: int, **changes: dict[str, Any]) -> list[dict[str, Any]]:
+    rows = load("invoices")
+    for row in rows:
+        if version >= 19:
+            row["no_followup"] = False
+        row.update(changes.get(str(row["id"]), {}))
+    return rows
+
+
+def partner_rows(version: int) -> list[dict[str, Any]]:
+    rows = load("partners")
+    if version >= 19:
+        for row in rows:
+            del row["mobile"]  # gone in 19
+    return rows
+
+
+def serve_ledger(
+    odoo: FakeOdoo,
+    invoices: list[dict[str, Any]],
+    partners: list[dict[str, Any]],
+    *,
+    blocked: list[dict[str, Any]] | None = None,
+) -> None:
+    odoo.always("account.move", "search_read", serve(invoices))
+    odoo.always("res.partner", "search_read", serve(partners))
+    odoo.always(
+        "account.payment.term", "read", serve([{"id": 4, "name": "30 jours", "line_ids": [9]}])
+    )
+    if odoo.version <= 17:
+        odoo.always("account.move.line", "search_read", serve(blocked or []))

@@ -6,7 +6,6 @@ import math
 from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -14,7 +13,7 @@ import pytest
 from relance import Balance, CustomerKind, DocumentKind, Instalment, InvoiceStatus, PluginContext
 from relance_odoo import relance_fetch_invoices, relance_refresh_balances
 
-from .conftest import FakeOdoo, load, serve
+from .conftest import FakeOdoo, invoice_rows, partner_rows, serve, serve_ledger
 
 OPEN_DOMAIN = [
     ["move_type", "in", ["out_invoice", "out_refund"]],
@@ -37,39 +36,6 @@ BLOCKED_DOMAIN = [
     ["reconciled", "=", False],
     ["move_id.move_type", "in", ["out_invoice", "out_refund"]],
 ]
-
-
-def invoice_rows(version: int, **changes: dict[str, Any]) -> list[dict[str, Any]]:
-    rows = load("invoices")
-    for row in rows:
-        if version >= 19:
-            row["no_followup"] = False
-        row.update(changes.get(str(row["id"]), {}))
-    return rows
-
-
-def partner_rows(version: int) -> list[dict[str, Any]]:
-    rows = load("partners")
-    if version >= 19:
-        for row in rows:
-            del row["mobile"]  # gone in 19
-    return rows
-
-
-def serve_ledger(
-    odoo: FakeOdoo,
-    invoices: list[dict[str, Any]],
-    partners: list[dict[str, Any]],
-    *,
-    blocked: list[dict[str, Any]] | None = None,
-) -> None:
-    odoo.always("account.move", "search_read", serve(invoices))
-    odoo.always("res.partner", "search_read", serve(partners))
-    odoo.always(
-        "account.payment.term", "read", serve([{"id": 4, "name": "30 jours", "line_ids": [9]}])
-    )
-    if odoo.version <= 17:
-        odoo.always("account.move.line", "search_read", serve(blocked or []))
 
 
 def expected_names(version: int, *, blocked_search: bool) -> list[str]:
