@@ -16,9 +16,17 @@ from common import Report, ledger_for, ledger_params, parser
 from ledger import TODAY
 
 from relance.legal import LegalRules
-from relance.model import DocumentKind
+from relance.model import DocumentKind, Invoice
 from relance_csv.reader import Source, fetch_invoices
 from relance_csv.settings import CsvSettings
+
+
+def governed(invoice: Invoice) -> Invoice:
+    """The ledger's GBP contracts chose English law, as ``[customers.<id>] jurisdiction``
+    would say; the others follow the default (the seller's law, or the consumer's)."""
+    if invoice.currency == "GBP":
+        return invoice.model_copy(update={"jurisdiction": "uk-b2b"})
+    return invoice
 
 
 def main() -> None:
@@ -33,7 +41,7 @@ def main() -> None:
     )
     with report.phase("fetch"):
         invoices = [
-            invoice
+            governed(invoice)
             for invoice in fetch_invoices(settings, Source("csv", "sources.csv", "EUR"))
             if invoice.kind is DocumentKind.INVOICE
         ]

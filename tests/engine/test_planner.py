@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from functools import partial
 
 import pytest
 
 from relance.engine.calendar import BusinessCalendar
-from relance.engine.planner import Plan, SkipReason, plan, reminder_key
+from relance.engine.planner import PenaltyCalculator, Plan, SkipReason, plan, reminder_key
 from relance.engine.policy import CustomerOverride, Level, Policy, PolicyBook, Scenario, StartLevel
 from relance.engine.state import DunningState
+from relance.legal import LegalRules
 from relance.model import ChannelKind, DocumentKind, EventType, HistoryEvent, Invoice
 from relance.testing.ledgers import customer, invoice, sent
 
@@ -27,6 +29,7 @@ def run(
     *,
     book: PolicyBook | None = None,
     today: date = TODAY,
+    penalties: PenaltyCalculator | None = None,
 ) -> Plan:
     return plan(
         invoices,
@@ -34,6 +37,7 @@ def run(
         book or PolicyBook.build({}),
         BusinessCalendar(),
         today,
+        penalties=penalties,
     )
 
 
@@ -100,6 +104,27 @@ def test_where_a_late_newly_imported_invoice_starts_is_the_policy_s_choice(
         {"standard": standard.model_copy(update={"start_late_invoices_at": start})}
     )
     assert levels(run([invoice("F1", due=days(-40))], book=book)) == {"C1": expected}
+
+
+def test_a_customer_whose_penalties_cannot_be_computed_is_held_and_the_others_go_on() -> None:
+    rules = LegalRules.from_settings()
+    calculator = partial(rules.quote, company_country="FR")
+    final = [sent("second", {f"F{n}": "second"}, on=days(-16), who=f"C{n}") for n in (1, 2)]
+    in_euros_under_uk_law = invoice("F1", due=days(-31), who=customer("C1"), jurisdiction="uk-b2b")
+    french = invoice("F2", due=days(-31), who=customer("C2"))
+
+    result = run([in_euros_under_uk_law, french], final, penalties=calculator)
+
+    assert levels(result) == {"C2": "final"}
+    (held,) = result.skipped
+    assert (held.customer.id, held.reason) == ("C1", SkipReason.NO_PENALTIES)
+    assert held.detail == (
+        "Cannot compute the late-payment penalties. - currency: uk-b2b applies to amounts "
+        "in GBP, not EUR"
+    )
+    (planned,) = result.reminders
+    # fr-b2b: 1200.00 x 12.15 % (ECB 2.15 + 10 points) x 31 / 365 = 12.38, plus EUR 40
+    assert planned.penalties == {"EUR": Decimal("52.38")}
 
 
 # -- one message per customer ------------------------------------------------------------

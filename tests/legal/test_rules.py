@@ -189,11 +189,15 @@ def test_germany_base_rate_plus_9_or_5_and_the_40_euro_fee_for_businesses(
 @pytest.mark.parametrize(
     ("country", "kind", "override", "expected"),
     [
-        ("FR", CustomerKind.BUSINESS, None, "fr-b2b"),
+        # A business customer: the seller's law (the company is in Germany here).
+        ("FR", CustomerKind.BUSINESS, None, "de-b2b"),
+        ("GB", CustomerKind.BUSINESS, None, "de-b2b"),
+        (None, CustomerKind.BUSINESS, None, "de-b2b"),
+        # A consumer: the consumer's country, the company's when unknown.
         ("FR", CustomerKind.CONSUMER, None, "fr-b2c"),
         ("DE", CustomerKind.CONSUMER, None, "de-b2c"),
-        ("GB", CustomerKind.BUSINESS, None, "uk-b2b"),
-        (None, CustomerKind.BUSINESS, None, "de-b2b"),
+        ("GB", CustomerKind.CONSUMER, None, "uk-b2c"),
+        (None, CustomerKind.CONSUMER, None, "de-b2c"),
         ("FR", CustomerKind.CONSUMER, "FR-B2B", "fr-b2b"),
     ],
 )

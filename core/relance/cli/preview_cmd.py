@@ -13,7 +13,8 @@ from relance.cli.common import config_option, load, output, today_option
 from relance.cli.lookup import find_customer
 from relance.cli.session import Session, open_session
 from relance.context import Role
-from relance.engine.planner import Reminder
+from relance.engine.planner import Reminder, quote_penalty
+from relance.engine.state import DunningState
 from relance.errors import InputError, Problem
 from relance.i18n import _
 from relance.model import ChannelKind, Message
@@ -29,7 +30,14 @@ def register(app: click.Group) -> None:
 
 
 @click.command("preview")
-@click.argument("customer")
+@click.argument("customer", required=False)
+@click.option(
+    "--customer",
+    "customer_option",
+    metavar="CUSTOMER",
+    default=None,
+    help="The customer (id or name), as an option rather than an argument.",
+)
 @click.option("--level", default=None, help="Render this level instead of the one due today.")
 @click.option(
     "--format",
@@ -50,7 +58,8 @@ def register(app: click.Group) -> None:
 @config_option
 @today_option
 def preview(
-    customer: str,
+    customer: str | None,
+    customer_option: str | None,
     level: str | None,
     formats: tuple[str, ...],
     folder: Path,
@@ -63,12 +72,14 @@ def preview(
     read-only, and every channel's message is rendered exactly as ``relance run`` would.
     """
     out = output()
+    customer = _one_customer(customer, customer_option)
     wanted = set(formats or FORMATS)
     roles = (Role.SOURCE, Role.PLUGIN)
     with open_session(load(config_path), today, out, dry_run=True, roles=roles) as session:
         invoices = session.fetch()
         source, who = find_customer(invoices, customer, "CUSTOMER")
-        result = session.runner.plan(invoices, session.runner.state())
+        state = session.runner.state()
+        result = session.runner.plan(invoices, state)
         reminder = next((r for r in result.reminders if r.customer_key == (source, who.id)), None)
         if reminder is None:
             reasons = sorted({s.reason.value for s in result.skipped if s.customer.id == who.id})
@@ -86,7 +97,7 @@ def preview(
                 ],
             )
         if level is not None:
-            reminder = _at_level(session, reminder, level)
+            reminder = _at_level(session, state, reminder, level)
         history = list(session.store.events())
         written: list[Path] = []
         for kind in reminder.channels:
@@ -106,8 +117,25 @@ def preview(
         out.console.print(str(path), markup=False)
 
 
-def _at_level(session: Session, reminder: Reminder, name: str) -> Reminder:
-    """The same reminder, rendered at another level of the customer's policy."""
+def _one_customer(argument: str | None, option: str | None) -> str:
+    """``relance preview C`` and ``relance preview --customer C`` are the same command."""
+    if argument is not None and option is not None and argument != option:
+        raise click.UsageError(
+            _("give the customer once: {first!r} or {second!r}").format(
+                first=argument, second=option
+            )
+        )
+    customer = argument if argument is not None else option
+    if customer is None:
+        raise click.UsageError(_("name the customer: relance preview CUSTOMER"))
+    return customer
+
+
+def _at_level(session: Session, state: DunningState, reminder: Reminder, name: str) -> Reminder:
+    """The same reminder, rendered at another level of the customer's policy.
+
+    The penalties are quoted again: a level may show them where the one due does not.
+    """
     policy = session.runner.config.settings.policy_book().policies[reminder.policy]
     index = policy.index(name)
     if index is None or not policy.levels[index].channels:
@@ -125,10 +153,19 @@ def _at_level(session: Session, reminder: Reminder, name: str) -> Reminder:
         )
     chosen = policy.levels[index]
     days = chosen.deadline_business_days
+    runner = session.runner
+    calculator = runner.penalty_calculator(state)
+    items = tuple(
+        dataclasses.replace(
+            item, penalty=quote_penalty(chosen, item.invoice, calculator, runner.today)
+        )
+        for item in reminder.items
+    )
     return dataclasses.replace(
         reminder,
         level=chosen,
         channels=chosen.channels,
+        items=items,
         deadline=session.runner.calendar.add_business_days(session.runner.today, days)
         if days
         else None,

@@ -33,6 +33,7 @@ from typing import Protocol
 
 from relance.engine.policy import CustomerOverride, Level, LevelKind, Policy, PolicyBook, StartLevel
 from relance.engine.state import CustomerKey, DunningState, InvoiceMemory, Pause
+from relance.errors import RelanceError
 from relance.model import ChannelKind, Customer, DocumentKind, Invoice
 
 __all__ = [
@@ -87,6 +88,8 @@ class SkipReason(StrEnum):
     BELOW_MINIMUM = "below_minimum"
     NO_CONTACT = "no_contact"
     REJECTED = "rejected"
+    NO_PENALTIES = "no_penalties"
+    """The level quotes penalties and they cannot be computed (unknown jurisdiction...)."""
 
 
 @dataclass(frozen=True)
@@ -393,15 +396,20 @@ class _CustomerPlanner:
             return skip(SkipReason.CREDITS_COVER, _money_text(totals))
         if max(totals.values()) < policy.min_amount:
             return skip(SkipReason.BELOW_MINIMUM, _money_text(totals))
-        items = tuple(
-            PlannedItem(
-                invoice=invoice,
-                days_late=invoice.days_late(self.today),
-                reaches=reaching.get(invoice.key),
-                penalty=self._penalty(level, invoice),
+        try:
+            items = tuple(
+                PlannedItem(
+                    invoice=invoice,
+                    days_late=invoice.days_late(self.today),
+                    reaches=reaching.get(invoice.key),
+                    penalty=self._penalty(level, invoice),
+                )
+                for invoice in listed
             )
-            for invoice in listed
-        )
+        except RelanceError as exc:
+            # A message quoting penalties is never sent without them, nor with wrong ones;
+            # the other customers go on.
+            return skip(SkipReason.NO_PENALTIES, _one_line(exc))
         key = (
             completion[0]
             if completion
@@ -438,11 +446,23 @@ class _CustomerPlanner:
         )
 
     def _penalty(self, level: Level, invoice: Invoice) -> Quote | None:
-        if not level.penalties or self.penalties is None:
-            return None
-        if invoice.kind is not DocumentKind.INVOICE or invoice.days_late(self.today) <= 0:
-            return None
-        return self.penalties(invoice, self.today)
+        return quote_penalty(level, invoice, self.penalties, self.today)
+
+
+def _one_line(error: RelanceError) -> str:
+    """An error and its problems on one line, for a skip's detail."""
+    return " ".join(str(error).split())
+
+
+def quote_penalty(
+    level: Level, invoice: Invoice, penalties: PenaltyCalculator | None, today: date
+) -> Quote | None:
+    """The penalties ``level`` quotes for ``invoice``: late invoices only, if it quotes any."""
+    if not level.penalties or penalties is None:
+        return None
+    if invoice.kind is not DocumentKind.INVOICE or invoice.days_late(today) <= 0:
+        return None
+    return penalties(invoice, today)
 
 
 def _start_index(policy: Policy, days_late: int) -> int | None:

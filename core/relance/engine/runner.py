@@ -113,10 +113,10 @@ class Runner:
             self.config.settings.policy_book(),
             self.calendar,
             self.today,
-            penalties=self._penalties(state),
+            penalties=self.penalty_calculator(state),
         )
 
-    def _penalties(self, state: DunningState) -> PenaltyCalculator | None:
+    def penalty_calculator(self, state: DunningState) -> PenaltyCalculator | None:
         """Quote each invoice's penalties; a consumer's interest runs from the formal notice."""
         legal = self.legal
         if legal is None:

@@ -168,8 +168,12 @@ def jurisdiction_for(
     customer: Customer, *, company_country: str, override: str | None = None
 ) -> str:
     """The jurisdiction of a customer's debts: ``override`` (an invoice's ``jurisdiction``
-    field or the configuration), else its country (the company's when it has none) and
-    whether it is a consumer."""
+    field or the configuration), else the law that governs a contract without a choice
+    of law under the Rome I Regulation: the seller's (``company_country``) for a business
+    customer (art. 4), the consumer's country (the company's when unknown) for a
+    consumer (art. 6)."""
     if override:
         return override.strip().lower()
-    return default_jurisdiction(customer.country or company_country, consumer=customer.is_consumer)
+    if customer.is_consumer:
+        return default_jurisdiction(customer.country or company_country, consumer=True)
+    return default_jurisdiction(company_country)
