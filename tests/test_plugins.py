@@ -285,6 +285,19 @@ def test_a_check_that_fails_while_iterating_still_names_the_instance(tmp_path: P
     assert str(caught.value) == "[misbehaving] page 2 refused"
 
 
+def test_an_error_names_the_instance_when_a_plugin_is_enabled_twice(tmp_path: Path) -> None:
+    registry = PluginRegistry(load_entrypoints=False)
+    registry.register(_Misbehaving("connector-error"), "misbehaving")
+    path = tmp_path / "relance.toml"
+    tables = '[sources.north]\nplugin = "misbehaving"\n[sources.south]\nplugin = "misbehaving"\n'
+    path.write_text(COMPANY + tables, encoding="utf-8")
+    config = load_config(path, registry)
+    host = config.host(today=config.company.today(), dry_run=True)
+    with host, pytest.raises(ConnectorError) as caught:
+        list(host.fetch_invoices(host.instance("south", Role.SOURCE)))
+    assert str(caught.value) == "[south (misbehaving)] the server is down"
+
+
 def test_history_mirrors_are_not_called_in_dry_runs(tmp_path: Path) -> None:
     seen: list[str] = []
 

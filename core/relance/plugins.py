@@ -237,34 +237,42 @@ class PluginRegistry:
         return info.origin if info else None
 
     @contextlib.contextmanager
-    def blame(self, plugin: str, hook: str) -> Iterator[None]:
+    def blame(self, plugin: str, hook: str, *, instance: str | None = None) -> Iterator[None]:
         """Translate exceptions raised by a plugin's code at the plugin boundary.
 
         A :class:`RelanceError` keeps its message and gains the plugin's name; anything
         else becomes a :class:`PluginError` naming the plugin, its distribution and the
-        hook, with the original exception chained.
+        hook, with the original exception chained. With ``instance`` (the name of a
+        ``[sources.<name>]`` table), the error names it too: a user with two CSV
+        sources must know which one failed.
         """
+        name = f"{instance} ({plugin})" if instance and instance != plugin else plugin
         try:
             yield
         except RelanceError as exc:
             if exc.plugin is None:
-                exc.plugin = plugin
+                exc.plugin = name
             raise
         except Exception as exc:
             raise PluginError(
                 f"{hook} crashed: {type(exc).__name__}: {exc}",
-                plugin=plugin,
+                plugin=name,
                 distribution=self.origin(plugin),
             ) from exc
 
-    def call_one(self, plugin: str, hook: str, **kwargs: Any) -> Any:
-        """Call ``hook`` on one plugin only; return its (first) result or ``None``."""
+    def call_one(
+        self, plugin: str, hook: str, *, instance: str | None = None, **kwargs: Any
+    ) -> Any:
+        """Call ``hook`` on one plugin only; return its (first) result or ``None``.
+
+        ``instance`` names the configured instance in errors (see :meth:`blame`).
+        """
         target = self.pm.get_plugin(plugin)
         if target is None:
             return None
         others = [p for p in self.pm.get_plugins() if p is not target]
         caller = self.pm.subset_hook_caller(hook, remove_plugins=others)
-        with self.blame(plugin, hook):
+        with self.blame(plugin, hook, instance=instance):
             result = caller(**kwargs)
         if isinstance(result, list):
             return result[0] if result else None
@@ -314,7 +322,7 @@ class PluginHost:
         raise PluginError(f"no enabled {role.value} named {name!r}", plugin=name)
 
     def _call(self, ctx: PluginContext, hook: str, **kwargs: Any) -> Any:
-        return self.registry.call_one(ctx.plugin, hook, **kwargs)
+        return self.registry.call_one(ctx.plugin, hook, instance=ctx.name, **kwargs)
 
     def _require(self, ctx: PluginContext, value: object, expected: type, hook: str) -> None:
         if not isinstance(value, expected):
@@ -342,7 +350,7 @@ class PluginHost:
         results = self._call(ctx, hook, source=ctx, since=since)
         iterator = iter(results or ())
         while True:
-            with self.registry.blame(ctx.plugin, hook):
+            with self.registry.blame(ctx.plugin, hook, instance=ctx.name):
                 invoice = next(iterator, None)
             if invoice is None:
                 return
@@ -453,7 +461,7 @@ class PluginHost:
 
     def _drain(self, ctx: PluginContext, hook: str, results: Any) -> list[Any]:
         """Exhaust a plugin's iterable result, naming the plugin if iteration fails."""
-        with self.registry.blame(ctx.plugin, hook):
+        with self.registry.blame(ctx.plugin, hook, instance=ctx.name):
             return list(results or ())
 
     def __enter__(self) -> PluginHost:

@@ -124,7 +124,7 @@ def test_a_correct_connector_passes_every_check(pytester: pytest.Pytester) -> No
         (
             "terse_error",
             "test_an_unreachable_system_raises_a_connector_error",
-            "raised ConnectorError('down'), shown as '[ledgerfile] down': too short to act on.",
+            "raised ConnectorError('down'), shown as '[ledgerfile-contract (ledgerfile)] down': too short to act on.",
         ),
         (
             "secret_in_error",

@@ -93,8 +93,9 @@ class Run:
         Errors are translated as at the plugin boundary of a real run.
         """
         registry = self.host.registry
-        answer = registry.call_one(self.context.plugin, hook, **kwargs)
-        with registry.blame(self.context.plugin, hook):
+        plugin, instance = self.context.plugin, self.context.name
+        answer = registry.call_one(plugin, hook, instance=instance, **kwargs)
+        with registry.blame(plugin, hook, instance=instance):
             return list(answer or ())
 
     def record(self, event: HistoryEvent) -> list[RecordFailure]:
@@ -108,7 +109,11 @@ class Run:
         ``context.dry_run`` when it is called some other way.
         """
         self.host.registry.call_one(
-            self.context.plugin, "relance_record_history", context=self.context, event=event
+            self.context.plugin,
+            "relance_record_history",
+            instance=self.context.name,
+            context=self.context,
+            event=event,
         )
 
     def implements(self, hook: str) -> bool:
