@@ -24,6 +24,7 @@ from relance.cli import (
     plan_cmd,
     plugins_cmd,
     preview_cmd,
+    report_cmd,
     templates_cmd,
 )
 from relance.cli.common import output
@@ -65,6 +66,7 @@ preview_cmd.register(app)
 templates_cmd.register(app)
 penalties_cmd.register(app)
 new_connector_cmd.register(app)
+report_cmd.register(app)
 
 
 def main(argv: list[str] | None = None) -> int:  # noqa: PLR0911 - one return per exit path
