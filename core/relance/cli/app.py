@@ -17,6 +17,7 @@ from relance import __version__
 from relance.cli import (
     approve_cmd,
     check_cmd,
+    export_cmd,
     history_cmd,
     holds_cmd,
     new_connector_cmd,
@@ -67,6 +68,7 @@ templates_cmd.register(app)
 penalties_cmd.register(app)
 new_connector_cmd.register(app)
 report_cmd.register(app)
+export_cmd.register(app)
 
 
 def main(argv: list[str] | None = None) -> int:  # noqa: PLR0911 - one return per exit path
