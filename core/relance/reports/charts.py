@@ -15,7 +15,7 @@ __all__ = ["bar_chart", "line_chart"]
 
 WIDTH = 640
 HEIGHT = 260
-LEFT, RIGHT, TOP, BOTTOM = 70, 20, 30, 40
+LEFT, RIGHT, TOP, BOTTOM = 70, 20, 45, 40
 COLOURS = ("#2e7d32", "#9ccc65", "#fbc02d", "#fb8c00", "#e53935", "#8e24aa", "#546e7a")
 
 
