@@ -26,6 +26,12 @@ def demo(tmp_path: Path) -> Path:
     return folder / "relance.toml"
 
 
+def french_day(text: str) -> date:
+    """``"16/03/2026"`` -> ``date(2026, 3, 16)``, as the demo's CSV writes dates."""
+    day, month, year = text.split("/")
+    return date(int(year), int(month), int(day))
+
+
 InvoiceMaker = Callable[..., Invoice]
 
 

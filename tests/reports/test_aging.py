@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -13,7 +13,7 @@ import pytest
 from relance.reports.aging import aging, bucket_index, labels
 from relance.reports.ledger import Ledger
 
-from .conftest import DEMO_TODAY
+from .conftest import DEMO_TODAY, french_day
 
 BOUNDS = (30, 60, 90)
 
@@ -102,8 +102,8 @@ def _oracle(as_of: date) -> dict[str, Decimal]:
     totals = dict.fromkeys(labels(BOUNDS), Decimal(0))
     with (folder / "factures.csv").open(encoding="cp1252", newline="") as handle:
         for row in csv.DictReader(handle, delimiter=";"):
-            issued = datetime.strptime(row["Date facture"], "%d/%m/%Y").date()
-            due = datetime.strptime(row["Échéance"], "%d/%m/%Y").date()
+            issued = french_day(row["Date facture"])
+            due = french_day(row["Échéance"])
             left = Decimal(row["Reste à payer"].replace("\xa0", "").replace(",", "."))
             if issued > as_of or left == 0:
                 continue

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import csv
 import json
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 from relance.reports.dso import dso
 from relance.reports.ledger import Ledger
 
-from .conftest import DEMO, DEMO_TODAY
+from .conftest import DEMO, DEMO_TODAY, french_day
 
 
 def worked_example(make_invoice) -> Ledger:
@@ -85,7 +85,7 @@ def _demo_oracle(as_of: date, days: int) -> tuple[Decimal, Decimal]:
         for row in csv.DictReader(handle, delimiter=";"):
             if row["Type"] != "Facture":
                 continue
-            issued = datetime.strptime(row["Date facture"], "%d/%m/%Y").date()
+            issued = french_day(row["Date facture"])
             total = Decimal(row["Montant TTC"].replace("\xa0", "").replace(",", "."))
             left = Decimal(row["Reste à payer"].replace("\xa0", "").replace(",", "."))
             paid = row["Date de paiement"]
@@ -95,7 +95,7 @@ def _demo_oracle(as_of: date, days: int) -> tuple[Decimal, Decimal]:
                 sales += total
             if left:
                 owed += left
-            elif datetime.strptime(paid, "%d/%m/%Y").date() > as_of:
+            elif french_day(paid) > as_of:
                 owed += total
     return owed, sales
 
@@ -113,7 +113,7 @@ def test_the_demo(cli, demo: Path) -> None:
     assert document["cannot_give_paid_invoices"] == []
     # The count-back walks back from March 2026, month by month, until the debt is covered.
     steps = eur["count_back_steps"]
-    assert steps[0]["start"] == "2026-03-01" and steps[0]["end"] == "2026-03-16"
+    assert (steps[0]["start"], steps[0]["end"]) == ("2026-03-01", "2026-03-16")
     assert Decimal(eur["count_back"]) == sum(Decimal(s["days"]) for s in steps).quantize(
         Decimal("0.1"), rounding=ROUND_HALF_UP
     )
@@ -125,10 +125,8 @@ def test_the_demo(cli, demo: Path) -> None:
 def test_a_source_that_cannot_give_paid_invoices_is_named(
     cli, write_config, monkeypatch, fake_dist
 ) -> None:
-    from ..conftest import COMPANY
-
     monkeypatch.setenv("FAKE_TOKEN", "x")
-    path = write_config(COMPANY + "[sources.fakesource]\n")
+    path = write_config('[company]\nname = "Atelier Test"\n\n[sources.fakesource]\n')
     result = cli("report", "dso", "--config", str(path), "--today", "2025-06-30", "--json")
     assert result.code == 0, result.err
     assert json.loads(result.out)["cannot_give_paid_invoices"] == ["fakesource"]
