@@ -91,7 +91,8 @@ def test_parsed_values_are_kept_as_they_are() -> None:
     assert copy.residual == 0
     assert invoice.residual == residual
     assert invoice.model_fields_set == Invoice(**invoice.model_dump()).model_fields_set - {
-        "status", "document_url", "contract_rate", "jurisdiction", "instalments", "contact"
+        "status", "paid_date", "document_url", "contract_rate", "jurisdiction", "instalments",
+        "contact"
     }  # fmt: skip
 
 

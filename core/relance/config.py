@@ -53,6 +53,7 @@ from relance.legal.settings import LegalSettings
 from relance.model import Address, CountryCode, CurrencyCode, LanguageCode, NonBlank
 from relance.plugins import PluginHost, PluginRegistry, PluginStatus, settings_model_of
 from relance.render.settings import TemplateSettings
+from relance.reports.settings import ReportSettings
 from relance.secrets import remember_secret
 from relance.settings import ChannelSettings, ConfigPath, PluginSettings, secret_fields
 
@@ -151,6 +152,7 @@ class Settings(Section):
     calendar: CalendarSettings = CalendarSettings()
     templates: TemplateSettings = TemplateSettings()
     legal: LegalSettings = LegalSettings()
+    reports: ReportSettings = ReportSettings()
     policies: dict[str, Policy] = {}
     scenarios: tuple[Scenario, ...] = ()
     customers: dict[str, CustomerOverride] = {}

@@ -35,7 +35,7 @@ the receivables, delivering reminders, recording history, contributing resources
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -180,6 +180,43 @@ def relance_refresh_balances(
             for row in api.read_invoices(invoice_ids, fields=["amount_residual"]):
                 yield Balance(
                     invoice_id=str(row["id"]), residual=row["amount_residual"], currency="EUR"
+                )
+    """
+
+
+@_hookspec
+def relance_fetch_paid_invoices(
+    source: PluginContext, start: date, end: date
+) -> Iterable[Invoice] | None:
+    """Return the invoices this source knows were paid (or closed), for the reports.
+
+    Called by ``relance report`` (DSO, customer scores, recovery activity) for each
+    enabled source. Return the invoices whose payment closed them during the period
+    ``start`` to ``end`` (both included); a source that does not know when an invoice
+    was paid returns every paid invoice issued in the period or before it. Each record
+    has ``residual=0``, its ``issue_date``, its ``total`` and, when the source knows it,
+    its ``paid_date``; stamp ``source=source.name`` as in ``relance_fetch_invoices``
+    (same ``id`` for the same invoice). Credit notes are not needed.
+
+    Return ``None`` (or do not implement the hook) when the source cannot list paid
+    invoices: the reports then say that this source "cannot give paid invoices" and
+    compute what they can from the open ones.
+
+    :param source: the source instance.
+    :param start: first day of the period.
+    :param end: last day of the period.
+    :returns: an iterable of paid :class:`~relance.model.Invoice`, or ``None``.
+
+    Example::
+
+        @hookimpl
+        def relance_fetch_paid_invoices(source, start, end):
+            for row in api.paid_invoices(paid_from=start, paid_to=end):
+                yield Invoice(
+                    source=source.name, id=str(row["id"]), number=row["number"],
+                    customer=customer_of(row), issue_date=row["date"],
+                    due_date=row["due"], currency="EUR", total=row["total"],
+                    residual=0, paid_date=row["paid_on"],
                 )
     """
 

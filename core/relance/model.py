@@ -394,6 +394,9 @@ class Invoice(Record):
     dispute_until: date | None = None
     promise_date: date | None = Field(default=None, description="promised payment date")
     payment_reference: str | None = None
+    paid_date: date | None = Field(
+        default=None, description="day the invoice was paid, for paid invoices (reports)"
+    )
     document_url: str | None = None
     contract_rate: Decimal | None = Field(
         default=None, description="contractual late-payment rate, percent a year"

@@ -28,7 +28,7 @@ import logging
 import os
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -363,6 +363,32 @@ class PluginHost:
                     distribution=self.registry.origin(ctx.plugin),
                 )
             yield invoice
+
+    def fetch_paid_invoices(
+        self, ctx: PluginContext, start: date, end: date
+    ) -> list[Invoice] | None:
+        """The paid invoices of one source for the period; ``None`` when it cannot say.
+
+        Checked like :meth:`fetch_invoices`: each record is an :class:`Invoice` stamped
+        with the instance's name.
+        """
+        hook = "relance_fetch_paid_invoices"
+        if not self.registry.implements(ctx.plugin, hook):
+            return None
+        results = self._call(ctx, hook, source=ctx, start=start, end=end)
+        if results is None:
+            return None
+        paid = self._drain(ctx, hook, results)
+        for invoice in paid:
+            self._require(ctx, invoice, Invoice, hook)
+            if invoice.source != ctx.name:
+                raise PluginError(
+                    f"{hook} returned invoice {invoice.number!r} with source={invoice.source!r}; "
+                    f"it must be the instance name {ctx.name!r}",
+                    plugin=ctx.plugin,
+                    distribution=self.registry.origin(ctx.plugin),
+                )
+        return paid
 
     def refresh_balances(
         self, ctx: PluginContext, invoice_ids: Sequence[str]

@@ -51,6 +51,7 @@ class Line:
     disputed: bool = False
     reason: str = ""
     promise: date | None = None
+    paid: date | None = None  # payment date of a paid line (default: see paid_on)
 
 
 def days(n: int) -> date:
@@ -107,7 +108,7 @@ SPECIAL_LINES = [
     Line("CL019", days(-16), Decimal("7650.00")),  # two billing addresses
     Line("CL019", days(-6), Decimal("2300.00")),
     Line("CL020", days(-17), Decimal("640.00")),  # no email: a letter
-    Line("CL020", days(-47), Decimal("410.00"), Decimal("0.00")),  # paid: not read
+    Line("CL020", days(-47), Decimal("410.00"), Decimal("0.00"), paid=days(-40)),  # paid 7 days late: not read
 ]  # fmt: skip
 
 ORDINARY_NAMES = [
@@ -152,6 +153,18 @@ def ordinary_lines(rng: random.Random, clients: list[Client]) -> list[Line]:
     return lines
 
 
+def paid_on(line: Line, issued: date) -> date | None:
+    """The payment date of a paid line: from -7 to +29 days around the due date, drawn
+    from the amount (not from the seed, so that adding the column changed no other
+    value), never before the invoice nor after the demo's today."""
+    if line.residual != 0:
+        return None
+    if line.paid is not None:
+        return line.paid
+    drawn = line.due + timedelta(days=int(line.total) % 37 - 7)
+    return max(issued, min(drawn, TODAY - timedelta(days=1)))
+
+
 def amount(value: Decimal) -> str:
     """``Decimal("-1234.5")`` -> ``"-1 234,50"``: as Excel writes it in France."""
     text = f"{value:,.2f}".replace(",", "\u00a0").replace(".", ",")
@@ -184,16 +197,18 @@ def main() -> None:
         prefix = "FA" if line.kind == "Facture" else "AV"
         issued = line.due - timedelta(days=TERMS)
         residual = line.total if line.residual is None else line.residual
+        paid = paid_on(line, issued)
         rows.append([
             f"{prefix}-{issued.year}-{counters[line.kind]:04d}", line.kind, line.client,
             issued.strftime("%d/%m/%Y"), line.due.strftime("%d/%m/%Y"), amount(line.total),
             amount(residual), "oui" if line.disputed else "", line.reason,
             line.promise.strftime("%d/%m/%Y") if line.promise else "",
+            paid.strftime("%d/%m/%Y") if paid else "",
         ])  # fmt: skip
     write(
         HERE / "factures.csv",
         ["N° facture", "Type", "Code client", "Date facture", "Échéance", "Montant TTC",
-         "Reste à payer", "Litige", "Motif litige", "Promesse de paiement"],
+         "Reste à payer", "Litige", "Motif litige", "Promesse de paiement", "Date de paiement"],
         rows,
     )  # fmt: skip
 

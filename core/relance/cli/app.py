@@ -17,6 +17,7 @@ from relance import __version__
 from relance.cli import (
     approve_cmd,
     check_cmd,
+    export_cmd,
     history_cmd,
     holds_cmd,
     new_connector_cmd,
@@ -24,6 +25,7 @@ from relance.cli import (
     plan_cmd,
     plugins_cmd,
     preview_cmd,
+    report_cmd,
     templates_cmd,
 )
 from relance.cli.common import output
@@ -65,6 +67,8 @@ preview_cmd.register(app)
 templates_cmd.register(app)
 penalties_cmd.register(app)
 new_connector_cmd.register(app)
+report_cmd.register(app)
+export_cmd.register(app)
 
 
 def main(argv: list[str] | None = None) -> int:  # noqa: PLR0911 - one return per exit path

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from relance.cli.common import Loaded, Output, progress_bar
+from relance.cli.reporting import customer_ratings
 from relance.context import Role
 from relance.engine.runner import Runner, fetch_all
 from relance.history import SQLiteStore
@@ -37,8 +38,20 @@ class Session:
     out: Output
 
     def fetch(self) -> list[Invoice]:
+        """The open items of every source; rates the customers when a scenario needs it."""
         with progress_bar(self.out, _("Reading invoices"), None):
-            return fetch_all(self.host)
+            invoices = fetch_all(self.host)
+        settings = self.runner.config.settings
+        if any(scenario.scores for scenario in settings.scenarios):
+            self.runner.scores = customer_ratings(
+                self.host,
+                self.store,
+                invoices,
+                settings=settings.reports,
+                book=settings.policy_book(),
+                as_of=self.runner.today,
+            )
+        return invoices
 
 
 @contextmanager

@@ -22,14 +22,14 @@ from __future__ import annotations
 import hashlib
 import uuid
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from relance.config import Configuration
 from relance.context import PluginContext
 from relance.engine.planner import Calendar, PenaltyCalculator, Plan, Quote, Reminder, plan
-from relance.engine.state import DunningState
+from relance.engine.state import CustomerKey, DunningState
 from relance.errors import ChannelError, ConfigError, Problem, RelanceError
 from relance.history.store import AlreadyClaimed, HistoryStore
 from relance.i18n import _
@@ -100,6 +100,8 @@ class Runner:
     """Late-payment rules; ``None`` quotes no penalties."""
     now: Callable[[], datetime] | None = None
     actor: str = "relance"
+    scores: Mapping[CustomerKey, str] | None = None
+    """Customer ratings (A-D) for scenarios that select on them; ``None``: no ratings."""
 
     # -- planning ---------------------------------------------------------------------
 
@@ -114,6 +116,7 @@ class Runner:
             self.calendar,
             self.today,
             penalties=self.penalty_calculator(state),
+            scores=self.scores,
         )
 
     def penalty_calculator(self, state: DunningState) -> PenaltyCalculator | None:

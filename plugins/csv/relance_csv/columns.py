@@ -96,6 +96,10 @@ INVOICE_SYNONYMS: dict[str, tuple[str, ...]] = {
         "date de paiement promise; promise date; promised date; promise to pay; "
         "promised on"
     ),
+    "paid_date": _names(
+        "date de paiement; date paiement; date d encaissement; date encaissement; paye le; "
+        "payee le; regle le; reglee le; paid date; paid on; date paid; payment date"
+    ),
     "payment_reference": _names(
         "reference paiement; ref paiement; reference de paiement; reference virement; "
         "payment reference; payment ref"

@@ -9,7 +9,7 @@ reads the file again, as it is on disk at that moment.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from datetime import datetime
+from datetime import date, datetime
 
 from relance import Balance, CheckResult, Document, HistoryEvent, Invoice, PluginContext, hookimpl
 from relance_csv import check, documents, journal, reader
@@ -45,6 +45,12 @@ def relance_check_connection(context: PluginContext) -> list[CheckResult]:
 def relance_fetch_invoices(source: PluginContext, since: datetime | None) -> Iterator[Invoice]:
     """Every open item of the file; ``since`` is ignored (a file has no change dates)."""
     return reader.fetch_invoices(settings_of(source), source_of(source))
+
+
+@hookimpl
+def relance_fetch_paid_invoices(source: PluginContext, start: date, end: date) -> list[Invoice]:
+    """The rows at zero: paid invoices, with their payment date if the file has one."""
+    return list(reader.fetch_paid_invoices(settings_of(source), source_of(source), start, end))
 
 
 @hookimpl

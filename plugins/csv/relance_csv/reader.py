@@ -9,7 +9,8 @@ then stops the run (the default) or lists the skipped rows as warnings
 
 Amounts may be signed: a negative amount is a credit note (or a payment, when the type
 column says so); the records carry magnitudes and a ``kind``. A row whose residual is
-zero is paid and not yielded.
+zero is paid: it is not an open item, and is read only by :func:`fetch_paid_invoices`
+(for the reports), with its payment date when the file has a column for it.
 """
 
 from __future__ import annotations
@@ -55,8 +56,30 @@ def fetch_invoices(settings: CsvSettings, source: Source) -> Iterator[Invoice]:
         report.log_skipped(settings.path.name)
 
 
-def read_invoices(settings: CsvSettings, source: Source, report: ReadReport) -> Iterator[Invoice]:
-    """Yield the valid open items of the file; record every problem in ``report``."""
+def fetch_paid_invoices(
+    settings: CsvSettings, source: Source, start: date, end: date
+) -> Iterator[Invoice]:
+    """The paid invoices of the file (residual zero) paid in ``start``..``end``.
+
+    A paid invoice without a payment date is kept when it was issued by ``end``: the
+    file cannot say when it was paid. Problems are handled as in :func:`fetch_invoices`.
+    """
+    report = ReadReport()
+    for invoice in read_invoices(settings, source, report, paid=True):
+        day = invoice.paid_date or invoice.issue_date
+        if day is None or (invoice.paid_date is None and day <= end) or start <= day <= end:
+            yield invoice
+    if report.problem_count:
+        if not settings.skip_invalid:
+            raise report.error(settings.path.name)
+        report.log_skipped(settings.path.name)
+
+
+def read_invoices(
+    settings: CsvSettings, source: Source, report: ReadReport, *, paid: bool = False
+) -> Iterator[Invoice]:
+    """Yield the valid open items of the file (the paid invoices with ``paid=True``);
+    record every problem in ``report``."""
     customers: CustomersFile | InlineCustomers
     if settings.customers_path is not None:
         customers = _customers_file(settings, source, report)
@@ -75,7 +98,7 @@ def read_invoices(settings: CsvSettings, source: Source, report: ReadReport) -> 
     )
     report.files.append(table.describe())
     try:
-        rows = InvoiceRows(settings, source, customers)
+        rows = InvoiceRows(settings, source, customers, paid=paid)
         for line, cells in table:
             row = Row(table, line, cells, report)
             if row.blank or _is_totals_line(row):
@@ -131,8 +154,14 @@ class InvoiceRows:
     to catch duplicates (one small entry per number)."""
 
     def __init__(
-        self, settings: CsvSettings, source: Source, customers: CustomersFile | InlineCustomers
+        self,
+        settings: CsvSettings,
+        source: Source,
+        customers: CustomersFile | InlineCustomers,
+        *,
+        paid: bool = False,
     ) -> None:
+        self._paid = paid
         self._source = source
         self._customers = customers
         self._amount = partial(parse_amount, decimal_separator=settings.decimal_separator)
@@ -141,7 +170,8 @@ class InvoiceRows:
 
     def invoice(self, row: Row) -> Invoice | None:
         """The record of ``row``; ``None`` when paid, a repeated line, or invalid
-        (``row.failed`` then says so and the problems are in the report)."""
+        (``row.failed`` then says so and the problems are in the report). Reading paid
+        invoices, it is the other way round: ``None`` for open items and credits."""
         number = row.require("number")
         if number and self._repeated(row, number):
             return None
@@ -153,6 +183,7 @@ class InvoiceRows:
         disputed = row.parse("disputed", parse_flag)
         dispute_until = row.parse("dispute_until", self._date)
         promise_date = row.parse("promise_date", self._date)
+        paid_date = row.parse("paid_date", self._date)
         customer = self._customers.customer_of(row)
         if row.failed or customer is None:
             return None
@@ -160,12 +191,14 @@ class InvoiceRows:
         if amounts is None or not _has_due_date(row, amounts[0], due_date):
             return None
         kind, total, residual = amounts
-        if residual == 0:
+        is_paid = residual == 0
+        if is_paid:
             row.report.paid += 1
+        if is_paid != self._paid or (is_paid and kind is not DocumentKind.INVOICE):
             return None
         reason = row.text("dispute_reason") or None
         try:
-            return Invoice.from_parsed(
+            invoice = Invoice.from_parsed(
                 source=self._source.name,
                 id=number,
                 number=number,
@@ -185,6 +218,9 @@ class InvoiceRows:
         except ValueError as exc:
             row.invalid(None, exc)
             return None
+        if paid_date is not None:
+            invoice = invoice.model_copy(update={"paid_date": paid_date})
+        return invoice
 
     def _repeated(self, row: Row, number: str) -> bool:
         """Whether ``number`` was already read: the same line again is skipped with a

@@ -1,0 +1,288 @@
+"""``relance report aging|dso|scores|activity|html``: the receivables, seen from above.
+
+Each report reads the open items, the paid invoices (from the sources that can give
+them) and the history, read-only, and computes on ``--today`` (default: today). Output
+as Rich tables, CSV, JSON, or the single-page HTML report with every report in it.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+from rich.console import Console
+
+from relance.cli.common import Output, config_option, json_option, load, output, today_option
+from relance.cli.reporting import paid_period, read_ledger
+from relance.cli.session import Session, open_session
+from relance.config import Settings
+from relance.engine.state import DunningState
+from relance.i18n import _, current_language
+from relance.model import HistoryEvent
+from relance.render.formatting import format_money
+from relance.reports.activity import ActivityReport, activity
+from relance.reports.aging import AgingReport, aging
+from relance.reports.documents import (
+    activity_document,
+    activity_sheets,
+    aging_document,
+    aging_sheets,
+    dso_document,
+    dso_sheets,
+    score_document,
+    score_sheets,
+)
+from relance.reports.dso import DsoReport, dso
+from relance.reports.formats import Sheet, to_csv, to_json, to_rich
+from relance.reports.html import Action, render_report
+from relance.reports.ledger import Ledger
+from relance.reports.scores import ScoreReport, scores
+
+__all__ = ["register"]
+
+F = TypeVar("F", bound=Callable[..., Any])
+R = TypeVar("R")
+
+FORMATS = ("table", "csv", "json", "html")
+
+
+def register(app: click.Group) -> None:
+    app.add_command(report)
+
+
+format_option = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="table",
+    show_default=True,
+    help="Terminal table, CSV, JSON, or the single-page HTML report (all reports).",
+)
+output_option = click.option(
+    "-o",
+    "--output",
+    "target",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Write to this file instead of the terminal.",
+)
+period_option = click.option(
+    "--period",
+    type=click.IntRange(1, 3660),
+    default=None,
+    metavar="DAYS",
+    help="Length of the period ending on --today (default: [reports] dso_period_days).",
+)
+
+
+@dataclass
+class Inputs:
+    """What every report is computed from, read once."""
+
+    session: Session
+    settings: Settings
+    as_of: date
+    ledger: Ledger
+    events: list[HistoryEvent]
+
+    def aging(self) -> AgingReport:
+        return aging(self.ledger, self.as_of, self.settings.reports.buckets)
+
+    def dso(self, period: int | None) -> DsoReport:
+        days = period or self.settings.reports.dso_period_days
+        return dso(self.ledger, self.as_of, days, self.settings.reports.dso_trend_months)
+
+    def scores(self) -> ScoreReport:
+        book = self.settings.policy_book()
+        return scores(self.ledger, self.events, book, self.settings.reports, self.as_of)
+
+    def activity(self, period: int | None) -> ActivityReport:
+        days = period or self.settings.reports.dso_period_days
+        start = self.as_of - timedelta(days=days - 1)
+        recovery = self.settings.reports.recovery_days
+        return activity(self.ledger, self.events, start, self.as_of, recovery)
+
+    def actions(self) -> list[Action]:
+        runner = self.session.runner
+        language = current_language()
+        planned = runner.plan(self.ledger.open, DunningState.from_events(self.events))
+        return [
+            Action(
+                customer=f"{r.customer.name} ({r.customer.id})",
+                level=r.level.name,
+                channels=", ".join(c.value for c in r.channels),
+                amount=" + ".join(format_money(a, c, language) for c, a in r.totals.items()),
+                approval=r.requires_approval,
+            )
+            for r in planned.reminders
+        ]
+
+    def html(self) -> str:
+        return render_report(
+            company=self.settings.company.name,
+            as_of=self.as_of,
+            language=current_language(),
+            aging=self.aging(),
+            dso=self.dso(None),
+            scores=self.scores(),
+            activity=self.activity(None),
+            actions=self.actions(),
+        )
+
+
+@contextmanager
+def _inputs(config_path: Path | None, today: str | None, out: Output) -> Iterator[Inputs]:
+    loaded = load(config_path)
+    with open_session(loaded, today, out, dry_run=True) as session:
+        settings = loaded.config.settings
+        as_of = session.runner.today
+        open_items = session.fetch()
+        start, end = paid_period(settings.reports, as_of, loaded.config.company.today())
+        ledger = read_ledger(session.host, open_items, start, end)
+        yield Inputs(session, settings, as_of, ledger, list(session.store.events()))
+
+
+def _emit(
+    out: Output,
+    fmt: str,
+    target: Path | None,
+    document: Callable[[], dict[str, Any]],
+    sheets: Callable[[], list[Sheet]],
+    page: Callable[[], str],
+) -> None:
+    if fmt == "table":
+        console = out.console
+        handle = None
+        if target is not None:
+            handle = target.open("w", encoding="utf-8")
+            console = Console(file=handle, width=160, highlight=False)
+        try:
+            for sheet in sheets():
+                console.print(to_rich(sheet))
+        finally:
+            if handle is not None:
+                handle.close()
+    else:
+        text = {"csv": lambda: to_csv(sheets()[0]), "json": lambda: to_json(document()),
+                "html": page}[fmt]()  # fmt: skip
+        if target is None:
+            sys.stdout.write(text)
+        else:
+            target.write_text(text, encoding="utf-8")
+    if target is not None:
+        out.errors.print(_("Written to {path}").format(path=target), markup=False)
+
+
+@click.group("report")
+def report() -> None:
+    """Reports on the receivables: aged balance, DSO, customer scores, activity.
+
+    Every report is read-only: sources are read, the history is opened read-only.
+    ``relance report html`` (or ``--format html`` on any report) writes one
+    self-contained page with all of them, charts included.
+    """
+
+
+def report_options(function: F) -> F:
+    """The options every report takes."""
+    for decorator in (json_option, output_option, format_option, today_option, config_option):
+        function = decorator(function)
+    return function
+
+
+Views = tuple[Callable[[], dict[str, Any]], Callable[[], list[Sheet]]]
+
+
+def _views(
+    result: R, document: Callable[[R], dict[str, Any]], sheets: Callable[[R], list[Sheet]]
+) -> Views:
+    return (lambda: document(result)), (lambda: sheets(result))
+
+
+def _run(
+    config_path: Path | None,
+    today: str | None,
+    fmt: str,
+    target: Path | None,
+    as_json: bool,
+    build: Callable[[Inputs], Views],
+) -> None:
+    out = output()
+    with _inputs(config_path, today, out) as inputs:
+        document, sheets = build(inputs)
+        _emit(out, "json" if as_json else fmt, target, document, sheets, inputs.html)
+
+
+@report.command("aging")
+@report_options
+def aging_command(
+    config_path: Path | None, today: str | None, fmt: str, target: Path | None, as_json: bool
+) -> None:
+    """Aged balance: what each customer owes, by days late, per currency, with totals.
+
+    Buckets come from [reports] buckets (default: not due, 1-30, 31-60, 61-90, >90).
+    """
+    _run(config_path, today, fmt, target, as_json,
+         lambda i: _views(i.aging(), aging_document, aging_sheets))  # fmt: skip
+
+
+@report.command("dso")
+@report_options
+@period_option
+def dso_command(
+    config_path: Path | None,
+    today: str | None,
+    fmt: str,
+    target: Path | None,
+    as_json: bool,
+    period: int | None,
+) -> None:
+    """Days sales outstanding, simple formula and count-back method, with their inputs."""
+    _run(config_path, today, fmt, target, as_json,
+         lambda i: _views(i.dso(period), dso_document, dso_sheets))  # fmt: skip
+
+
+@report.command("scores")
+@report_options
+def scores_command(
+    config_path: Path | None, today: str | None, fmt: str, target: Path | None, as_json: bool
+) -> None:
+    """Customer scores: days late, reminders, max level, disputes, and an A-D rating.
+
+    The rule of each rating is shown; [[scenarios]] scores = ["D"] picks a policy by it.
+    """
+    _run(config_path, today, fmt, target, as_json,
+         lambda i: _views(i.scores(), score_document, score_sheets))  # fmt: skip
+
+
+@report.command("activity")
+@report_options
+@period_option
+def activity_command(
+    config_path: Path | None,
+    today: str | None,
+    fmt: str,
+    target: Path | None,
+    as_json: bool,
+    period: int | None,
+) -> None:
+    """Reminders sent per level and channel, amounts recovered after each level, promises."""
+    _run(config_path, today, fmt, target, as_json,
+         lambda i: _views(i.activity(period), activity_document, activity_sheets))  # fmt: skip
+
+
+@report.command("html")
+@config_option
+@today_option
+@output_option
+def html_command(config_path: Path | None, today: str | None, target: Path | None) -> None:
+    """The single-page HTML report: every report, charts and the actions due, offline."""
+    out = output()
+    with _inputs(config_path, today, out) as inputs:
+        _emit(out, "html", target, dict, list, inputs.html)

@@ -1,0 +1,215 @@
+"""Customer scores: how late each customer pays, how much chasing it takes, a rating A-D.
+
+Over the ``score_months`` months up to the as-of day, for every invoice due in that
+window (due after the window's first day, on or before the as-of day):
+
+* days late = payment date minus due date for a paid invoice (0 if paid early), as-of
+  day minus due date for one still open (still counting); an invoice paid without a
+  known payment date cannot be measured and is counted apart (``unmeasured``);
+* the **average** is the plain mean of those days; the **weighted** one weighs each
+  invoice by its total, so a late large invoice counts more than a late small one;
+* **reminders** is the number of reminders delivered to the customer in the window;
+  **max level** the most advanced level its open invoices reached; **disputes** the
+  open invoices in dispute (from the source, or paused by a person in the window).
+
+The rating rule, in order: a formal notice delivered (or a hand-off to collection) in
+the window gives **D**; otherwise the weighted days late give **A** up to
+``score_a_max_days``, **B** up to ``score_b_max_days``, **C** up to
+``score_c_max_days``, **D** beyond. A customer with no invoice to measure has no rating.
+Each score carries the sentence that explains its rating.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from relance.engine.policy import PolicyBook
+from relance.engine.state import CustomerKey, DunningState
+from relance.i18n import _
+from relance.model import EventType, HistoryEvent, Invoice
+from relance.reports.ledger import Ledger, customer_keys, months_before, one_decimal
+from relance.reports.settings import ReportSettings
+
+__all__ = ["RATINGS", "CustomerScore", "ScoreReport", "ratings", "scores"]
+
+RATINGS = ("A", "B", "C", "D")
+
+
+@dataclass(frozen=True)
+class CustomerScore:
+    source: str
+    customer_id: str
+    customer_name: str
+    measured: int
+    unmeasured: int
+    average_days_late: Decimal | None
+    weighted_days_late: Decimal | None
+    reminders: int
+    max_level: str | None
+    formal_notice: bool
+    disputes: int
+    rating: str | None
+    rule: str
+
+    @property
+    def key(self) -> CustomerKey:
+        return (self.source, self.customer_id)
+
+
+@dataclass(frozen=True)
+class ScoreReport:
+    as_of: date
+    start: date
+    thresholds: tuple[int, int, int]
+    scores: tuple[CustomerScore, ...]
+    no_paid_history: tuple[str, ...]
+
+    def distribution(self) -> dict[str, int]:
+        """How many customers have each rating (``"-"``: no rating)."""
+        counts = dict.fromkeys((*RATINGS, "-"), 0)
+        for score in self.scores:
+            counts[score.rating or "-"] += 1
+        return counts
+
+
+def ratings(report: ScoreReport) -> dict[CustomerKey, str]:
+    """The ratings scenarios select on (``[[scenarios]] scores = ["D"]``)."""
+    return {s.key: s.rating for s in report.scores if s.rating is not None}
+
+
+def scores(
+    ledger: Ledger,
+    events: Iterable[HistoryEvent],
+    book: PolicyBook,
+    settings: ReportSettings,
+    as_of: date,
+) -> ScoreReport:
+    """Score every customer of the ledger on ``as_of``."""
+    start = months_before(as_of, settings.score_months)
+    history = [e for e in events if e.day <= as_of]
+    state = DunningState.from_events(history)
+    in_window = [e for e in history if start < e.day]
+    notices = {
+        level.name for p in book.policies.values() for level in p.levels if level.formal_notice
+    }
+    reminders: dict[CustomerKey, set[str]] = defaultdict(set)
+    noticed: set[CustomerKey] = set()
+    paused: dict[CustomerKey, set[str]] = defaultdict(set)
+    for event in in_window:
+        key = (event.source or "", event.customer_id or "")
+        if event.type is EventType.SENT:
+            reminders[key].add(event.reminder_key or event.id)
+            if event.level in notices:
+                noticed.add(key)
+        elif event.type is EventType.HANDED_OFF:
+            noticed.add(key)
+        elif event.type is EventType.PAUSED and event.invoice_ids:
+            paused[key].update(event.invoice_ids)
+    measures = _measures(ledger, start, as_of)
+    thresholds = (settings.score_a_max_days, settings.score_b_max_days, settings.score_c_max_days)
+    open_now = [i for i in ledger.open if i.issue_date is None or i.issue_date <= as_of]
+    result = []
+    for key, name in customer_keys((*open_now, *ledger.paid)).items():
+        days, unmeasured = measures.get(key, ([], 0))
+        average, weighted = _averages(days)
+        customer_open = [i for i in open_now if (i.source, i.customer.id) == key]
+        disputes = {i.id for i in customer_open if i.disputed} | (
+            paused[key] & {i.id for i in customer_open}
+        )
+        rating, rule = _rating(weighted, key in noticed, thresholds, settings.score_months)
+        result.append(
+            CustomerScore(
+                source=key[0],
+                customer_id=key[1],
+                customer_name=name,
+                measured=len(days),
+                unmeasured=unmeasured,
+                average_days_late=average,
+                weighted_days_late=weighted,
+                reminders=len(reminders[key]),
+                max_level=_max_level(book, state, customer_open, as_of),
+                formal_notice=key in noticed,
+                disputes=len(disputes),
+                rating=rating,
+                rule=rule,
+            )
+        )
+    return ScoreReport(as_of, start, thresholds, tuple(result), ledger.no_paid_history)
+
+
+def _measures(
+    ledger: Ledger, start: date, as_of: date
+) -> dict[CustomerKey, tuple[list[tuple[int, Decimal]], int]]:
+    """Per customer: (days late, total) of each measurable invoice, and the unmeasurable count."""
+    found: dict[CustomerKey, tuple[list[tuple[int, Decimal]], int]] = {}
+    for invoice in ledger.invoices():
+        if invoice.due_date is None or not start < invoice.due_date <= as_of:
+            continue
+        if invoice.issue_date is not None and invoice.issue_date > as_of:
+            continue
+        key = (invoice.source, invoice.customer.id)
+        days, unmeasured = found.get(key, ([], 0))
+        settled = _settled_on(invoice, as_of)
+        if settled is None:
+            found[key] = (days, unmeasured + 1)
+            continue
+        days.append((max(0, (settled - invoice.due_date).days), invoice.total))
+        found[key] = (days, unmeasured)
+    return found
+
+
+def _settled_on(invoice: Invoice, as_of: date) -> date | None:
+    """The day lateness stops counting: the payment, or ``as_of`` while unpaid then."""
+    if invoice.residual > 0:
+        return as_of
+    if invoice.paid_date is None:
+        return None
+    return min(invoice.paid_date, as_of)
+
+
+def _averages(days: list[tuple[int, Decimal]]) -> tuple[Decimal | None, Decimal | None]:
+    if not days:
+        return None, None
+    average = Decimal(sum(d for d, _total in days)) / len(days)
+    weight = sum((total for _days, total in days), Decimal(0))
+    if not weight:
+        return one_decimal(average), one_decimal(average)
+    weighted = sum((d * total for d, total in days), Decimal(0)) / weight
+    return one_decimal(average), one_decimal(weighted)
+
+
+def _rating(
+    weighted: Decimal | None, noticed: bool, thresholds: tuple[int, int, int], months: int
+) -> tuple[str | None, str]:
+    if noticed:
+        return "D", _("formal notice or collection in the last {months} months").format(
+            months=months
+        )
+    if weighted is None:
+        return None, _("no invoice due in the last {months} months").format(months=months)
+    for rating, bound in zip(RATINGS, thresholds, strict=False):
+        if weighted <= bound:
+            return rating, _("{days} weighted days late <= {bound}").format(
+                days=weighted, bound=bound
+            )
+    return "D", _("{days} weighted days late > {bound}").format(days=weighted, bound=thresholds[-1])
+
+
+def _max_level(
+    book: PolicyBook, state: DunningState, invoices: list[Invoice], as_of: date
+) -> str | None:
+    best: tuple[int, str] | None = None
+    for invoice in invoices:
+        memory = state.invoices.get(invoice.key)
+        if memory is None:
+            continue
+        order = [level.name for level in book.policy_for(invoice.customer).levels]
+        for level, day in memory.levels.items():
+            if day <= as_of:
+                rank = (order.index(level) if level in order else -1, level)
+                best = rank if best is None or rank > best else best
+    return best[1] if best is not None else None

@@ -1,0 +1,105 @@
+"""``relance export-case``: the claim to the cent, the reminders, the formal notice."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+from relance.history import SQLiteStore
+from relance.model import ChannelKind, EventType, HistoryEvent
+
+from .conftest import DEMO_TODAY
+
+TRACKING = "1A 234 567 8901 2"
+
+
+def record_formal_notice(config: Path) -> None:
+    """The demo's history, with the formal notice of CL006 sent by registered letter."""
+    (config.parent / "var").mkdir()
+    store = SQLiteStore(config.parent / "var" / "relance-history.sqlite3")
+    common = {
+        "source": "csv",
+        "customer_id": "CL006",
+        "customer_name": "Domaine Vignal SARL",
+        "invoice_ids": ("FA-2025-0039",),
+        "invoice_numbers": ("FA-2025-0039",),
+        "invoice_levels": (("FA-2025-0039", "formal_notice"),),
+        "reminder_key": "k-notice",
+        "level": "formal_notice",
+    }
+    for level, day, channel, key in (
+        ("final", "2026-03-01", ChannelKind.EMAIL, "k-final"),
+        ("formal_notice", "2026-03-16", ChannelKind.REGISTERED_LETTER, "k-notice"),
+    ):
+        intent = HistoryEvent(
+            type=EventType.INTENT,
+            at=datetime.fromisoformat(f"{day}T09:00:00+00:00"),
+            run_date=datetime.fromisoformat(day).date(),
+            channel=channel,
+            message_key=f"{key}:{channel.value}",
+            recipient="compta@domaine-vignal.fr",
+            content_digest="ab" * 32,
+            **{**common, "level": level, "reminder_key": key},
+        )
+        store.claim(intent)
+        reference = TRACKING if level == "formal_notice" else None
+        store.settle(
+            intent.model_copy(
+                update={"id": f"s-{key}", "type": EventType.SENT, "settles": intent.id,
+                        "at": datetime.now(UTC), "provider_reference": reference,
+                        "message_id": "<m1@atelier-lumen.fr>" if reference is None else None}
+            )
+        )  # fmt: skip
+    store.close()
+
+
+def test_the_case_of_cl006(cli, demo: Path, tmp_path: Path) -> None:
+    record_formal_notice(demo)
+    out = tmp_path / "cases"
+    result = cli("export-case", "CL006", "--config", str(demo), "--today", DEMO_TODAY,
+                 "-o", str(out), "--json")  # fmt: skip
+    assert result.code == 0, result.err
+    folder = out / "CL006-2026-03-16"
+    document = json.loads((folder / "case.json").read_text(encoding="utf-8"))
+    (line,) = document["claim"]
+    # 5 400.00 due 30/01/2026, 45 days late on 16/03: ECB 2.15 % + 10 points = 12.15 %
+    # a year; 5 400.00 x 12.15 % x 45 / 365 = 80.888... -> 80.89; EUR 40 indemnity.
+    assert (line["principal"], line["days_late"], line["interest"], line["indemnity"]) == (
+        "5400.00", 45, "80.89", "40.00"
+    )  # fmt: skip
+    assert document["totals"]["EUR"] == {
+        "principal": "5400.00", "interest": "80.89", "indemnity": "40.00", "total": "5520.89"
+    }  # fmt: skip
+    assert [(r["date"], r["level"], r["channel"]) for r in document["reminders"]] == [
+        ("2026-03-01", "final", "email"),
+        ("2026-03-16", "formal_notice", "registered_letter"),
+    ]
+    assert document["reminders"][0]["message_id"] == "<m1@atelier-lumen.fr>"
+    assert document["formal_notice"] == [
+        {"date": "2026-03-16", "channel": "registered_letter", "reference": TRACKING}
+    ]
+    assert document["missing_documents"] == ["FA-2025-0039"]  # the demo has no PDF folder
+    text = (folder / "claim.txt").read_text(encoding="utf-8")
+    assert f"Formal notice: 2026-03-16, registered_letter, reference {TRACKING}" in text
+    csv_lines = (folder / "claim.csv").read_text(encoding="utf-8").splitlines()
+    assert "FA-2025-0039,2025-12-31,2026-01-30,EUR,5400.00,45,80.89,40.00,5520.89" in csv_lines
+    again = cli(
+        "export-case", "CL006", "--config", str(demo), "--today", DEMO_TODAY, "-o", str(out)
+    )
+    assert again.code == 1
+    assert "already exists" in again.err
+
+
+def test_zip_and_unknown_customer(cli, demo: Path, tmp_path: Path) -> None:
+    result = cli("export-case", "CL009", "--config", str(demo), "--today", DEMO_TODAY,
+                 "-o", str(tmp_path), "--zip")  # fmt: skip
+    assert result.code == 0, result.err
+    with zipfile.ZipFile(tmp_path / "CL009-2026-03-16.zip") as packed:
+        names = set(packed.namelist())
+    assert {"CL009-2026-03-16/case.json", "CL009-2026-03-16/claim.csv"} <= names
+    assert not (tmp_path / "CL009-2026-03-16").exists()
+    missing = cli("export-case", "CL999", "--config", str(demo), "--today", DEMO_TODAY)
+    assert missing.code == 1
+    assert "no customer 'CL999'" in missing.err

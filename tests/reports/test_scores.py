@@ -1,0 +1,127 @@
+"""Customer scores: days late by hand, the rating rule, and scenarios that use it."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+from relance.engine.policy import PolicyBook, default_policies
+from relance.model import ChannelKind, EventType, HistoryEvent
+from relance.reports.ledger import Ledger
+from relance.reports.scores import ratings, scores
+from relance.reports.settings import ReportSettings
+
+from .conftest import DEMO_TODAY
+
+AS_OF = date(2026, 3, 16)
+BOOK = PolicyBook.build(default_policies(), default="standard")
+
+
+def sent(level: str, day: date, *invoices: str, customer: str = "C1") -> HistoryEvent:
+    return HistoryEvent(
+        type=EventType.SENT,
+        run_date=day,
+        source="books",
+        customer_id=customer,
+        level=level,
+        channel=ChannelKind.EMAIL,
+        reminder_key=f"{customer}-{level}-{day}",
+        invoice_ids=invoices,
+        invoice_levels=tuple((i, level) for i in invoices),
+    )
+
+
+def test_average_and_weighted_days_late(make_invoice) -> None:
+    ledger = Ledger(
+        open=(make_invoice("F3", due=date(2026, 3, 6), total="300.00"),),  # 10 days, still open
+        paid=(
+            make_invoice("F1", due=date(2026, 1, 10), total="100.00", residual="0",
+                         paid=date(2026, 1, 8)),  # early: 0 days
+            make_invoice("F2", due=date(2026, 2, 1), total="600.00", residual="0",
+                         paid=date(2026, 2, 21)),  # 20 days
+            make_invoice("F0", due=date(2026, 2, 1), total="50.00", residual="0"),  # day unknown
+            make_invoice("F9", due=date(2025, 3, 16), total="999.00", residual="0",
+                         paid=date(2025, 6, 1)),  # due 12 months ago to the day: out
+        ),
+    )  # fmt: skip
+    events = [sent("first", date(2026, 2, 6), "F2"), sent("first", date(2026, 3, 11), "F3")]
+    (score,) = scores(ledger, events, BOOK, ReportSettings(), AS_OF).scores
+    assert (score.measured, score.unmeasured) == (3, 1)
+    assert score.average_days_late == Decimal("10.0")  # (0 + 20 + 10) / 3
+    # (100 x 0 + 600 x 20 + 300 x 10) / 1000 = 15.0
+    assert score.weighted_days_late == Decimal("15.0")
+    assert (score.rating, score.rule) == ("B", "15.0 weighted days late <= 15")
+    assert score.reminders == 2
+    assert score.max_level == "first"  # of the open invoice F3
+
+
+def test_a_formal_notice_gives_d_whatever_the_lateness(make_invoice) -> None:
+    ledger = Ledger(open=(make_invoice("F1", due=date(2026, 3, 15), disputed=True),))
+    events = [
+        sent("final", date(2026, 1, 5), "F1"),
+        sent("formal_notice", date(2026, 2, 5), "F1"),
+    ]
+    (score,) = scores(ledger, events, BOOK, ReportSettings(), AS_OF).scores
+    assert score.weighted_days_late == Decimal("1.0")
+    assert score.rating == "D"
+    assert score.rule == "formal notice or collection in the last 12 months"
+    assert (score.max_level, score.formal_notice, score.disputes) == ("formal_notice", True, 1)
+
+
+def test_thresholds_are_settings(make_invoice) -> None:
+    ledger = Ledger(open=(make_invoice("F1", due=date(2026, 3, 6)),))  # 10 days late
+    strict = ReportSettings(score_a_max_days=0, score_b_max_days=2, score_c_max_days=9)
+    report = scores(ledger, [], BOOK, strict, AS_OF)
+    assert report.scores[0].rating == "D"
+    assert report.distribution() == {"A": 0, "B": 0, "C": 0, "D": 1, "-": 0}
+    assert ratings(report) == {("books", "C1"): "D"}
+
+
+def test_the_demo_scores_by_hand(cli, demo: Path) -> None:
+    result = cli("report", "scores", "--config", str(demo), "--today", DEMO_TODAY, "--json")
+    assert result.code == 0, result.err
+    rows = {r["customer_id"]: r for r in json.loads(result.out)["customers"]}
+    # CL003: one invoice due 11/03, unpaid: 5 days late -> A (5 <= 5).
+    assert rows["CL003"]["weighted_days_late"] == "5.0"
+    assert rows["CL003"]["rating"] == "A"
+    # CL020: 640.00 unpaid 17 days late, 410.00 paid 7 days late (due 28/01, paid 04/02):
+    # average (17 + 7) / 2 = 12.0; weighted (640 x 17 + 410 x 7) / 1 050 = 13.095 -> 13.1: B.
+    assert (rows["CL020"]["average_days_late"], rows["CL020"]["weighted_days_late"]) == (
+        "12.0",
+        "13.1",
+    )
+    assert rows["CL020"]["rating"] == "B"
+    # CL007: 1 980.00 sixty days late, 2 760.00 ninety-six: (118 800 + 264 960) / 4 740 = 81.0.
+    assert (rows["CL007"]["average_days_late"], rows["CL007"]["weighted_days_late"]) == (
+        "78.0",
+        "81.0",
+    )
+    assert rows["CL007"]["rating"] == "D"
+    # CL001: its only invoice is not due yet: nothing to measure, no rating.
+    assert rows["CL001"]["rating"] is None
+    assert rows["CL012"]["disputes"] == 1
+
+
+def test_a_scenario_on_scores_picks_the_policy(cli, demo: Path) -> None:
+    demo.write_text(
+        demo.read_text(encoding="utf-8")
+        + """
+[[policies.firm.levels]]
+name = "firm_reminder"
+offset_days = 1
+channels = ["email"]
+
+[[scenarios]]
+policy = "firm"
+scores = ["D"]
+""",
+        encoding="utf-8",
+    )
+    result = cli("plan", "--config", str(demo), "--today", DEMO_TODAY, "--json")
+    assert result.code == 0, result.err
+    policies = {r["customer_id"]: r["policy"] for r in json.loads(result.out)["reminders"]}
+    assert policies["CL007"] == "firm"  # rated D (81.0 weighted days late)
+    assert policies["CL003"] == "standard"  # rated A
+    assert policies["CL020"] == "standard"  # rated B
