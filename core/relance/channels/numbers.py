@@ -46,9 +46,9 @@ def e164(message: Message, default_region: str, *, mobile: bool = False) -> str:
         )
     if mobile and phonenumbers.number_type(number) == PhoneNumberType.FIXED_LINE:
         raise ChannelError(
-            _(
-                "phone number {number!r} of customer {customer} is a landline: it cannot receive SMS"
-            ).format(number=raw, customer=customer),
+            _("phone number {number!r} of customer {customer} is a landline (no SMS)").format(
+                number=raw, customer=customer
+            ),
             permanent=True,
         )
     return phonenumbers.format_number(number, PhoneNumberFormat.E164)
