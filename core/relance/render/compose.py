@@ -72,9 +72,7 @@ def compose(
     if kind in SPOKEN:
         to = _phones(reminder)
         # A German customer gets the English SMS when there is no German one.
-        spoken = templates.language_for(
-            SPOKEN[kind], [reminder.language, company.language, "en"]
-        )
+        spoken = templates.language_for(SPOKEN[kind], [reminder.language, company.language, "en"])
         short = template_context(
             reminder, kind, company=company, today=today, language=spoken, history=history
         )
