@@ -81,8 +81,7 @@ def test_a_form_body_with_the_secret_in_it(tmp_path: Path) -> None:
     )
     path = tmp_path / "relance.toml"
     path.write_text(
-        '[company]\nname = "Atelier Test"\n'
-        f'[channels.sms]\nurl = "{URL}"\n' + config,
+        f'[company]\nname = "Atelier Test"\n[channels.sms]\nurl = "{URL}"\n' + config,
         encoding="utf-8",
     )
     loaded = load_config(path, PluginRegistry())
@@ -91,10 +90,10 @@ def test_a_form_body_with_the_secret_in_it(tmp_path: Path) -> None:
     sent = responses.calls[0].request
     assert sent.method == "PUT"
     assert sent.headers["Content-Type"] == "application/x-www-form-urlencoded"
-    assert sent.body == (
-        f"key={TOKEN}&dest=%2B32470123456&msg="
-        + requests.utils.quote(TEXT, safe="/")
-    ).encode()
+    assert (
+        sent.body
+        == (f"key={TOKEN}&dest=%2B32470123456&msg=" + requests.utils.quote(TEXT, safe="/")).encode()
+    )
     assert receipt.provider_reference is None
 
 
@@ -102,9 +101,7 @@ def test_a_form_body_with_the_secret_in_it(tmp_path: Path) -> None:
 def test_a_refusal_is_permanent_and_quotes_the_provider_without_the_secret(
     tmp_path: Path,
 ) -> None:
-    responses.post(
-        URL, json={"error": f"invalid token {TOKEN} for sender AtelierTest"}, status=401
-    )
+    responses.post(URL, json={"error": f"invalid token {TOKEN} for sender AtelierTest"}, status=401)
     with sms_host(tmp_path) as host, pytest.raises(ChannelError) as caught:
         host.send(host.instance("sms", Role.CHANNEL), message())
     assert caught.value.permanent

@@ -71,7 +71,8 @@ def test_every_call_script_greets_states_asks_and_records(
     greet, state, ask, record = message.text.split("\n\n")
     assert "Hélène Martin" in greet
     assert "F4567" in state
-    assert ("date" in ask) and ask.endswith(("?", "."))
+    assert "date" in ask
+    assert ask.endswith(("?", "."))
     assert "relance promise" in record
     assert message.invoice_numbers[0] == "F4567"
     assert message.contact_name == "Hélène Martin"
