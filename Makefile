@@ -29,6 +29,7 @@ demo: $(STAMP)
 	$(BIN)/relance plan --config $(DEMO) --today $(DEMO_TODAY)
 	$(BIN)/relance run --config $(DEMO) --today $(DEMO_TODAY) --yes
 	$(BIN)/relance approve --config $(DEMO) --today $(DEMO_TODAY)
+	$(BIN)/relance letters --config $(DEMO) --today $(DEMO_TODAY)
 	@echo "Messages written to examples/demo/var/outbox and examples/demo/var/letters"
 
 test: lint typecheck pytest

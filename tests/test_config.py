@@ -58,7 +58,7 @@ path = 42
             "relance.toml: company.iban: invalid IBAN: Invalid checksum digits",
             "relance.toml: company.timezone: 'Europe/Pariss' is not a timezone name such as 'Europe/Paris'",
             "relance.toml: history.path: must be a path, as text in quotes",
-            "relance.toml: sources.nothere: no installed plugin is named 'nothere'; installed: axonaut, csv, email, letter, odoo, outbox",
+            "relance.toml: sources.nothere: no installed plugin is named 'nothere'; installed: axonaut, csv, email, letter, odoo, outbox, phone, sms",
         ]
     )
 

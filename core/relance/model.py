@@ -615,6 +615,9 @@ class Message(FrozenModel):
     headers: tuple[tuple[str, str], ...] = ()
     invoice_ids: tuple[str, ...] = ()
     amounts: tuple[Money, ...] = ()
+    invoice_numbers: tuple[str, ...] = Field(default=(), description="of the invoices reminded")
+    oldest_due_date: date | None = Field(default=None, description="of the invoices reminded")
+    contact_name: str | None = Field(default=None, description="the person reminders go to")
 
 
 class Receipt(FrozenModel):

@@ -262,7 +262,12 @@ def test_every_builtin_template_renders_with_the_complete_context(
     templates: TemplateEnvironment,
 ) -> None:
     """Each wording file, in every language, for every channel: no missing variable."""
-    wordings = [t.name for t in templates.templates() if "/" in t.name and "/_" not in t.name]
+    short = ("sms.j2", "call.j2")  # one block per level: tests/render/test_short_texts.py
+    wordings = [
+        t.name
+        for t in templates.templates()
+        if "/" in t.name and "/_" not in t.name and not t.name.endswith(short)
+    ]
     assert len(wordings) == 14  # fr: 5 levels + 2 informal; en: 5; de: 2
     for name in wordings:
         language, file = name.split("/")

@@ -20,6 +20,7 @@ from relance.cli import (
     export_cmd,
     history_cmd,
     holds_cmd,
+    letters_cmd,
     new_connector_cmd,
     penalties_cmd,
     plan_cmd,
@@ -64,6 +65,7 @@ approve_cmd.register(app)
 holds_cmd.register(app)
 history_cmd.register(app)
 preview_cmd.register(app)
+letters_cmd.register(app)
 templates_cmd.register(app)
 penalties_cmd.register(app)
 new_connector_cmd.register(app)

@@ -3,7 +3,9 @@
 An email gets a plain-text and an HTML body (``email.txt.j2``, ``email.html.j2``), the
 invoice PDFs its source provided, and the letter PDF when the same reminder also goes
 out by letter. A letter gets its PDF (the envelope-window layout of
-:mod:`relance.render.letter`) and a plain-text version (``letter.txt.j2``).
+:mod:`relance.render.letter`) and a plain-text version (``letter.txt.j2``). An SMS gets
+the short text of ``<lang>/sms.j2`` and a phone call the script of ``<lang>/call.j2``,
+both addressed to the contact's phone number.
 """
 
 from __future__ import annotations
@@ -13,8 +15,10 @@ from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from relance.i18n import _
 from relance.model import ChannelKind, Document, HistoryEvent, Message, Money
 from relance.render.context import LETTER_KINDS, template_context
+from relance.render.environment import RenderError
 
 if TYPE_CHECKING:
     from relance.config import CompanySettings
@@ -62,10 +66,21 @@ def compose(
 
     context = rendered(kind, [d.filename for d in attached])
     html = None
+    to = reminder.emails if kind is ChannelKind.EMAIL else ()
+    spoken = language
     letter_kind = next((k for k in reminder.channels if k in LETTER_KINDS), None)
-    if kind in LETTER_KINDS:
+    if kind in SPOKEN:
+        to = _phones(reminder)
+        # A German customer gets the English SMS when there is no German one.
+        spoken = templates.language_for(SPOKEN[kind], [reminder.language, company.language, "en"])
+        short = template_context(
+            reminder, kind, company=company, today=today, language=spoken, history=history
+        )
+        body = _short_text(templates, spoken, SPOKEN[kind], reminder.level.template_name, short)
+        attachments: tuple[Document, ...] = ()
+    elif kind in LETTER_KINDS:
         body = templates.render("letter.txt.j2", context)
-        attachments: tuple[Document, ...] = (_letter(context, reminder),)
+        attachments = (_letter(context, reminder),)
     else:
         body = templates.render("email.txt.j2", context)
         attachments = attached
@@ -81,8 +96,8 @@ def compose(
         customer_id=reminder.customer.id,
         source=reminder.source,
         level=reminder.level.name,
-        language=language,
-        to=reminder.emails if kind is ChannelKind.EMAIL else (),
+        language=spoken,
+        to=to,
         reply_to=str(company.reply_to or company.email) if company.email else None,
         sender=str(company.email) if company.email else None,
         postal_address=reminder.customer.address,
@@ -96,7 +111,49 @@ def compose(
         amounts=tuple(
             Money(amount=amount, currency=currency) for currency, amount in reminder.totals.items()
         ),
+        invoice_numbers=tuple(context["invoice_numbers"]),
+        oldest_due_date=min(
+            (i.invoice.due_date for i in context["invoices"] if i.invoice.due_date), default=None
+        ),
+        contact_name=context["contact_name"],
     )
+
+
+SPOKEN = {ChannelKind.SMS: "sms", ChannelKind.PHONE: "call"}
+"""The channel kinds whose text is a short one of its own, and their template."""
+
+
+def _short_text(
+    templates: TemplateEnvironment,
+    language: str,
+    name: str,
+    level_template: str,
+    context: dict[str, Any],
+) -> str:
+    """The block of ``<language>/<name>.j2`` named after the level's template, else ``default``.
+
+    An SMS or a call script says much less than a letter: one template per language
+    holds the wording of every level, one block each.
+    """
+    blocks = templates.sections([f"{language}/{name}.j2"], context)
+    text = blocks.get(level_template) or blocks.get("default")
+    if text is None:
+        raise RenderError(
+            _("template {name} has neither a block {level} nor a block default").format(
+                name=f"{language}/{name}.j2", level=level_template
+            )
+        )
+    return text
+
+
+def _phones(reminder: Reminder) -> tuple[str, ...]:
+    """The number to text or call: the invoices' own contact's, else the billing contact's,
+    else any contact's. Raw as the source has it; channels normalise it."""
+    contacts = [i.invoice.contact for i in reminder.items if i.invoice.contact is not None]
+    billing = reminder.customer.billing_contact
+    contacts += [billing] if billing is not None else []
+    contacts += list(reminder.customer.contacts)
+    return next(((c.phone,) for c in contacts if c.phone), ())
 
 
 def _letter(context: dict[str, Any], reminder: Reminder) -> Document:

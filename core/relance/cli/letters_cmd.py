@@ -1,0 +1,78 @@
+"""``relance letters``: one PDF with all the letters of a day, to print them at once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from relance.channels.batch import combine
+from relance.channels.letter import LetterSettings
+from relance.cli.common import config_option, json_option, load, output, today_option
+from relance.context import Role
+from relance.errors import InputError, Problem
+from relance.i18n import _
+
+__all__ = ["register"]
+
+
+def register(app: click.Group) -> None:
+    app.add_command(letters)
+
+
+@click.command("letters")
+@today_option
+@click.option(
+    "--duplex", is_flag=True, help="Start every letter on a new sheet when printing both sides."
+)
+@click.option(
+    "--output",
+    "target",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Where to write the PDF (default: letters-YYYY-MM-DD.pdf in the letter folder).",
+)
+@config_option
+@json_option
+def letters(
+    today: str | None, duplex: bool, target: Path | None, config_path: Path | None, as_json: bool
+) -> None:
+    """Combine the letters written on a day (--today) into one PDF to print.
+
+    Reads the folder of every enabled letter channel; letters-YYYY-MM-DD.pdf is rebuilt
+    from the letters each time.
+    """
+    out = output()
+    loaded = load(config_path)
+    day = loaded.today(today)
+    folders = [
+        inst.settings.path
+        for inst in loaded.config.instances_of(Role.CHANNEL)
+        if isinstance(inst.settings, LetterSettings)
+    ]
+    if not folders:
+        raise InputError(
+            _("No letter channel."),
+            [Problem(str(loaded.config.path), _("enable [channels.letter] to write letters"))],
+        )
+    if target is not None and len(folders) > 1:
+        raise InputError(
+            _("Invalid command-line value."),
+            [Problem("--output", _("several letter channels: each writes its own batch"))],
+        )
+    batches = [combine(folder, day, duplex=duplex, target=target) for folder in folders]
+    if as_json:
+        out.json(
+            [
+                {"path": str(b.path), "letters": [str(p) for p in b.letters], "pages": b.pages}
+                for b in batches
+            ]
+        )
+        return
+    for batch in batches:
+        out.console.print(
+            _("{path}: {count} letters, {pages} pages").format(
+                path=batch.path, count=len(batch.letters), pages=batch.pages
+            ),
+            markup=False,
+        )

@@ -1,0 +1,127 @@
+"""The ``phone`` channel appends call tasks to a CSV call list that Excel opens."""
+
+from __future__ import annotations
+
+import csv
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from relance.config import load_config
+from relance.context import Role
+from relance.errors import ChannelError
+from relance.model import ChannelKind, Message, Money
+from relance.plugins import PluginHost, PluginRegistry
+
+TODAY = date(2026, 3, 16)
+SCRIPT = "Bonjour, ici [votre prénom].\n\nPouvez-vous me dire à quelle date ?"
+
+
+def phone_host(tmp_path: Path, extra: str = "") -> PluginHost:
+    config = tmp_path / "relance.toml"
+    config.write_text(
+        '[company]\nname = "Atelier Test"\ncountry = "FR"\n'
+        '[channels.phone]\npath = "var/appels.csv"\n' + extra,
+        encoding="utf-8",
+    )
+    loaded = load_config(config, PluginRegistry())
+    return loaded.host(today=TODAY, dry_run=False, roles=[Role.CHANNEL])
+
+
+def message(number: int, phone: str | None = "04 78 00 12 34") -> Message:
+    return Message(
+        reminder_key=f"r{number}",
+        message_key=f"r{number}:phone",
+        kind=ChannelKind.PHONE,
+        customer_id=f"C{number}",
+        source="csv",
+        level="second",
+        language="fr",
+        to=(phone,) if phone else (),
+        recipient_name=f"Client n°{number}; SARL",
+        contact_name="Hélène Martin",
+        subject="Relance",
+        text=SCRIPT,
+        invoice_numbers=("F1", "F2"),
+        oldest_due_date=date(2026, 1, 31),
+        amounts=(Money(amount=Decimal("1200.50"), currency="EUR"),),
+    )
+
+
+def test_calls_are_appended_under_one_header_with_a_bom(tmp_path: Path) -> None:
+    with phone_host(tmp_path) as host:
+        channel = host.instance("phone", Role.CHANNEL)
+        first = host.send(channel, message(1))
+        second = host.send(channel, message(2))
+    path = tmp_path / "var" / "appels.csv"
+    assert first.provider_reference == f"{path}#2"
+    assert second.provider_reference == f"{path}#3"
+    assert first.detail == f"call +33478001234: row 2 of {path}"
+    raw = path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbfdate;customer;contact;phone;amount_due;")
+    assert raw.count(b"\xef\xbb\xbf") == 1
+    rows = list(csv.reader(path.open(encoding="utf-8-sig", newline=""), delimiter=";"))
+    assert rows == [
+        [
+            "date",
+            "customer",
+            "contact",
+            "phone",
+            "amount_due",
+            "currency",
+            "oldest_due_date",
+            "level",
+            "invoices",
+            "script",
+            "message_key",
+        ],
+        [
+            "2026-03-16",
+            "Client n°1; SARL",
+            "Hélène Martin",
+            "+33478001234",
+            "1200.50",
+            "EUR",
+            "2026-01-31",
+            "second",
+            "F1, F2",
+            SCRIPT,
+            "r1:phone",
+        ],
+        [
+            "2026-03-16",
+            "Client n°2; SARL",
+            "Hélène Martin",
+            "+33478001234",
+            "1200.50",
+            "EUR",
+            "2026-01-31",
+            "second",
+            "F1, F2",
+            SCRIPT,
+            "r2:phone",
+        ],
+    ]
+
+
+def test_a_later_run_appends_to_the_same_list(tmp_path: Path) -> None:
+    with phone_host(tmp_path, 'delimiter = ","\n') as host:
+        host.send(host.instance("phone", Role.CHANNEL), message(1))
+    with phone_host(tmp_path, 'delimiter = ","\n') as host:
+        receipt = host.send(host.instance("phone", Role.CHANNEL), message(2))
+    path = tmp_path / "var" / "appels.csv"
+    assert receipt.provider_reference == f"{path}#3"
+    rows = list(csv.reader(path.open(encoding="utf-8-sig", newline="")))
+    assert [row[-1] for row in rows] == ["message_key", "r1:phone", "r2:phone"]
+
+
+def test_a_call_without_a_valid_number_fails_and_writes_nothing(tmp_path: Path) -> None:
+    with phone_host(tmp_path) as host, pytest.raises(ChannelError) as caught:
+        host.send(host.instance("phone", Role.CHANNEL), message(1, phone="12"))
+    assert caught.value.permanent
+    assert str(caught.value) == (
+        "[phone] phone number '12' of customer Client n°1; SARL is not a valid number"
+    )
+    assert not (tmp_path / "var" / "appels.csv").exists()

@@ -1,0 +1,68 @@
+"""``relance letters``: a day's letters in one PDF to print, from the letter channel's folder."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from fpdf import FPDF
+from pypdf import PdfReader
+
+
+def pdf(path: Path, pages: int, label: str) -> None:
+    document = FPDF(format="A4")
+    document.set_font("helvetica", size=12)
+    for number in range(pages):
+        document.add_page()
+        document.cell(0, 10, f"{label} page {number + 1}")
+    path.write_bytes(bytes(document.output()))
+
+
+def page_texts(path: Path) -> list[str]:
+    return [page.extract_text().strip() for page in PdfReader(path).pages]
+
+
+def test_the_days_letters_in_file_order_each_on_its_own_sheet(cli: Any, tmp_path: Path) -> None:
+    config = tmp_path / "relance.toml"
+    config.write_text(
+        '[company]\nname = "Atelier Test"\n[channels.letter]\npath = "letters"\n',
+        encoding="utf-8",
+    )
+    folder = tmp_path / "letters"
+    folder.mkdir()
+    pdf(folder / "2026-03-16_CL2_final_letter_bbbb.pdf", 2, "B")
+    pdf(folder / "2026-03-16_CL1_formal_notice_registered_letter_aaaa.pdf", 3, "A")
+    pdf(folder / "2026-03-15_CL9_first_letter_cccc.pdf", 1, "C")
+
+    result = cli("letters", "--config", str(config), "--today", "2026-03-16", "--duplex", "--json")
+
+    assert result.code == 0, result.err
+    batch = folder / "letters-2026-03-16.pdf"
+    assert json.loads(result.out) == [
+        {
+            "path": str(batch),
+            "letters": [
+                str(folder / "2026-03-16_CL1_formal_notice_registered_letter_aaaa.pdf"),
+                str(folder / "2026-03-16_CL2_final_letter_bbbb.pdf"),
+            ],
+            "pages": 6,
+        }
+    ]
+    assert page_texts(batch) == ["A page 1", "A page 2", "A page 3", "", "B page 1", "B page 2"]
+    # Rebuilt, not appended to, and never taken for a letter itself.
+    again = cli("letters", "--config", str(config), "--today", "2026-03-16")
+    assert again.code == 0
+    assert "2 letters, 5 pages" in again.out.replace("\n", " ")
+    assert len(PdfReader(batch).pages) == 5
+
+
+def test_no_letter_that_day_is_a_clear_failure(cli: Any, tmp_path: Path) -> None:
+    config = tmp_path / "relance.toml"
+    config.write_text(
+        '[company]\nname = "Atelier Test"\n[channels.letter]\npath = "letters"\n',
+        encoding="utf-8",
+    )
+    result = cli("letters", "--config", str(config), "--today", "2026-03-16")
+    assert result.code == 2
+    assert f"no letter of 2026-03-16 in {tmp_path / 'letters'}" in result.err.replace("\n", "")
