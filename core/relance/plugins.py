@@ -324,6 +324,17 @@ class PluginHost:
     def _call(self, ctx: PluginContext, hook: str, **kwargs: Any) -> Any:
         return self.registry.call_one(ctx.plugin, hook, instance=ctx.name, **kwargs)
 
+    def _require_invoice(self, ctx: PluginContext, invoice: object, hook: str) -> None:
+        """An :class:`Invoice` stamped with the instance's name, or a PluginError."""
+        self._require(ctx, invoice, Invoice, hook)
+        if isinstance(invoice, Invoice) and invoice.source != ctx.name:
+            raise PluginError(
+                f"{hook} returned invoice {invoice.number!r} with source={invoice.source!r}; "
+                f"it must be the instance name {ctx.name!r}",
+                plugin=ctx.plugin,
+                distribution=self.registry.origin(ctx.plugin),
+            )
+
     def _require(self, ctx: PluginContext, value: object, expected: type, hook: str) -> None:
         if not isinstance(value, expected):
             raise PluginError(
@@ -354,14 +365,7 @@ class PluginHost:
                 invoice = next(iterator, None)
             if invoice is None:
                 return
-            self._require(ctx, invoice, Invoice, hook)
-            if invoice.source != ctx.name:
-                raise PluginError(
-                    f"{hook} returned invoice {invoice.number!r} with source={invoice.source!r}; "
-                    f"it must be the instance name {ctx.name!r}",
-                    plugin=ctx.plugin,
-                    distribution=self.registry.origin(ctx.plugin),
-                )
+            self._require_invoice(ctx, invoice, hook)
             yield invoice
 
     def fetch_paid_invoices(
@@ -380,14 +384,7 @@ class PluginHost:
             return None
         paid = self._drain(ctx, hook, results)
         for invoice in paid:
-            self._require(ctx, invoice, Invoice, hook)
-            if invoice.source != ctx.name:
-                raise PluginError(
-                    f"{hook} returned invoice {invoice.number!r} with source={invoice.source!r}; "
-                    f"it must be the instance name {ctx.name!r}",
-                    plugin=ctx.plugin,
-                    distribution=self.registry.origin(ctx.plugin),
-                )
+            self._require_invoice(ctx, invoice, hook)
         return paid
 
     def refresh_balances(

@@ -157,26 +157,35 @@ def _emit(
     page: Callable[[], str],
 ) -> None:
     if fmt == "table":
-        console = out.console
-        handle = None
-        if target is not None:
-            handle = target.open("w", encoding="utf-8")
-            console = Console(file=handle, width=160, highlight=False)
-        try:
-            for sheet in sheets():
-                console.print(to_rich(sheet))
-        finally:
-            if handle is not None:
-                handle.close()
-    else:
-        text = {"csv": lambda: to_csv(sheets()[0]), "json": lambda: to_json(document()),
-                "html": page}[fmt]()  # fmt: skip
-        if target is None:
-            sys.stdout.write(text)
-        else:
-            target.write_text(text, encoding="utf-8")
-    if target is not None:
-        out.errors.print(_("Written to {path}").format(path=target), markup=False)
+        _print_tables(out, target, sheets())
+        return
+    text = {"csv": lambda: to_csv(sheets()[0]), "json": lambda: to_json(document()),
+            "html": page}[fmt]()  # fmt: skip
+    _write(out, target, text)
+
+
+def _print_tables(out: Output, target: Path | None, sheets: list[Sheet]) -> None:
+    if target is None:
+        for sheet in sheets:
+            out.console.print(to_rich(sheet))
+        return
+    with target.open("w", encoding="utf-8") as handle:
+        console = Console(file=handle, width=160, highlight=False)
+        for sheet in sheets:
+            console.print(to_rich(sheet))
+    _written(out, target)
+
+
+def _write(out: Output, target: Path | None, text: str) -> None:
+    if target is None:
+        sys.stdout.write(text)
+        return
+    target.write_text(text, encoding="utf-8")
+    _written(out, target)
+
+
+def _written(out: Output, target: Path) -> None:
+    out.errors.print(_("Written to {path}").format(path=target), markup=False)
 
 
 @click.group("report")
@@ -285,4 +294,4 @@ def html_command(config_path: Path | None, today: str | None, target: Path | Non
     """The single-page HTML report: every report, charts and the actions due, offline."""
     out = output()
     with _inputs(config_path, today, out) as inputs:
-        _emit(out, "html", target, dict, list, inputs.html)
+        _write(out, target, inputs.html())

@@ -489,12 +489,16 @@ def serve(rows: list[dict[str, Any]]) -> Callable[[Sent], list[dict[str, Any]]]:
         selected = rows
         if sent.ids is not None:
             selected = [row for row in rows if row["id"] in sent.ids]
-        offset = sent.params.get("offset", 0)
-        limit = sent.params.get("limit")
-        page = selected[offset : offset + limit if limit else None]
-        return project(page, sent)
+        return page(selected, sent)
 
     return answer
+
+
+def page(rows: list[dict[str, Any]], sent: Sent) -> list[dict[str, Any]]:
+    """The page of ``rows`` the call's ``offset`` and ``limit`` ask for, projected."""
+    offset = sent.params.get("offset", 0)
+    limit = sent.params.get("limit")
+    return project(rows[offset : offset + limit if limit else None], sent)
 
 
 def invoice_rows(version: int, **changes: dict[str, Any]) -> list[dict[str, Any]]:
@@ -528,3 +532,8 @@ def serve_ledger(
     )
     if odoo.version <= 17:
         odoo.always("account.move.line", "search_read", serve(blocked or []))
+
+
+def message_id(version: int, value: int) -> Any:
+    """What ``message_post`` returns: an id (16-18) or a list of one id (19)."""
+    return [value] if version >= 19 else value

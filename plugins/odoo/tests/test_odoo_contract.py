@@ -27,8 +27,9 @@ from .conftest import (
     FakeOdoo,
     Sent,
     invoice_rows,
+    message_id,
+    page,
     partner_rows,
-    project,
     serve,
 )
 
@@ -110,22 +111,17 @@ class StatefulOdoo(FakeOdoo, ResponsesFake):
         )
         if version <= 17:
             self.always("account.move.line", "search_read", serve([]))
-        self.always("account.move", "message_post", lambda _: self._created(next(ids)))
+        self.always("account.move", "message_post", lambda _: message_id(version, next(ids)))
         self.always(
             "account.move",
             "activity_schedule",
             lambda _: [5531] if version >= 19 else "mail.activity(5531,)",
         )
 
-    def _created(self, record_id: int) -> Any:
-        """``message_post`` returns an id (16-18) or a list of one id (19)."""
-        return [record_id] if self.version >= 19 else record_id
-
     def _search_moves(self, sent: Sent) -> list[Row]:
-        selected = [row for row in self.moves.values() if matches(row, sent.params["domain"])]
-        offset = sent.params.get("offset", 0)
-        limit = sent.params.get("limit")
-        return project(selected[offset : offset + limit if limit else None], sent)
+        return page(
+            [row for row in self.moves.values() if matches(row, sent.params["domain"])], sent
+        )
 
     def mark_paid(self, invoice_id: str) -> None:
         self.moves[int(invoice_id)].update(

@@ -12,7 +12,7 @@ import pytest
 from relance import ChannelKind, ConnectorError, EventType, HistoryEvent, Money, PluginContext
 from relance_odoo import relance_record_history
 
-from .conftest import ACCESS_ERROR_MOVE, KEY, FakeOdoo
+from .conftest import ACCESS_ERROR_MOVE, KEY, FakeOdoo, message_id
 
 SENT = HistoryEvent(
     type=EventType.SENT,
@@ -32,10 +32,6 @@ SENT = HistoryEvent(
 )
 NOTE_FR = "Relance « R&D 1 » envoyée par e-mail le 15/03/2025 à info@deco-addict.example par relance. Reste dû relancé : 1\u202f500,00\xa0€."
 NOTE_EN = "Reminder 'R&D 1' sent by e-mail on 15/03/2025 to info@deco-addict.example by relance. Outstanding amount reminded: €1,500.00."
-
-
-def message_id(version: int, value: int) -> Any:
-    return [value] if version >= 19 else value
 
 
 @pytest.mark.parametrize("version", [16, 17, 18, 19])
