@@ -182,6 +182,35 @@ def test_the_formal_notice_waits_for_approval(workspace: Workspace, cli) -> None
     assert "Mise en demeure" in (workspace.outbox / letter).read_text(encoding="utf-8")
 
 
+def test_the_formal_notice_lists_the_customer_s_own_earlier_reminders(
+    workspace: Workspace, cli
+) -> None:
+    workspace.configure(
+        '\n[channels.outbox]\npath = "outbox"\n'
+        + "".join(
+            f'\n[[policies.standard.levels]]\nname = "{name}"\noffset_days = {offset}\n{extra}'
+            for name, offset, extra in [
+                ("first", 5, ""),
+                ("formal_notice", 15, 'channels = ["registered_letter"]\n'),
+            ]
+        )
+    )
+    workspace.write_ledger(
+        [invoice("F1", due=days(-15)), invoice("F2", due=days(-17), who=customer("C2"))]
+    )
+    for day in (days(-12), days(-10), TODAY):
+        result = cli("run", "--yes", "--today", day.isoformat())
+        assert result.code == 0, result.err
+    notices = {
+        name.split("_")[1]: (workspace.outbox / name).read_text(encoding="utf-8")
+        for name in workspace.sent_files()
+        if "_formal_notice_" in name
+    }
+    assert notices.keys() == {"C1", "C2"}
+    assert "Nos relances du 6 mars 2026 sont restées sans effet." in notices["C1"]
+    assert "Nos relances du 4 mars 2026 sont restées sans effet." in notices["C2"]
+
+
 def test_run_refuses_to_send_without_yes_when_not_interactive(workspace: Workspace, cli) -> None:
     workspace.write_ledger([invoice("F1", due=days(-6))])
     result = cli("run", "--today", DAY)

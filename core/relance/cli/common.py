@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -14,11 +13,11 @@ from typing import Any, TypeVar
 import click
 from rich.console import Console
 
+from relance.cli.json_output import write_json
 from relance.config import Configuration, find_config_path, load_config
 from relance.errors import InputError, Problem
 from relance.i18n import _
 from relance.plugins import PluginRegistry
-from relance.secrets import redact
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -52,8 +51,8 @@ class Output:
     errors: Console
 
     def json(self, document: Any) -> None:
-        text = json.dumps(document, indent=2, ensure_ascii=False, default=str)
-        sys.stdout.write(redact(text) + "\n")
+        """Write ``document`` to stdout; a mapping's iterator values are streamed as arrays."""
+        write_json(document, sys.stdout)
 
 
 def output() -> Output:

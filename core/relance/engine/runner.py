@@ -238,7 +238,11 @@ class Runner:
             {kind for reminder in reminders for kind in reminder.channels}
         )
         company = self.config.company
-        history = list(self.store.events())
+        # Each message lists the reminders already delivered to its customer: give it
+        # those, not the whole history (rendering would grow with messages x events).
+        delivered: dict[CustomerKey, list[HistoryEvent]] = defaultdict(list)
+        for event in self.store.events(types=(EventType.SENT,)):
+            delivered[(event.source or "", event.customer_id or "")].append(event)
         return [
             (
                 reminder,
@@ -251,7 +255,7 @@ class Runner:
                             company=company,
                             today=self.today,
                             templates=self.templates,
-                            history=history,
+                            history=delivered.get(reminder.customer_key, ()),
                             documents=invoice_documents(self.host, reminder)
                             if kind is ChannelKind.EMAIL
                             else (),

@@ -2,6 +2,10 @@
 
 Amounts are decimal strings (``"1200.00"``), dates ISO strings; keys are stable and
 documented in docs/engine.md. New keys may be added; existing ones never change meaning.
+
+The arrays of a plan (``reminders``, ``skipped``) are generators: a plan of a million
+invoices is written out a reminder at a time (:mod:`relance.cli.json_output`) instead
+of being held as a document beside the plan. Iterate them once, or ``list()`` them.
 """
 
 from __future__ import annotations
@@ -74,8 +78,8 @@ def _skip(skip: Skip) -> dict[str, Any]:
 def plan_document(plan: Plan) -> dict[str, Any]:
     return {
         "today": plan.today.isoformat(),
-        "reminders": [reminder_document(r) for r in plan.reminders],
-        "skipped": [_skip(s) for s in plan.skipped],
+        "reminders": (reminder_document(r) for r in plan.reminders),
+        "skipped": (_skip(s) for s in plan.skipped),
     }
 
 
