@@ -489,7 +489,11 @@ class Invoice(Record):
         fields["status"] = _derived_status(total, residual)
         fields.update(_UNPARSED_DEFAULTS)
         record = cls.__new__(cls)
-        object.__setattr__(record, "__dict__", fields)
+        # Fields set one by one, always in the same order, land in a dict that shares
+        # its keys with every other record built here (CPython's key-sharing instance
+        # dicts): about 250 bytes instead of 830, 600 MB less for a million invoices.
+        for name, value in fields.items():
+            object.__setattr__(record, name, value)
         # One set shared by every record built here: a frozen record never changes its
         # set, and model_copy() copies it; a set per record would double its memory.
         object.__setattr__(record, "__pydantic_fields_set__", _PARSED_FIELDS)
