@@ -288,3 +288,52 @@ def test_every_builtin_template_renders_with_the_complete_context(
             )
             assert message.language == language, name
             assert message.subject, name
+
+
+class _Ledger:
+    """An object whose ``update`` and ``mro`` are ordinary attributes."""
+
+    update = "2026-03-16"
+    mro = "not a type"
+
+
+def test_the_sandbox_remembers_its_verdicts_per_type_and_name() -> None:
+    """The cached verdicts are Jinja's own, whatever was asked before."""
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+    from relance.render.environment import _Sandbox
+
+    questions = [
+        (_Ledger(), "update"),
+        ({}, "update"),
+        ({}, "keys"),
+        ([], "append"),
+        ([], "count"),
+        (_Ledger(), "mro"),
+        (_Ledger, "mro"),
+        (str, "upper"),
+        ("text", "upper"),
+        (_Ledger(), "_private"),
+        (_Ledger(), "__class__"),
+        (set(), "add"),
+        (len, "__code__"),
+    ]
+    reference = ImmutableSandboxedEnvironment()
+    cached = _Sandbox()
+    for obj, attr in [*questions, *reversed(questions)]:
+        value = getattr(obj, attr, None)
+        assert cached.is_safe_attribute(obj, attr, value) == reference.is_safe_attribute(
+            obj, attr, value
+        ), (obj, attr)
+    assert not cached.is_safe_attribute({}, "update", None)
+    assert cached.is_safe_attribute(_Ledger(), "update", None)
+
+
+def test_money_is_written_from_the_amount_s_own_digits() -> None:
+    """Equal amounts with different signs or exponents are each written as Babel writes them."""
+    from babel.numbers import format_currency
+
+    for amount in ("0.00", "-0.00", "0", "1200.5", "1200.50", "-1200.50"):
+        assert format_money(Decimal(amount), "EUR", "fr") == format_currency(
+            Decimal(amount), "EUR", locale="fr"
+        )

@@ -37,6 +37,27 @@ __all__ = ["BUILTIN_TEMPLATES", "Origin", "RenderError", "TemplateEnvironment", 
 BUILTIN_TEMPLATES = Path(__file__).parent / "templates"
 
 
+class _Sandbox(ImmutableSandboxedEnvironment):
+    """The immutable sandbox, remembering which attributes it found safe.
+
+    Jinja's verdict on ``obj.attr`` depends only on the type of ``obj`` and the name
+    (private names, internals of functions, frames and generators, methods that modify
+    lists, dicts and sets), yet it is worked out again for every access: hundreds per
+    message. Here it is worked out once per type and name.
+    """
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        self._safe: dict[tuple[type, str], bool] = {}
+
+    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+        key = (type(obj), attr)
+        safe = self._safe.get(key)
+        if safe is None:
+            safe = self._safe[key] = super().is_safe_attribute(obj, attr, value)
+        return safe
+
+
 class RenderError(RelanceError):
     """A template is missing, broken, or uses a variable the context does not have."""
 
@@ -84,11 +105,14 @@ class TemplateEnvironment:
             *self.plugin_folders,
             BUILTIN_TEMPLATES,
         ]
-        self._env = ImmutableSandboxedEnvironment(
+        self._env = _Sandbox(
             loader=jinja2.FileSystemLoader([str(f) for f in self.folders]),
             undefined=jinja2.StrictUndefined,
             autoescape=jinja2.select_autoescape(["html.j2"], default_for_string=False),
             keep_trailing_newline=True,
+            # A run renders thousands of messages from templates that do not change
+            # meanwhile: do not look at each file's date again for every message.
+            auto_reload=False,
             trim_blocks=True,
             lstrip_blocks=True,
         )
