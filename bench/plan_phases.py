@@ -55,7 +55,7 @@ def main() -> None:
             invoices = session.fetch()
         report.figures["rss_after_fetch_mb"] = round(rss_mb())
         with report.phase("history"):
-            state = session.runner.state()
+            state = session.state()
         report.figures["rss_after_history_mb"] = round(rss_mb())
         with report.phase("plan"):
             plan = session.runner.plan(invoices, state)

@@ -37,7 +37,7 @@ def main() -> None:
             invoices = session.fetch()
         with report.phase("history"):
             events = list(session.store.events())
-            state = runner.state()
+            state = session.state()
         with report.phase("plan"):
             plan = runner.plan(invoices, state)
         history: dict[CustomerKey, list[HistoryEvent]] = defaultdict(list)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 from datetime import date, timedelta
 from email import message_from_bytes
@@ -70,6 +71,15 @@ def test_plan_writes_nothing_and_prints_the_documented_json(workspace: Workspace
     assert document["skipped"] == []
     assert not (workspace.folder / "history.sqlite3").exists()
     assert workspace.sent_files() == []
+
+
+def test_a_command_unfreezes_what_it_kept_from_the_collector(workspace: Workspace, cli) -> None:
+    workspace.write_ledger([invoice("F1", due=days(-6))])
+    gc.unfreeze()
+    result = cli("plan", "--json", "--today", DAY)
+    assert result.code == 0, result.err
+    assert gc.get_freeze_count() == 0
+    assert gc.isenabled()
 
 
 def test_run_sends_each_reminder_once_and_records_it(workspace: Workspace, cli) -> None:

@@ -52,7 +52,7 @@ def approve(
         invoices = session.fetch()
         queue = [
             r
-            for r in session.runner.plan(invoices, session.runner.state()).reminders
+            for r in session.runner.plan(invoices, session.state()).reminders
             if r.requires_approval
         ]
         chosen = queue if approve_all else [_pick(queue, key) for key in keys]
