@@ -102,10 +102,13 @@ def read_invoices(
         rows = InvoiceRows(settings, source, customers, table.columns, paid=paid)
         for line, cells in table:
             row = Row(table, line, cells, report)
-            if row.blank or _is_totals_line(row):
-                continue
+            parsed = rows.quick(row)
+            if parsed is None:
+                if row.blank or _is_totals_line(row):
+                    continue
+                parsed = rows.parse(row)
             report.rows += 1
-            invoice = rows.invoice(row)
+            invoice = rows.invoice(row, parsed)
             if row.failed:
                 report.skipped += 1
             elif invoice is None:
@@ -180,9 +183,9 @@ class InvoiceRows:
     to catch duplicates (one small entry per number).
 
     Most rows of an export are plain: every cell reads, the number is new. They are read
-    by :meth:`_quick`, which parses each distinct date, type or flag once and records
-    nothing; a row it is unsure of is read again, cell by cell, by :meth:`_parse`, which
-    records the problems. Both give the same :class:`Parsed` for the rows ``_quick``
+    by :meth:`quick`, which parses each distinct date, type or flag once and records
+    nothing; a row it is unsure of is read again, cell by cell, by :meth:`parse`, which
+    records the problems. Both give the same :class:`Parsed` for the rows ``quick``
     reads (``test_csv_quick.py`` compares them on generated files).
     """
 
@@ -208,13 +211,11 @@ class InvoiceRows:
         self._kinds: dict[str, DocumentKind] = {}
         self._flags: dict[str, bool] = {}
 
-    def invoice(self, row: Row) -> Invoice | None:
-        """The record of ``row``; ``None`` when paid, a repeated line, or invalid
-        (``row.failed`` then says so and the problems are in the report). Reading paid
-        invoices, it is the other way round: ``None`` for open items and credits."""
-        parsed = self._quick(row)
-        if parsed is None:
-            parsed = self._parse(row)
+    def invoice(self, row: Row, parsed: Parsed | None) -> Invoice | None:
+        """The record of ``row``, read by :meth:`quick` or :meth:`parse`; ``None`` when
+        paid, a repeated line, or invalid (``row.failed`` then says so and the problems
+        are in the report). Reading paid invoices, it is the other way round: ``None``
+        for open items and credits."""
         if parsed is None:
             return None
         customer = self._customers.customer_of(row)
@@ -255,7 +256,7 @@ class InvoiceRows:
             invoice = invoice.model_copy(update={"paid_date": parsed.paid_date})
         return invoice
 
-    def _parse(self, row: Row) -> Parsed | None:
+    def parse(self, row: Row) -> Parsed | None:
         """The cells of ``row`` read one by one, each problem recorded; ``None`` for a
         repeated number."""
         number = row.require("number")
@@ -274,14 +275,15 @@ class InvoiceRows:
             row.parse("paid_date", self._date),
         )
 
-    def _quick(self, row: Row) -> Parsed | None:
-        """The cells of a plain row (full width, a new number, every cell readable),
-        with repeated cells parsed once; ``None``, having recorded nothing, otherwise."""
+    def quick(self, row: Row) -> Parsed | None:
+        """The cells of a plain row (full width, a new number that does not say total,
+        every cell readable), with repeated cells parsed once; ``None``, having recorded
+        nothing, otherwise. A plain row is neither blank nor a totals line."""
         cells = row.cells
         if len(cells) != self._width:
             return None
         number = cells[self._number_at].strip()
-        if not number or number in self._seen:
+        if not number or number in self._seen or "total" in number.casefold():
             return None
         at, dates, amount, day = self._at, self._dates, self._amount, self._date
         try:

@@ -61,7 +61,7 @@ def outcome(read: object, raw: str, separator: str | None) -> str:
 @settings(max_examples=1000)
 @given(
     st.one_of(
-        st.text(alphabet="0123456789 ,.-", min_size=1, max_size=12),
+        st.text(alphabet="0123456789 ,.-\u00a0\u202f\u2009", min_size=1, max_size=12),
         st.text(alphabet="09 ,.-+'()€e\u00a0\u0663_", min_size=1, max_size=8),
     ),
     st.sampled_from([None, ",", "."]),

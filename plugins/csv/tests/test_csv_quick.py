@@ -54,7 +54,7 @@ def read_both(
     """The file read as the connector reads it, then with the quick reading turned off."""
     quick = read(path, paid=paid)
     with monkeypatch.context() as patch:
-        patch.setattr(InvoiceRows, "_quick", lambda _self, _row: None)
+        patch.setattr(InvoiceRows, "quick", lambda _self, _row: None)
         full = read(path, paid=paid)
     return quick, full
 
@@ -85,13 +85,13 @@ def test_the_quick_reading_reads_plain_rows(
     path = write(tmp_path / "factures.csv", [["F1", "Facture", "C1", "Client 1", "05/06/2025",
                  "05/07/2025", "1 234,50", "234,50", "EUR", "", "", "", ""]])  # fmt: skip
     read_rows: list[object] = []
-    quick = InvoiceRows._quick
+    quick = InvoiceRows.quick
 
     def spy(self: InvoiceRows, row: Any) -> Any:
         read_rows.append(quick(self, row))
         return read_rows[-1]
 
-    monkeypatch.setattr(InvoiceRows, "_quick", spy)
+    monkeypatch.setattr(InvoiceRows, "quick", spy)
     invoices, _report = read(path, paid=False)
     assert len(invoices) == 1
     assert read_rows[0] is not None
