@@ -154,7 +154,8 @@ def _is_totals_line(row: Row) -> bool:
 
 
 class Parsed(NamedTuple):
-    """The invoice cells of a row, parsed; a blank or absent cell is ``None``."""
+    """The invoice cells of a row, parsed; a blank or absent cell is ``None`` (``""``
+    for the texts)."""
 
     number: str
     kind: DocumentKind | None
@@ -166,6 +167,9 @@ class Parsed(NamedTuple):
     dispute_until: date | None
     promise_date: date | None
     paid_date: date | None
+    currency: str
+    dispute_reason: str
+    payment_reference: str
 
 
 class _Unsure(Exception):
@@ -230,7 +234,7 @@ class InvoiceRows:
             row.report.paid += 1
         if is_paid != self._paid or (is_paid and kind is not DocumentKind.INVOICE):
             return None
-        reason = row.text("dispute_reason") or None
+        reason = parsed.dispute_reason or None
         try:
             invoice = Invoice.from_parsed(
                 source=self._source.name,
@@ -240,14 +244,14 @@ class InvoiceRows:
                 customer=customer,
                 issue_date=parsed.issue_date,
                 due_date=parsed.due_date,
-                currency=row.text("currency") or self._source.currency,
+                currency=parsed.currency or self._source.currency,
                 total=total,
                 residual=residual,
                 disputed=parsed.disputed if parsed.disputed is not None else reason is not None,
                 dispute_reason=reason,
                 dispute_until=parsed.dispute_until,
                 promise_date=parsed.promise_date,
-                payment_reference=row.text("payment_reference") or None,
+                payment_reference=parsed.payment_reference or None,
             )
         except ValueError as exc:
             row.invalid(None, exc)
@@ -273,6 +277,9 @@ class InvoiceRows:
             row.parse("dispute_until", self._date),
             row.parse("promise_date", self._date),
             row.parse("paid_date", self._date),
+            row.text("currency"),
+            row.text("dispute_reason"),
+            row.text("payment_reference"),
         )
 
     def quick(self, row: Row) -> Parsed | None:
@@ -299,6 +306,9 @@ class InvoiceRows:
                 _cached(cells, at[7], dates, day),
                 _cached(cells, at[8], dates, day),
                 _cached(cells, at[9], dates, day),
+                _text(cells, at[10]),
+                _text(cells, at[11]),
+                _text(cells, at[12]),
             )
         except _Unsure:
             return None
@@ -334,6 +344,11 @@ class InvoiceRows:
                 ),
             )
         return True
+
+
+def _text(cells: list[str], position: int | None) -> str:
+    """The cell at ``position``, stripped, for the quick reading."""
+    return "" if position is None else cells[position].strip()
 
 
 def _parsed(cells: list[str], position: int | None, parse: Callable[[str], T]) -> T | None:
