@@ -15,15 +15,16 @@ zero is paid: it is not an open item, and is read only by :func:`fetch_paid_invo
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from functools import partial
+from typing import NamedTuple, TypeVar
 
 from relance import DocumentKind, Invoice
 from relance.i18n import _
-from relance_csv.columns import CUSTOMER_SYNONYMS, INVOICE_SYNONYMS, normalise
+from relance_csv.columns import CUSTOMER_SYNONYMS, INVOICE_SYNONYMS, ColumnMap, normalise
 from relance_csv.customers import CustomersFile, InlineCustomers
 from relance_csv.parse import parse_amount, parse_date, parse_flag, parse_kind
 from relance_csv.report import ReadReport
@@ -98,13 +99,16 @@ def read_invoices(
     )
     report.files.append(table.describe())
     try:
-        rows = InvoiceRows(settings, source, customers, paid=paid)
+        rows = InvoiceRows(settings, source, customers, table.columns, paid=paid)
         for line, cells in table:
             row = Row(table, line, cells, report)
-            if row.blank or _is_totals_line(row):
-                continue
+            parsed = rows.quick(row)
+            if parsed is None:
+                if row.blank or _is_totals_line(row):
+                    continue
+                parsed = rows.parse(row)
             report.rows += 1
-            invoice = rows.invoice(row)
+            invoice = rows.invoice(row, parsed)
             if row.failed:
                 report.skipped += 1
             elif invoice is None:
@@ -149,15 +153,52 @@ def _is_totals_line(row: Row) -> bool:
     return any("total" in normalise(cell).split() for cell in row.cells)
 
 
+class Parsed(NamedTuple):
+    """The invoice cells of a row, parsed; a blank or absent cell is ``None`` (``""``
+    for the texts)."""
+
+    number: str
+    kind: DocumentKind | None
+    total: Decimal | None
+    residual: Decimal | None
+    issue_date: date | None
+    due_date: date | None
+    disputed: bool | None
+    dispute_until: date | None
+    promise_date: date | None
+    paid_date: date | None
+    currency: str
+    dispute_reason: str
+    payment_reference: str
+
+
+class _Unsure(Exception):
+    """A cell the quick reading leaves to the full one (which reports its problem)."""
+
+
+_CACHED_CELLS = 50_000
+"""Distinct values remembered per kind of cell: a ledger holds a few thousand dates."""
+
+T = TypeVar("T")
+
+
 class InvoiceRows:
     """Turns rows into records, with the instance's settings; remembers invoice numbers
-    to catch duplicates (one small entry per number)."""
+    to catch duplicates (one small entry per number).
+
+    Most rows of an export are plain: every cell reads, the number is new. They are read
+    by :meth:`quick`, which parses each distinct date, type or flag once and records
+    nothing; a row it is unsure of is read again, cell by cell, by :meth:`parse`, which
+    records the problems. Both give the same :class:`Parsed` for the rows ``quick``
+    reads (``test_csv_quick.py`` compares them on generated files).
+    """
 
     def __init__(
         self,
         settings: CsvSettings,
         source: Source,
         customers: CustomersFile | InlineCustomers,
+        columns: ColumnMap,
         *,
         paid: bool = False,
     ) -> None:
@@ -167,28 +208,25 @@ class InvoiceRows:
         self._amount = partial(parse_amount, decimal_separator=settings.decimal_separator)
         self._date = partial(parse_date, day_first=settings.day_first)
         self._seen: dict[str, tuple[int, int]] = {}
+        self._width = len(columns.headers)
+        self._number_at = columns.index["number"]
+        self._at = tuple(columns.index.get(field) for field in Parsed._fields)
+        self._dates: dict[str, date] = {}
+        self._kinds: dict[str, DocumentKind] = {}
+        self._flags: dict[str, bool] = {}
 
-    def invoice(self, row: Row) -> Invoice | None:
-        """The record of ``row``; ``None`` when paid, a repeated line, or invalid
-        (``row.failed`` then says so and the problems are in the report). Reading paid
-        invoices, it is the other way round: ``None`` for open items and credits."""
-        number = row.require("number")
-        if number and self._repeated(row, number):
+    def invoice(self, row: Row, parsed: Parsed | None) -> Invoice | None:
+        """The record of ``row``, read by :meth:`quick` or :meth:`parse`; ``None`` when
+        paid, a repeated line, or invalid (``row.failed`` then says so and the problems
+        are in the report). Reading paid invoices, it is the other way round: ``None``
+        for open items and credits."""
+        if parsed is None:
             return None
-        kind = row.parse("kind", parse_kind)
-        total = row.parse("total", self._amount)
-        residual = row.parse("residual", self._amount)
-        issue_date = row.parse("issue_date", self._date)
-        due_date = row.parse("due_date", self._date)
-        disputed = row.parse("disputed", parse_flag)
-        dispute_until = row.parse("dispute_until", self._date)
-        promise_date = row.parse("promise_date", self._date)
-        paid_date = row.parse("paid_date", self._date)
         customer = self._customers.customer_of(row)
         if row.failed or customer is None:
             return None
-        amounts = _amounts(row, total, residual, kind)
-        if amounts is None or not _has_due_date(row, amounts[0], due_date):
+        amounts = _amounts(row, parsed.total, parsed.residual, parsed.kind)
+        if amounts is None or not _has_due_date(row, amounts[0], parsed.due_date):
             return None
         kind, total, residual = amounts
         is_paid = residual == 0
@@ -196,31 +234,92 @@ class InvoiceRows:
             row.report.paid += 1
         if is_paid != self._paid or (is_paid and kind is not DocumentKind.INVOICE):
             return None
-        reason = row.text("dispute_reason") or None
+        reason = parsed.dispute_reason or None
         try:
             invoice = Invoice.from_parsed(
                 source=self._source.name,
-                id=number,
-                number=number,
+                id=parsed.number,
+                number=parsed.number,
                 kind=kind,
                 customer=customer,
-                issue_date=issue_date,
-                due_date=due_date,
-                currency=row.text("currency") or self._source.currency,
+                issue_date=parsed.issue_date,
+                due_date=parsed.due_date,
+                currency=parsed.currency or self._source.currency,
                 total=total,
                 residual=residual,
-                disputed=disputed if disputed is not None else reason is not None,
+                disputed=parsed.disputed if parsed.disputed is not None else reason is not None,
                 dispute_reason=reason,
-                dispute_until=dispute_until,
-                promise_date=promise_date,
-                payment_reference=row.text("payment_reference") or None,
+                dispute_until=parsed.dispute_until,
+                promise_date=parsed.promise_date,
+                payment_reference=parsed.payment_reference or None,
             )
         except ValueError as exc:
             row.invalid(None, exc)
             return None
-        if paid_date is not None:
-            invoice = invoice.model_copy(update={"paid_date": paid_date})
+        if parsed.paid_date is not None:
+            invoice = invoice.model_copy(update={"paid_date": parsed.paid_date})
         return invoice
+
+    def parse(self, row: Row) -> Parsed | None:
+        """The cells of ``row`` read one by one, each problem recorded; ``None`` for a
+        repeated number."""
+        number = row.require("number")
+        if number and self._repeated(row, number):
+            return None
+        return Parsed(
+            number,
+            row.parse("kind", parse_kind),
+            row.parse("total", self._amount),
+            row.parse("residual", self._amount),
+            row.parse("issue_date", self._date),
+            row.parse("due_date", self._date),
+            row.parse("disputed", parse_flag),
+            row.parse("dispute_until", self._date),
+            row.parse("promise_date", self._date),
+            row.parse("paid_date", self._date),
+            row.text("currency"),
+            row.text("dispute_reason"),
+            row.text("payment_reference"),
+        )
+
+    def quick(self, row: Row) -> Parsed | None:
+        """The cells of a plain row (full width, a new number that does not say total,
+        every cell readable), with repeated cells parsed once; ``None``, having recorded
+        nothing, otherwise. A plain row is neither blank nor a totals line."""
+        cells = row.cells
+        if len(cells) != self._width:
+            return None
+        number = cells[self._number_at].strip()
+        if not number or number in self._seen or "total" in number.casefold():
+            return None
+        at, dates, amount, day = self._at, self._dates, self._amount, self._date
+        try:
+            total = _parsed(cells, at[2], amount)
+            parsed = Parsed(
+                number,
+                _cached(cells, at[1], self._kinds, parse_kind),
+                total,
+                total if self._same_amounts(cells) else _parsed(cells, at[3], amount),
+                _cached(cells, at[4], dates, day),
+                _cached(cells, at[5], dates, day),
+                _cached(cells, at[6], self._flags, parse_flag),
+                _cached(cells, at[7], dates, day),
+                _cached(cells, at[8], dates, day),
+                _cached(cells, at[9], dates, day),
+                _text(cells, at[10]),
+                _text(cells, at[11]),
+                _text(cells, at[12]),
+            )
+        except _Unsure:
+            return None
+        self._seen[number] = (row.line, hash(tuple(cells)))
+        return parsed
+
+    def _same_amounts(self, cells: list[str]) -> bool:
+        """Whether the total and the residual cells say the same: most invoices are
+        unpaid, and the residual needs no parsing then."""
+        total, residual = self._at[2], self._at[3]
+        return total is not None and residual is not None and cells[total] == cells[residual]
 
     def _repeated(self, row: Row, number: str) -> bool:
         """Whether ``number`` was already read: the same line again is skipped with a
@@ -245,6 +344,44 @@ class InvoiceRows:
                 ),
             )
         return True
+
+
+def _text(cells: list[str], position: int | None) -> str:
+    """The cell at ``position``, stripped, for the quick reading."""
+    return "" if position is None else cells[position].strip()
+
+
+def _parsed(cells: list[str], position: int | None, parse: Callable[[str], T]) -> T | None:
+    """The cell at ``position`` through ``parse``, for the quick reading."""
+    if position is None:
+        return None
+    raw = cells[position].strip()
+    if not raw:
+        return None
+    try:
+        return parse(raw)
+    except ValueError:
+        raise _Unsure from None
+
+
+def _cached(
+    cells: list[str], position: int | None, cache: dict[str, T], parse: Callable[[str], T]
+) -> T | None:
+    """:func:`_parsed` remembering each value read: dates, types and flags repeat."""
+    if position is None:
+        return None
+    raw = cells[position].strip()
+    if not raw:
+        return None
+    value = cache.get(raw)
+    if value is None:
+        try:
+            value = parse(raw)
+        except ValueError:
+            raise _Unsure from None
+        if len(cache) < _CACHED_CELLS:
+            cache[raw] = value
+    return value
 
 
 def _amounts(

@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from relance import CustomerKind, DocumentKind
@@ -19,6 +19,7 @@ from relance_csv.parse import (
     parse_flag,
     parse_kind,
     parse_language,
+    read_amount,
 )
 from relance_csv.sniff import sniff_delimiter
 
@@ -46,6 +47,32 @@ def write(value: Decimal, grouping: str, decimal: str, negative: str, euro: bool
     if value < 0:
         text = f"({text})" if negative == "parentheses" else f"-{text}"
     return text
+
+
+def outcome(read: object, raw: str, separator: str | None) -> str:
+    """The amount read, written exactly (``-0.00`` is not ``0``), or the error."""
+    assert callable(read)
+    try:
+        return str(read(raw, separator))
+    except ValueError as exc:
+        return f"error: {exc}"
+
+
+@settings(max_examples=1000)
+@given(
+    st.one_of(
+        st.text(alphabet="0123456789 ,.-\u00a0\u202f\u2009", min_size=1, max_size=12),
+        st.text(alphabet="09 ,.-+'()€e\u00a0\u0663_", min_size=1, max_size=8),
+    ),
+    st.sampled_from([None, ",", "."]),
+)
+@example("3 349,51", None)
+@example("-0,00", ",")
+@example("1 2 3,4", ".")
+@example("1.234", ",")
+def test_plain_amounts_read_as_the_general_reading_does(raw: str, separator: str | None) -> None:
+    """``parse_amount`` reads plain amounts itself, the others through ``read_amount``."""
+    assert outcome(parse_amount, raw, separator) == outcome(read_amount, raw, separator)
 
 
 @given(

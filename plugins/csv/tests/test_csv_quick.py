@@ -1,0 +1,97 @@
+"""The quick reading of plain rows gives what the cell-by-cell reading gives.
+
+Generated exports mix plain rows with every kind of trouble (blank and short rows, totals
+lines, repeated numbers, unreadable cells, unknown customers, signs that disagree); each
+is read twice, once as the connector reads it and once with the quick reading turned
+off, and the records, problems, warnings and counts must be the same.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from relance_csv.reader import InvoiceRows, Source, read_invoices
+from relance_csv.report import ReadReport
+from relance_csv.settings import CsvSettings
+
+SOURCE = Source(name="csv", key_path="sources.csv", currency="EUR")
+
+HEADER = ["N° facture", "Type", "Code client", "Client", "Date", "Échéance", "Montant TTC",
+          "Reste à payer", "Devise", "Litige", "Motif litige", "Promesse", "Payée le"]  # fmt: skip
+
+numbers = st.sampled_from(["F1", "F2", "F3", " F4 ", "Total", "TOTAL général", ""])
+kinds = st.sampled_from(["Facture", "Avoir", "Règlement", "AV", "", "bof"])
+customers = st.sampled_from(["C1", "C2", "", "C9"])
+names = st.sampled_from(["Client 1", "Client 2", ""])
+dates = st.sampled_from(["05/06/2025", "5/6/25", "2025-06-05", "31/02/2025", "45813", "", "x"])
+amounts = st.sampled_from(["1 234,50", "234,50", "-120,00", "0,00", "(12)", "1.234,5", "douze", ""])
+flags = st.sampled_from(["oui", "non", "", "peut-être"])
+texts = st.sampled_from(["", "EUR", "GBP", "ZZZ", "Prix contesté", " total "])
+cells = (numbers, kinds, customers, names, dates, dates, amounts, amounts, texts, flags, texts)
+rows = st.one_of(
+    st.tuples(*cells, dates, dates).map(list),
+    st.lists(st.sampled_from(["", "F5", "Total", "1 000,00", "C1"]), max_size=4),
+)
+
+
+def read(path: Path, *, paid: bool) -> tuple[list[tuple[str, str]], ReadReport]:
+    report = ReadReport()
+    invoices = read_invoices(
+        CsvSettings(path=path, delimiter=";", encoding="utf-8"), SOURCE, report, paid=paid
+    )
+    return [(repr(invoice), invoice.model_dump_json()) for invoice in invoices], report
+
+
+def read_both(
+    path: Path, monkeypatch: pytest.MonkeyPatch, *, paid: bool = False
+) -> tuple[object, object]:
+    """The file read as the connector reads it, then with the quick reading turned off."""
+    quick = read(path, paid=paid)
+    with monkeypatch.context() as patch:
+        patch.setattr(InvoiceRows, "quick", lambda _self, _row: None)
+        full = read(path, paid=paid)
+    return quick, full
+
+
+def write(path: Path, lines: list[list[str]]) -> Path:
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, delimiter=";")
+        writer.writerow(HEADER)
+        writer.writerows(lines)
+    return path
+
+
+@pytest.mark.parametrize("paid", [False, True])
+@settings(max_examples=150, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(lines=st.lists(rows, max_size=12))
+def test_plain_rows_are_read_as_cell_by_cell(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, lines: list[list[str]], paid: bool
+) -> None:
+    path = write(tmp_path / "factures.csv", lines)
+    quick, full = read_both(path, monkeypatch, paid=paid)
+    assert quick == full
+
+
+def test_the_quick_reading_reads_plain_rows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The comparison above compares something: plain rows do take the quick reading."""
+    path = write(tmp_path / "factures.csv", [["F1", "Facture", "C1", "Client 1", "05/06/2025",
+                 "05/07/2025", "1 234,50", "234,50", "EUR", "", "", "", ""]])  # fmt: skip
+    read_rows: list[object] = []
+    quick = InvoiceRows.quick
+
+    def spy(self: InvoiceRows, row: Any) -> Any:
+        read_rows.append(quick(self, row))
+        return read_rows[-1]
+
+    monkeypatch.setattr(InvoiceRows, "quick", spy)
+    invoices, _report = read(path, paid=False)
+    assert len(invoices) == 1
+    assert read_rows[0] is not None
