@@ -4,7 +4,9 @@ Reads the generated ledger (``bench/ledger.py``: a French export, Windows-1252, 
 decimal commas, dd/mm/yyyy, customers in their own file) twice: with ``csv.reader``
 alone over both files (the floor: decoding and splitting), and with the connector's
 ``fetch_invoices`` (every cell parsed, customers validated, an ``Invoice`` per open row,
-records dropped as they come). Prints rows per second, the ratio and the peak RSS.
+kept in a list), the way ``relance plan`` reads its sources: with the cyclic garbage
+collector paused (``relance.cli.session.long_lived``). Prints rows per second, the
+ratio and the peak RSS.
 
     .venv/bin/python bench/csv_read.py -n 1M
 """
@@ -18,6 +20,7 @@ from pathlib import Path
 from common import Report, ledger_for, ledger_params, parser
 from ledger import Ledger
 
+from relance.cli.session import long_lived
 from relance_csv.reader import Source, fetch_invoices
 from relance_csv.settings import CsvSettings
 
@@ -40,7 +43,8 @@ def connector(ledger: Ledger) -> int:
         delimiter=";",
     )
     source = Source(name="csv", key_path="sources.csv", currency="EUR")
-    return sum(1 for _invoice in fetch_invoices(settings, source))
+    with long_lived():
+        return len(list(fetch_invoices(settings, source)))
 
 
 def main() -> None:
