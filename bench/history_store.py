@@ -19,6 +19,7 @@ from pathlib import Path
 
 from common import Report, parser
 
+from relance.cli.session import long_lived
 from relance.engine.state import DunningState
 from relance.history import SQLiteStore
 from relance.model import ChannelKind, EventType, HistoryEvent
@@ -67,7 +68,8 @@ def main() -> None:
             found += sum(1 for _event in sent)
         per_customer = time.perf_counter() - start
         start = time.perf_counter()
-        state = DunningState.from_events(store.events())
+        with long_lived():  # as relance plan folds it (Session.state)
+            state = DunningState.from_events(store.events())
         folding = time.perf_counter() - start
     if found != events // 2 or len(state.sent_messages) != events // 2:
         raise SystemExit(f"expected {events // 2} sent messages, found {found}")
