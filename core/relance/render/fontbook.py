@@ -77,10 +77,11 @@ def _prototype(path: Path, fontkey: str, style: str) -> _SharedFont:
     # spares parsing the file a second time.
     font: ttLib.TTFont = prototype.ttfont
     cmap = font.getBestCmap()
-    # What FPDF.output asks of fontTools, plus the glyph names it subsets by; FFTM
-    # (FontForge's timestamp) output drops too, and fontTools warns it cannot subset.
+    # What FPDF.output asks of fontTools, plus the glyph names it subsets by. The
+    # tables output drops go now: FontForge's timestamp (which fontTools warns it
+    # cannot subset) and the OpenType layout, which output would parse only to drop.
     options = subset.Options(notdef_outline=True, recommended_glyphs=True, glyph_names=True)
-    options.drop_tables.append("FFTM")
+    options.drop_tables += ["FFTM", "GDEF", "GPOS", "GSUB", "MATH"]
     subsetter = subset.Subsetter(options)
     subsetter.populate(unicodes=[c for block in REPERTOIRE for c in block if c in cmap])
     subsetter.subset(font)
