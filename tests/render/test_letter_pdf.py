@@ -146,6 +146,23 @@ def test_the_qr_code_image_is_a_png() -> None:
     assert image.getvalue().startswith(b"\x89PNG")
 
 
+def test_each_qr_code_image_is_its_own_stream_of_its_own_payload() -> None:
+    """The PNGs are kept by payload (a letter and its email copy share one): each call
+    still gets a stream of its own, and another payload another image."""
+    payment = {
+        "name": "Atelier Dupré SARL",
+        "iban": "FR7630006000011234567890189",
+        "bic": "BNPAFRPPXXX",
+        "text": "RF-F4567",
+    }
+    first = epc_qr_png(amount=Decimal("2500.06"), **payment)
+    first.read()
+    again = epc_qr_png(amount=Decimal("2500.06"), **payment)
+    assert again is not first
+    assert again.read() == first.getvalue()
+    assert epc_qr_png(amount=Decimal("2500.07"), **payment).getvalue() != first.getvalue()
+
+
 @pytest.mark.skipif(
     shutil.which("pdftoppm") is None, reason="pdftoppm (poppler-utils) is not installed"
 )

@@ -28,6 +28,7 @@ from typing import Any
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
+from relance.render.fontbook import add_shared_font, embed_shared_fonts
 from relance.render.formatting import format_day, format_money, format_rate
 from relance.render.qr import epc_qr_png
 
@@ -59,8 +60,8 @@ def letter_pdf(context: Mapping[str, Any]) -> bytes:
     """Render the letter of ``context`` (see :func:`relance.render.context.template_context`
     plus ``text``, the rendered wording sections) to PDF bytes."""
     pdf = _Letter(format="A4", unit="mm")
-    pdf.add_font(FONT, "", str(FONTS / "DejaVuSans.ttf"))
-    pdf.add_font(FONT, "B", str(FONTS / "DejaVuSans-Bold.ttf"))
+    add_shared_font(pdf, FONT, "", FONTS / "DejaVuSans.ttf")
+    add_shared_font(pdf, FONT, "B", FONTS / "DejaVuSans-Bold.ttf")
     pdf.set_margins(LEFT, 15, RIGHT)
     pdf.set_auto_page_break(auto=True, margin=20)
     today: date = context["today"]
@@ -72,6 +73,7 @@ def letter_pdf(context: Mapping[str, Any]) -> bytes:
     page = _Page(pdf, context)
     page.header()
     page.body()
+    embed_shared_fonts(pdf)
     return bytes(pdf.output())
 
 
