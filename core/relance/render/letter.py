@@ -30,6 +30,7 @@ from fpdf.enums import XPos, YPos
 
 from relance.render.fontbook import add_shared_font, embed_shared_fonts
 from relance.render.formatting import format_day, format_money, format_rate
+from relance.render.grid import Cell, grid
 from relance.render.qr import epc_qr_png
 
 __all__ = ["WINDOW", "letter_pdf"]
@@ -169,31 +170,33 @@ class _Page:
             t["label_amount"],
             t["label_residual"],
         )
-        widths = (26, 30, 30, 20, 32, 32)
-        with self.pdf.table(
-            col_widths=widths,
-            text_align=("LEFT", "LEFT", "LEFT", "RIGHT", "RIGHT", "RIGHT"),
+        rows: list[list[Cell]] = [[(heading, 1) for heading in headings]]
+        for item in self.c["invoices"]:
+            invoice = item.invoice
+            cells = (
+                invoice.number,
+                self.day(invoice.issue_date) if invoice.issue_date else "",
+                self.day(invoice.due_date),
+                str(item.days_late) if item.days_late > 0 else t["not_yet_due"],
+                self.money(invoice.total, invoice.currency),
+                self.money(invoice.residual, invoice.currency),
+            )
+            rows.append([(text, 1) for text in cells])
+        for item in self.c["credits"]:
+            invoice = item.invoice
+            rows.append(
+                [
+                    (f"{t['label_credit']} {invoice.number}", 5),
+                    ("-" + self.money(invoice.residual, invoice.currency), 1),
+                ]
+            )
+        grid(
+            self.pdf,
+            (26, 30, 30, 20, 32, 32),
+            ("LEFT", "LEFT", "LEFT", "RIGHT", "RIGHT", "RIGHT"),
+            rows,
             line_height=4.5,
-            first_row_as_headings=True,
-        ) as table:
-            table.row(headings)
-            for item in self.c["invoices"]:
-                invoice = item.invoice
-                table.row(
-                    (
-                        invoice.number,
-                        self.day(invoice.issue_date) if invoice.issue_date else "",
-                        self.day(invoice.due_date),
-                        str(item.days_late) if item.days_late > 0 else t["not_yet_due"],
-                        self.money(invoice.total, invoice.currency),
-                        self.money(invoice.residual, invoice.currency),
-                    )
-                )
-            for item in self.c["credits"]:
-                invoice = item.invoice
-                row = table.row()
-                row.cell(f"{t['label_credit']} {invoice.number}", colspan=5)
-                row.cell("-" + self.money(invoice.residual, invoice.currency))
+        )
         self.totals()
 
     def totals(self) -> None:
@@ -223,41 +226,47 @@ class _Page:
         self.font(9.5, bold=True)
         self.pdf.cell(0, LINE, t["label_breakdown"], new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         self.font(8.5)
-        with self.pdf.table(
-            col_widths=(26, 56, 16, 24, 48),
-            text_align=("LEFT", "LEFT", "RIGHT", "RIGHT", "RIGHT"),
-            line_height=4.5,
-        ) as table:
-            table.row(
-                (
-                    t["label_invoice"],
-                    t["label_period"],
-                    t["label_days"],
-                    t["label_rate"],
-                    t["label_interest"],
+        headings = (
+            t["label_invoice"],
+            t["label_period"],
+            t["label_days"],
+            t["label_rate"],
+            t["label_interest"],
+        )
+        rows: list[list[Cell]] = [[(heading, 1) for heading in headings]]
+        for row in self.c["penalty_rows"]:
+            invoice = row.item.invoice
+            currency = invoice.currency
+            for segment in row.segments:
+                cells = (
+                    invoice.number,
+                    f"{self.day(segment.start)} {DASH} {self.day(segment.end)}",
+                    str(segment.days),
+                    format_rate(segment.rate, self.locale),
+                    self.money(segment.interest, currency),
                 )
+                rows.append([(text, 1) for text in cells])
+            rows.append(
+                [
+                    (invoice.number, 1),
+                    (t["label_interest"], 3),
+                    (self.money(row.interest, currency), 1),
+                ]
             )
-            for row in self.c["penalty_rows"]:
-                invoice = row.item.invoice
-                currency = invoice.currency
-                for segment in row.segments:
-                    table.row(
-                        (
-                            invoice.number,
-                            f"{self.day(segment.start)} {DASH} {self.day(segment.end)}",
-                            str(segment.days),
-                            format_rate(segment.rate, self.locale),
-                            self.money(segment.interest, currency),
-                        )
-                    )
-                line = table.row()
-                line.cell(invoice.number)
-                line.cell(t["label_interest"], colspan=3)
-                line.cell(self.money(row.interest, currency))
-                line = table.row()
-                line.cell(invoice.number)
-                line.cell(t["label_indemnity"], colspan=3)
-                line.cell(self.money(row.indemnity, currency))
+            rows.append(
+                [
+                    (invoice.number, 1),
+                    (t["label_indemnity"], 3),
+                    (self.money(row.indemnity, currency), 1),
+                ]
+            )
+        grid(
+            self.pdf,
+            (26, 56, 16, 24, 48),
+            ("LEFT", "LEFT", "RIGHT", "RIGHT", "RIGHT"),
+            rows,
+            line_height=4.5,
+        )
         self.pdf.ln(4)
 
     def payment(self) -> None:
