@@ -19,7 +19,7 @@ from ledger import TODAY
 
 from relance.cli.common import load, output
 from relance.cli.json_output import write_json
-from relance.cli.session import open_session
+from relance.cli.session import long_lived, open_session
 from relance.engine.serialize import plan_document
 
 
@@ -57,7 +57,7 @@ def main() -> None:
         with report.phase("history"):
             state = session.state()
         report.figures["rss_after_history_mb"] = round(rss_mb())
-        with report.phase("plan"):
+        with report.phase("plan"), long_lived():  # as Session.plan does
             plan = session.runner.plan(invoices, state)
         report.figures["rss_after_plan_mb"] = round(rss_mb())
         counter = ByteCounter()

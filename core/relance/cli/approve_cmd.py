@@ -50,11 +50,7 @@ def approve(
     roles = (Role.SOURCE, Role.PLUGIN)
     with open_session(load(config_path), today, out, dry_run=False, roles=roles) as session:
         invoices = session.fetch()
-        queue = [
-            r
-            for r in session.runner.plan(invoices, session.state()).reminders
-            if r.requires_approval
-        ]
+        queue = [r for r in session.plan(invoices).reminders if r.requires_approval]
         chosen = queue if approve_all else [_pick(queue, key) for key in keys]
         verb = EventType.REJECTED if reject else EventType.APPROVED
         for reminder in chosen:

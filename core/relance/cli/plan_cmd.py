@@ -51,7 +51,7 @@ def plan(config_path: Path | None, today: str | None, as_json: bool) -> None:
     loaded = load(config_path)
     with open_session(loaded, today, out, dry_run=True) as session:
         invoices = session.fetch()
-        result = session.runner.plan(invoices, session.state())
+        result = session.plan(invoices)
     if as_json:
         out.json(plan_document(result))
     else:
@@ -74,7 +74,7 @@ def run(config_path: Path | None, today: str | None, yes: bool, as_json: bool) -
     roles = (Role.SOURCE, Role.CHANNEL, Role.PLUGIN)
     with open_session(loaded, today, out, dry_run=False, roles=roles) as session:
         invoices = session.fetch()
-        preview = session.runner.plan(invoices, session.state())
+        preview = session.plan(invoices)
         sendable = [r for r in preview.reminders if not r.requires_approval]
         if sendable and not yes:
             _confirm(out, preview, len(sendable))

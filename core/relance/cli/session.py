@@ -12,6 +12,7 @@ from datetime import datetime
 from relance.cli.common import Loaded, Output, progress_bar
 from relance.cli.reporting import customer_ratings
 from relance.context import Role
+from relance.engine.planner import Plan
 from relance.engine.runner import Runner, fetch_all
 from relance.engine.state import DunningState
 from relance.history import SQLiteStore
@@ -59,6 +60,12 @@ class Session:
         """The history folded for the planner (see :meth:`Runner.state`)."""
         with long_lived():
             return self.runner.state()
+
+    def plan(self, invoices: list[Invoice]) -> Plan:
+        """Today's plan from the history as it stands (the reminders live until the end)."""
+        state = self.state()
+        with long_lived():
+            return self.runner.plan(invoices, state)
 
 
 @contextmanager
