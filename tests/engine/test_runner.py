@@ -33,6 +33,18 @@ def types(workspace: Workspace) -> list[str]:
     return [e.type.value for e in workspace.history()]
 
 
+def first_then_notice(notice_offset: int, notice_extra: str = "") -> str:
+    """A policy of two levels: a first reminder at 5 days, a formal notice by registered
+    letter at ``notice_offset`` days."""
+    return "".join(
+        f'\n[[policies.standard.levels]]\nname = "{name}"\noffset_days = {offset}\n{extra}'
+        for name, offset, extra in [
+            ("first", 5, ""),
+            ("formal_notice", notice_offset, 'channels = ["registered_letter"]\n' + notice_extra),
+        ]
+    )
+
+
 def test_plan_writes_nothing_and_prints_the_documented_json(workspace: Workspace, cli) -> None:
     workspace.write_ledger(
         [
@@ -167,13 +179,7 @@ def test_the_formal_notice_waits_for_approval(workspace: Workspace, cli) -> None
     workspace.configure(
         '\n[channels.outbox]\npath = "outbox"\n'
         '\n[policies.standard]\nstart_late_invoices_at = "reached"\n'
-        + "".join(
-            f'\n[[policies.standard.levels]]\nname = "{name}"\noffset_days = {offset}\n{extra}'
-            for name, offset, extra in [
-                ("first", 5, ""),
-                ("formal_notice", 45, 'channels = ["registered_letter"]\napproval = true\n'),
-            ]
-        )
+        + first_then_notice(45, "approval = true\n")
     )
     workspace.write_ledger([invoice("F1", due=days(-50))])
     waiting = cli("run", "--yes", "--today", DAY)
@@ -195,16 +201,7 @@ def test_the_formal_notice_waits_for_approval(workspace: Workspace, cli) -> None
 def test_the_formal_notice_lists_the_customer_s_own_earlier_reminders(
     workspace: Workspace, cli
 ) -> None:
-    workspace.configure(
-        '\n[channels.outbox]\npath = "outbox"\n'
-        + "".join(
-            f'\n[[policies.standard.levels]]\nname = "{name}"\noffset_days = {offset}\n{extra}'
-            for name, offset, extra in [
-                ("first", 5, ""),
-                ("formal_notice", 15, 'channels = ["registered_letter"]\n'),
-            ]
-        )
-    )
+    workspace.configure('\n[channels.outbox]\npath = "outbox"\n' + first_then_notice(15))
     workspace.write_ledger(
         [invoice("F1", due=days(-15)), invoice("F2", due=days(-17), who=customer("C2"))]
     )
