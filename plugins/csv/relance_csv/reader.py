@@ -353,9 +353,7 @@ def _text(cells: list[str], position: int | None) -> str:
 
 def _parsed(cells: list[str], position: int | None, parse: Callable[[str], T]) -> T | None:
     """The cell at ``position`` through ``parse``, for the quick reading."""
-    if position is None:
-        return None
-    raw = cells[position].strip()
+    raw = _text(cells, position)
     if not raw:
         return None
     try:
@@ -368,9 +366,7 @@ def _cached(
     cells: list[str], position: int | None, cache: dict[str, T], parse: Callable[[str], T]
 ) -> T | None:
     """:func:`_parsed` remembering each value read: dates, types and flags repeat."""
-    if position is None:
-        return None
-    raw = cells[position].strip()
+    raw = _text(cells, position)
     if not raw:
         return None
     value = cache.get(raw)
