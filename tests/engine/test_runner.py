@@ -8,6 +8,8 @@ from datetime import date, timedelta
 from email import message_from_bytes
 from email.policy import default as email_policy
 
+import pytest
+
 from relance.cli.common import load, output
 from relance.cli.session import open_session
 from relance.context import Role
@@ -198,10 +200,15 @@ def test_the_formal_notice_waits_for_approval(workspace: Workspace, cli) -> None
     assert "Mise en demeure" in (workspace.outbox / letter).read_text(encoding="utf-8")
 
 
+@pytest.mark.parametrize("workers", [1, 2])
 def test_the_formal_notice_lists_the_customer_s_own_earlier_reminders(
-    workspace: Workspace, cli
+    workspace: Workspace, cli, workers: int
 ) -> None:
-    workspace.configure('\n[channels.outbox]\npath = "outbox"\n' + first_then_notice(15))
+    """Also when worker processes render the messages ([templates] workers)."""
+    workspace.configure(
+        '\n[channels.outbox]\npath = "outbox"\n'
+        f"\n[templates]\nworkers = {workers}\n" + first_then_notice(15)
+    )
     workspace.write_ledger(
         [invoice("F1", due=days(-15)), invoice("F2", due=days(-17), who=customer("C2"))]
     )

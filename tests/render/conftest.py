@@ -1,9 +1,9 @@
 """A fixed ledger, planned by the real planner, for the rendering tests.
 
 One customer per default level, in each language; the history puts each invoice where
-its level needs it. Penalties come from a stand-in quote shaped like what
-``relance.legal`` returns (interest, indemnity and per-rate segments): the rendering
-only places these numbers, so they are given, not computed here.
+its level needs it. Penalties are ``relance.legal``'s own
+``Penalty`` with fixed figures: the rendering only places these numbers, so they are
+given, not computed here.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from fractions import Fraction
 
 import pytest
 
@@ -19,6 +20,7 @@ from relance.engine.calendar import BusinessCalendar
 from relance.engine.planner import Reminder, plan
 from relance.engine.policy import PolicyBook
 from relance.engine.state import DunningState
+from relance.legal.base import Penalty, PenaltySegment
 from relance.model import Address, Contact, Customer, DocumentKind, HistoryEvent, Invoice
 from relance.render import TemplateEnvironment
 from relance.testing.ledgers import invoice, sent
@@ -45,37 +47,36 @@ COMPANY = CompanySettings.model_validate(
 )
 
 
-@dataclass(frozen=True)
-class Segment:
-    start: date
-    end: date
-    days: int
-    rate: Decimal
-    interest: Decimal
-
-
-@dataclass(frozen=True)
-class Quote:
-    interest: Decimal
-    indemnity: Decimal
-    segments: tuple[Segment, ...] = ()
-
-
-def quote(item: Invoice, today: date) -> Quote:
+def quote(item: Invoice, today: date) -> Penalty:
     """Two segments, split on 1 July, with fixed illustrative figures."""
     assert item.due_date is not None
-    return Quote(
+    first_days = (date(2025, 6, 30) - item.due_date).days
+    return Penalty(
+        jurisdiction="fr-b2b",
+        currency=item.currency,
+        principal=item.residual,
         interest=Decimal("30.06"),
         indemnity=Decimal("40.00"),
+        total=Decimal("70.06"),
         segments=(
-            Segment(
-                item.due_date,
-                date(2025, 6, 30),
-                (date(2025, 6, 30) - item.due_date).days,
-                Decimal("13.15"),
-                Decimal("22.07"),
+            PenaltySegment(
+                start=item.due_date,
+                end=date(2025, 6, 30),
+                days=first_days,
+                rate=Decimal("13.15"),
+                basis=365,
+                interest=Decimal("22.07"),
+                exact_interest=Fraction("22.07"),
             ),
-            Segment(date(2025, 7, 1), today, 10, Decimal("12.15"), Decimal("7.99")),
+            PenaltySegment(
+                start=date(2025, 7, 1),
+                end=today,
+                days=10,
+                rate=Decimal("12.15"),
+                basis=365,
+                interest=Decimal("7.99"),
+                exact_interest=Fraction("7.99"),
+            ),
         ),
     )
 

@@ -90,9 +90,7 @@ def test_without_segments_the_breakdown_shows_each_invoice_total(sample: Any) ->
         type(item)(
             **{
                 **item.__dict__,
-                "penalty": type(item.penalty)(
-                    interest=item.penalty.interest, indemnity=item.penalty.indemnity
-                ),
+                "penalty": item.penalty.model_copy(update={"segments": ()}),
             }
         )
         for item in reminder.items

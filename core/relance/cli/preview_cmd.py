@@ -18,7 +18,7 @@ from relance.engine.state import DunningState
 from relance.errors import InputError, Problem
 from relance.i18n import _
 from relance.model import ChannelKind, Message
-from relance.render import compose, invoice_documents
+from relance.render import compose_reminder, invoice_documents
 
 __all__ = ["register"]
 
@@ -100,18 +100,17 @@ def preview(
             reminder = _at_level(session, state, reminder, level)
         history = list(session.store.events())
         written: list[Path] = []
-        for kind in reminder.channels:
-            message = compose(
-                reminder,
-                kind,
-                company=session.runner.config.company,
-                today=session.runner.today,
-                templates=session.runner.templates,
-                history=history,
-                documents=invoice_documents(session.host, reminder)
-                if kind is ChannelKind.EMAIL
-                else (),
-            )
+        messages = compose_reminder(
+            reminder,
+            company=session.runner.config.company,
+            today=session.runner.today,
+            templates=session.runner.templates,
+            history=history,
+            documents=invoice_documents(session.host, reminder)
+            if ChannelKind.EMAIL in reminder.channels
+            else (),
+        )
+        for message in messages:
             written += _write(folder, message, wanted, session)
     for path in written:
         out.console.print(str(path), markup=False)

@@ -45,7 +45,8 @@ from relance.model import (
     Money,
 )
 from relance.plugins import PluginHost, RecordFailure
-from relance.render import TemplateEnvironment, compose, invoice_documents
+from relance.render import TemplateEnvironment, invoice_documents
+from relance.render.pool import Rendering, compose_all
 
 __all__ = ["Delivery", "RunReport", "Runner", "fetch_all"]
 
@@ -243,28 +244,26 @@ class Runner:
         delivered: dict[CustomerKey, list[HistoryEvent]] = defaultdict(list)
         for event in self.store.events(types=(EventType.SENT,)):
             delivered[(event.source or "", event.customer_id or "")].append(event)
-        return [
-            (
+        renderings = [
+            Rendering(
                 reminder,
-                [
-                    (
-                        channels[kind],
-                        compose(
-                            reminder,
-                            kind,
-                            company=company,
-                            today=self.today,
-                            templates=self.templates,
-                            history=delivered.get(reminder.customer_key, ()),
-                            documents=invoice_documents(self.host, reminder)
-                            if kind is ChannelKind.EMAIL
-                            else (),
-                        ),
-                    )
-                    for kind in reminder.channels
-                ],
+                history=delivered.get(reminder.customer_key, ()),
+                documents=invoice_documents(self.host, reminder)
+                if ChannelKind.EMAIL in reminder.channels
+                else (),
             )
             for reminder in reminders
+        ]
+        rendered = compose_all(
+            renderings,
+            company=company,
+            today=self.today,
+            templates=self.templates,
+            workers=self.config.settings.templates.workers,
+        )
+        return [
+            (reminder, [(channels[m.kind], m) for m in messages])
+            for reminder, messages in zip(reminders, rendered, strict=True)
         ]
 
     def _channels_by_kind(self, kinds: Iterable[ChannelKind]) -> dict[ChannelKind, PluginContext]:

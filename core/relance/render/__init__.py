@@ -1,7 +1,7 @@
 """Rendering reminders into messages: Jinja2 templates, locale-aware money and dates,
 letters as PDF. See docs/templates.md."""
 
-from relance.render.compose import compose
+from relance.render.compose import compose, compose_reminder
 from relance.render.documents import invoice_documents
 from relance.render.environment import RenderError, TemplateEnvironment
 from relance.render.settings import TemplateSettings
@@ -11,5 +11,6 @@ __all__ = [
     "TemplateEnvironment",
     "TemplateSettings",
     "compose",
+    "compose_reminder",
     "invoice_documents",
 ]

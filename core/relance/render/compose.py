@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from relance.engine.planner import Reminder
     from relance.render.environment import TemplateEnvironment
 
-__all__ = ["compose"]
+__all__ = ["compose", "compose_reminder"]
 
 
 def compose(
@@ -44,6 +44,40 @@ def compose(
         already delivered for these invoices.
     :param documents: the invoices' PDFs (``relance_fetch_document``), attached to emails.
     """
+    return _compose(reminder, kind, company, today, templates, history, documents, {})
+
+
+def compose_reminder(
+    reminder: Reminder,
+    *,
+    company: CompanySettings,
+    today: date,
+    templates: TemplateEnvironment,
+    history: Sequence[HistoryEvent] = (),
+    documents: Sequence[Document] = (),
+) -> list[Message]:
+    """:func:`compose` for each of the reminder's channels, in their order.
+
+    A reminder that goes by letter and by email carries the same letter PDF in both:
+    it is laid out once (a letter costs fifty times an email).
+    """
+    letters: dict[ChannelKind, Document] = {}
+    return [
+        _compose(reminder, kind, company, today, templates, history, documents, letters)
+        for kind in reminder.channels
+    ]
+
+
+def _compose(
+    reminder: Reminder,
+    kind: ChannelKind,
+    company: CompanySettings,
+    today: date,
+    templates: TemplateEnvironment,
+    history: Sequence[HistoryEvent],
+    documents: Sequence[Document],
+    letters: dict[ChannelKind, Document],
+) -> Message:
     template = reminder.level.template_name
     language = templates.language_for(template, [reminder.language, company.language, "en"])
     informal = templates.is_informal(reminder.customer.tags)
@@ -64,6 +98,11 @@ def compose(
         context["text"] = templates.sections(names, context)
         return context
 
+    def letter(for_kind: ChannelKind, context: dict[str, Any] | None = None) -> Document:
+        if for_kind not in letters:
+            letters[for_kind] = _letter(context or rendered(for_kind, ()), reminder)
+        return letters[for_kind]
+
     context = rendered(kind, [d.filename for d in attached])
     html = None
     to = reminder.emails if kind is ChannelKind.EMAIL else ()
@@ -80,15 +119,14 @@ def compose(
         attachments: tuple[Document, ...] = ()
     elif kind in LETTER_KINDS:
         body = templates.render("letter.txt.j2", context)
-        attachments = (_letter(context, reminder),)
+        attachments = (letter(kind, context),)
     else:
         body = templates.render("email.txt.j2", context)
         attachments = attached
         if kind is ChannelKind.EMAIL:
             html = templates.render("email.html.j2", context)
             if letter_kind is not None:
-                letter = _letter(rendered(letter_kind, ()), reminder)
-                attachments = (letter, *attachments)
+                attachments = (letter(letter_kind), *attachments)
     return Message(
         reminder_key=reminder.key,
         message_key=reminder.message_key(kind),

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -117,6 +118,12 @@ class TemplateEnvironment:
             lstrip_blocks=True,
         )
         self._env.filters.update(money=_money, day=_day, rate=_rate, paragraphs=paragraphs)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled as its folders and informal tag, for the rendering workers
+        (:mod:`relance.render.pool`): each parses the templates again."""
+        rebuild = partial(TemplateEnvironment, user=self.user, informal_tag=self.informal_tag)
+        return (rebuild, (self.plugin_folders,))
 
     # -- lookup ------------------------------------------------------------------------
 

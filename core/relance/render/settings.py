@@ -21,3 +21,9 @@ class TemplateSettings(BaseModel):
         "tu",
         description="customers with this tag get the informal wording (fr/first.tu.j2)",
     )
+    workers: int | None = Field(
+        None,
+        ge=1,
+        description="processes rendering a run's messages; default: every core once a run "
+        "has 100 letters to lay out, else 1 (in the relance process)",
+    )

@@ -1,0 +1,137 @@
+"""Rendering a run's messages on every core.
+
+A letter is a PDF laid out by fpdf2 in pure Python: about 50 ms, fifty times an email.
+A day with thousands of letters is bound by one core, so a run that renders many of
+them hands its reminders to worker processes, which render them in order of the run
+while the relance process waits.
+
+The workers start fresh (``forkserver`` where the platform has it, else ``spawn``;
+never ``fork``, which would copy the run's open history database and threads): they
+receive the company, the day, the template folders and the operator's language once,
+then reminders with their customer's history and their invoices' PDFs, and send back
+the messages. Nothing else of the relance process reaches them, and they send nothing:
+delivering, recording and every plugin call stay in the relance process. A template
+error in a worker is raised here, as rendering in process would have raised it.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING
+
+from relance.i18n import current_language, set_language
+from relance.model import Document, HistoryEvent, Message
+from relance.render.compose import compose_reminder
+from relance.render.context import LETTER_KINDS
+
+if TYPE_CHECKING:
+    from relance.config import CompanySettings
+    from relance.engine.planner import Reminder
+    from relance.render.environment import TemplateEnvironment
+
+__all__ = ["Rendering", "compose_all", "default_workers"]
+
+WORTH_A_POOL = 100
+"""Letters in a run from which workers pay for their start (about a second each)."""
+
+
+@dataclass(frozen=True)
+class Rendering:
+    """One reminder to render, with what its messages show beside it."""
+
+    reminder: Reminder
+    history: Sequence[HistoryEvent] = ()
+    """Its customer's history: the formal notice lists the reminders delivered."""
+    documents: Sequence[Document] = ()
+    """Its invoices' PDFs, attached to its email."""
+
+    @property
+    def letters(self) -> int:
+        return sum(kind in LETTER_KINDS for kind in self.reminder.channels)
+
+
+def default_workers() -> int:
+    """The cores this process may run on."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+def compose_all(
+    renderings: Sequence[Rendering],
+    *,
+    company: CompanySettings,
+    today: date,
+    templates: TemplateEnvironment,
+    workers: int | None = None,
+) -> Iterator[list[Message]]:
+    """The messages of each reminder (:func:`compose_reminder`), in the order given.
+
+    :param workers: processes to render on; ``None`` uses every core once the run has
+        :data:`WORTH_A_POOL` letters, and renders here below that; 1 always renders here.
+    """
+    if workers is None:
+        letters = sum(r.letters for r in renderings)
+        workers = default_workers() if letters >= WORTH_A_POOL else 1
+    workers = min(workers, len(renderings))
+    if workers <= 1:
+        for rendering in renderings:
+            yield _compose(rendering, company, today, templates)
+        return
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+    with ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=context,
+        initializer=_start_worker,
+        initargs=(company, today, templates, current_language()),
+    ) as pool:
+        # Small chunks keep the workers evenly busy (a letter costs fifty emails) while
+        # sparing most of the round trips.
+        chunk = max(1, min(32, len(renderings) // (workers * 16)))
+        yield from pool.map(_compose_in_worker, renderings, chunksize=chunk)
+
+
+def _compose(
+    rendering: Rendering,
+    company: CompanySettings,
+    today: date,
+    templates: TemplateEnvironment,
+) -> list[Message]:
+    return compose_reminder(
+        rendering.reminder,
+        company=company,
+        today=today,
+        templates=templates,
+        history=rendering.history,
+        documents=rendering.documents,
+    )
+
+
+@dataclass(frozen=True)
+class _Run:
+    company: CompanySettings
+    today: date
+    templates: TemplateEnvironment
+
+
+_run: _Run | None = None
+"""In a worker: what every reminder of the run shares, received when it started."""
+
+
+def _start_worker(
+    company: CompanySettings, today: date, templates: TemplateEnvironment, language: str
+) -> None:
+    global _run  # noqa: PLW0603 - one worker process, one run
+    _run = _Run(company, today, templates)
+    set_language(language)
+
+
+def _compose_in_worker(rendering: Rendering) -> list[Message]:
+    assert _run is not None, "the worker was not started by compose_all"
+    return _compose(rendering, _run.company, _run.today, _run.templates)

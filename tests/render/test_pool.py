@@ -1,0 +1,117 @@
+"""Rendering on worker processes gives the messages rendering here gives."""
+
+from __future__ import annotations
+
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import Any, ClassVar
+
+import pytest
+
+import relance.render.pool
+from relance.i18n import current_language, set_language
+from relance.model import Document
+from relance.render import RenderError, TemplateEnvironment
+from relance.render.pool import Rendering, compose_all
+
+CASES = [
+    ("fr", "courtesy"),
+    ("fr", "final"),
+    ("fr", "formal_notice"),
+    ("en", "first"),
+    ("de", "formal_notice"),
+]
+
+
+class RecordingPool(ProcessPoolExecutor):
+    """A real process pool that notes how it was started."""
+
+    started: ClassVar[list[tuple[int, str]]] = []
+
+    def __init__(self, *, max_workers: int, mp_context: Any, **kwargs: Any) -> None:
+        RecordingPool.started.append((max_workers, mp_context.get_start_method()))
+        super().__init__(max_workers=max_workers, mp_context=mp_context, **kwargs)
+
+
+@pytest.fixture
+def pools(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, str]]:
+    RecordingPool.started = []
+    monkeypatch.setattr(relance.render.pool, "ProcessPoolExecutor", RecordingPool)
+    return RecordingPool.started
+
+
+def renderings(sample: Any) -> list[Rendering]:
+    found = []
+    for language, level in CASES:
+        reminder, history = sample.planned(level, language)
+        pdf = Document(filename=f"{level}.pdf", content=f"%PDF {level}".encode())
+        found.append(Rendering(reminder, history=history, documents=(pdf,)))
+    return found
+
+
+def render(sample: Any, jobs: list[Rendering], templates: TemplateEnvironment, workers: int | None):
+    return list(
+        compose_all(
+            jobs, company=sample.company, today=sample.today, templates=templates, workers=workers
+        )
+    )
+
+
+def test_workers_render_the_very_messages_rendered_here(
+    sample: Any, templates: TemplateEnvironment, pools: list[tuple[int, str]]
+) -> None:
+    jobs = renderings(sample)
+    here = render(sample, jobs, templates, workers=1)
+    assert pools == []
+    there = render(sample, jobs, templates, workers=2)
+    assert pools == [(2, "forkserver")]
+    assert there == here
+    assert [[m.kind.value for m in messages] for messages in there] == [
+        ["email"],
+        ["email", "letter"],
+        ["registered_letter"],
+        ["email"],
+        ["registered_letter"],
+    ]
+
+
+def test_a_template_error_in_a_worker_is_raised_here_in_the_operator_s_language(
+    sample: Any, tmp_path: Path, pools: list[tuple[int, str]]
+) -> None:
+    (tmp_path / "en").mkdir()
+    (tmp_path / "en" / "first.j2").write_text(
+        "{% block subject %}Hi{% endblock %}\n{% block opening %}{{ oops( }}{% endblock %}\n",
+        encoding="utf-8",
+    )
+    before = current_language()
+    set_language("fr")
+    try:
+        with pytest.raises(RenderError, match=r"modèle .*en/first\.j2, ligne 2"):
+            render(sample, renderings(sample), TemplateEnvironment(user=tmp_path), workers=2)
+    finally:
+        set_language(before)
+    assert pools == [(2, "forkserver")]
+
+
+def test_by_default_workers_start_only_for_enough_letters(
+    sample: Any,
+    templates: TemplateEnvironment,
+    pools: list[tuple[int, str]],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(relance.render.pool, "WORTH_A_POOL", 4)
+    monkeypatch.setattr(relance.render.pool, "default_workers", lambda: 2)
+    jobs = renderings(sample)
+    assert sum(job.letters for job in jobs) == 3
+    render(sample, jobs, templates, workers=None)
+    assert pools == []
+    render(sample, [*jobs, jobs[1]], templates, workers=None)
+    assert pools == [(2, "forkserver")]
+
+
+def test_a_single_reminder_is_rendered_here(
+    sample: Any, templates: TemplateEnvironment, pools: list[tuple[int, str]]
+) -> None:
+    (messages,) = render(sample, renderings(sample)[:1], templates, workers=4)
+    assert pools == []
+    assert messages[0].subject
