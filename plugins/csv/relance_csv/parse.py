@@ -228,12 +228,10 @@ def parse_language(raw: str) -> str:
 def parse_country(raw: str) -> str:
     """``FR``, ``France``, ``Royaume-Uni``, ``Germany``... -> an ISO 3166 code."""
     text = raw.strip()
-    if len(text) == 2:
-        return text.upper()
-    try:
-        return _country_codes()[_key(text)]
-    except KeyError:
-        raise ValueError(_("not a country (expected a code such as FR or a name)")) from None
+    code = text.upper() if len(text) == 2 else _country_codes().get(_key(text), "")
+    if code not in _known_codes():
+        raise ValueError(_("not a country (expected a code such as FR or a name)"))
+    return code
 
 
 @cache
@@ -247,3 +245,8 @@ def _country_codes() -> dict[str, str]:
             if len(code) == 2 and code.isalpha():
                 codes[_key(name)] = code
     return codes
+
+
+@cache
+def _known_codes() -> frozenset[str]:
+    return frozenset(_country_codes().values())

@@ -301,6 +301,42 @@ def test_every_bad_row_is_reported_with_file_line_column_and_value(read_csv) -> 
     assert (read.report.rows, read.report.skipped) == (10, 7)
 
 
+def test_an_unknown_country_code_is_a_problem_of_its_row(read_csv, tmp_path: Path) -> None:
+    invoices = tmp_path / "factures.csv"
+    invoices.write_text(
+        "N° facture;Client;Adresse;Code postal;Ville;Pays;Échéance;Montant TTC\n"
+        "P-1;Alpha;1 rue Haute;69001;Lyon;AA;05/06/2025;100,00\n"
+        "P-2;Beta;2 rue Basse;69002;Lyon;FR;05/06/2025;100,00\n",
+        encoding="utf-8",
+    )
+    read = read_csv(invoices)
+    assert [i.id for i in read.invoices] == ["P-2"]
+    assert read.problems == [
+        (
+            "factures.csv, line 2, column 'Pays'",
+            "not a country (expected a code such as FR or a name): 'AA'",
+        )
+    ]
+
+
+def test_an_unknown_country_code_in_the_customers_file_is_a_problem_of_its_line(
+    read_csv, data: Path, tmp_path: Path
+) -> None:
+    customers = tmp_path / "clients.csv"
+    customers.write_text(
+        "Code client;Raison sociale;Adresse;Ville;Pays\n"
+        "CL01;Imprimerie Gaspard;8 quai Perrache;Lyon;XX\n"
+        "CL02;Wood & Sons Ltd;1 High Street;London;GB\n",
+        encoding="utf-8",
+    )
+    read = read_csv(data / "joined" / "factures.csv", customers_path=customers)
+    assert [i.id for i in read.invoices] == ["J-2"]
+    assert read.problems[0] == (
+        "clients.csv, line 2, column 'Pays'",
+        "not a country (expected a code such as FR or a name): 'XX'",
+    )
+
+
 def test_a_utf8_file_with_one_windows_1252_accent_far_down_is_read_as_windows_1252(
     read_csv,
 ) -> None:
