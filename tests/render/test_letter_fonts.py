@@ -1,4 +1,6 @@
-"""The fonts shared across letter PDFs give the very bytes fpdf's own add_font gives."""
+"""The fonts shared across letter PDFs give the very bytes fpdf's own add_font gives
+(with the font files opened, as the shared fonts open them, without recalculating
+bounding boxes), and those boxes are the ones recalculating would give."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fontTools import ttLib
 from fpdf import FPDF
 from fpdf.fonts import TTFFont
 from hypothesis import given
@@ -35,6 +38,8 @@ LETTERS = [
 
 def fpdf_add_font(pdf: FPDF, family: str, style: str, path: Path) -> None:
     pdf.add_font(family, style, str(path))
+    reopened = ttLib.TTFont(path, recalcTimestamp=False, recalcBBoxes=False, lazy=True)
+    pdf.fonts[f"{family.lower()}{style}"].ttfont = reopened
 
 
 def letter_bytes(
@@ -103,3 +108,57 @@ def test_text_widths_are_fpdfs(text: str, size: float) -> None:
     add_shared_font(pdf, "DejaVu", "", REGULAR)
     font = pdf.fonts["dejavu"]
     assert font.get_text_width(text, size, None) == TTFFont.get_text_width(font, text, size, None)
+
+
+def embedded_fonts(pdf: bytes) -> dict[str, ttLib.TTFont]:
+    """The font programs a PDF embeds, by font name."""
+    found = {}
+    for page in PdfReader(io.BytesIO(pdf)).pages:
+        for reference in page["/Resources"]["/Font"].values():
+            font = reference.get_object()
+            descriptor = font["/DescendantFonts"][0].get_object()["/FontDescriptor"]
+            data = descriptor.get_object()["/FontFile2"].get_object().get_data()
+            found[str(font["/BaseFont"])] = ttLib.TTFont(io.BytesIO(data))
+    return found
+
+
+SIDES = ("xMin", "yMin", "xMax", "yMax")
+
+
+def stored_boxes(font: ttLib.TTFont) -> dict[str, tuple[int, ...]]:
+    """Each glyph's bounding box as the font file stores it."""
+    glyf = font["glyf"]
+    return {
+        name: tuple(getattr(glyf[name], side, 0) for side in SIDES) for name in font.getGlyphOrder()
+    }
+
+
+def outline_boxes(font: ttLib.TTFont) -> dict[str, tuple[int, ...]]:
+    """Each glyph's bounding box computed from its outline."""
+    glyf = font["glyf"]
+    boxes = {}
+    for name in font.getGlyphOrder():
+        glyph = glyf[name]
+        glyph.recalcBounds(glyf)
+        boxes[name] = tuple(getattr(glyph, side, 0) for side in SIDES)
+    return boxes
+
+
+def test_the_glyph_boxes_kept_are_those_recalculating_gives(
+    sample: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    kept = embedded_fonts(letter_bytes(sample, "final", "fr", ChannelKind.LETTER))
+    monkeypatch.setattr(relance.render.letter, "add_shared_font", fpdf_recalculated)
+    recalculated = embedded_fonts(letter_bytes(sample, "final", "fr", ChannelKind.LETTER))
+    assert kept.keys() == recalculated.keys()
+    assert len(kept) == 2
+    for name, font in kept.items():
+        other = recalculated[name]
+        assert font.getGlyphOrder() == other.getGlyphOrder()
+        assert len(font.getGlyphOrder()) > 40
+        assert font["hmtx"].metrics == other["hmtx"].metrics
+        assert stored_boxes(font) == stored_boxes(other) == outline_boxes(other)
+
+
+def fpdf_recalculated(pdf: FPDF, family: str, style: str, path: Path) -> None:
+    pdf.add_font(family, style, str(path))
