@@ -28,7 +28,7 @@ from relance.cli.common import load, output
 from relance.cli.session import open_session
 from relance.engine.state import CustomerKey
 from relance.model import HistoryEvent
-from relance.render.pool import Rendering, compose_all, default_workers
+from relance.render.pool import Rendering, compose_all, default_workers, workers_for
 
 
 def main() -> None:
@@ -80,7 +80,7 @@ def main() -> None:
     report.figures.update(
         render_s=round(rendering_s, 3),
         total_s=round(total, 3),
-        workers=args.workers or "auto",
+        workers=workers_for(renderings, args.workers),
         cores=default_workers(),
         reminders=len(plan.reminders),
         messages=messages,

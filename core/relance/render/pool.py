@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from relance.engine.planner import Reminder
     from relance.render.environment import TemplateEnvironment
 
-__all__ = ["Rendering", "compose_all", "default_workers"]
+__all__ = ["Rendering", "compose_all", "default_workers", "workers_for"]
 
 WORTH_A_POOL = 100
 """Letters in a run from which workers pay for their start (about a second each)."""
@@ -62,6 +62,14 @@ def default_workers() -> int:
     return os.cpu_count() or 1
 
 
+def workers_for(renderings: Sequence[Rendering], workers: int | None = None) -> int:
+    """The processes :func:`compose_all` renders ``renderings`` on (1: in this one)."""
+    if workers is None:
+        letters = sum(r.letters for r in renderings)
+        workers = default_workers() if letters >= WORTH_A_POOL else 1
+    return max(1, min(workers, len(renderings)))
+
+
 def compose_all(
     renderings: Sequence[Rendering],
     *,
@@ -75,10 +83,7 @@ def compose_all(
     :param workers: processes to render on; ``None`` uses every core once the run has
         :data:`WORTH_A_POOL` letters, and renders here below that; 1 always renders here.
     """
-    if workers is None:
-        letters = sum(r.letters for r in renderings)
-        workers = default_workers() if letters >= WORTH_A_POOL else 1
-    workers = min(workers, len(renderings))
+    workers = workers_for(renderings, workers)
     if workers <= 1:
         for rendering in renderings:
             yield _compose(rendering, company, today, templates)
