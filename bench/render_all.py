@@ -58,13 +58,14 @@ def main() -> None:
         kinds: Counter[str] = Counter()
         reminders: Counter[str] = Counter()
         seconds: Counter[str] = Counter()
+        workers = workers_for(plan.reminders, args.workers)
         render_start = time.perf_counter()
         rendered = compose_all(
             renderings,
             company=loaded.config.company,
             today=TODAY,
             templates=runner.templates,
-            workers=args.workers,
+            workers=workers,
         )
         reminder_start = render_start
         for rendering, messages in zip(renderings, rendered, strict=True):
@@ -80,7 +81,7 @@ def main() -> None:
     report.figures.update(
         render_s=round(rendering_s, 3),
         total_s=round(total, 3),
-        workers=workers_for(renderings, args.workers),
+        workers=workers,
         cores=default_workers(),
         reminders=len(plan.reminders),
         messages=messages,

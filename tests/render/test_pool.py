@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any, ClassVar
@@ -12,7 +13,8 @@ import relance.render.pool
 from relance.i18n import current_language, set_language
 from relance.model import Document
 from relance.render import RenderError, TemplateEnvironment
-from relance.render.pool import Rendering, compose_all
+from relance.render.context import LETTER_KINDS
+from relance.render.pool import Rendering, compose_all, workers_for
 
 CASES = [
     ("fr", "courtesy"),
@@ -52,7 +54,11 @@ def renderings(sample: Any) -> list[Rendering]:
 def render(sample: Any, jobs: list[Rendering], templates: TemplateEnvironment, workers: int | None):
     return list(
         compose_all(
-            jobs, company=sample.company, today=sample.today, templates=templates, workers=workers
+            jobs,
+            company=sample.company,
+            today=sample.today,
+            templates=templates,
+            workers=workers_for([job.reminder for job in jobs], workers),
         )
     )
 
@@ -102,7 +108,7 @@ def test_by_default_workers_start_only_for_enough_letters(
     monkeypatch.setattr(relance.render.pool, "WORTH_A_POOL", 4)
     monkeypatch.setattr(relance.render.pool, "default_workers", lambda: 2)
     jobs = renderings(sample)
-    assert sum(job.letters for job in jobs) == 3
+    assert sum(kind in LETTER_KINDS for job in jobs for kind in job.reminder.channels) == 3
     render(sample, jobs, templates, workers=None)
     assert pools == []
     render(sample, [*jobs, jobs[1]], templates, workers=None)
@@ -115,3 +121,32 @@ def test_a_single_reminder_is_rendered_here(
     (messages,) = render(sample, renderings(sample)[:1], templates, workers=4)
     assert pools == []
     assert messages[0].subject
+
+
+@pytest.mark.parametrize(("workers", "taken_first"), [(1, 1), (2, 3)])
+def test_reminders_are_taken_as_their_messages_are_wanted(
+    sample: Any,
+    templates: TemplateEnvironment,
+    monkeypatch: pytest.MonkeyPatch,
+    workers: int,
+    taken_first: int,
+) -> None:
+    """A run holds a few reminders (and their PDFs) at a time, in the order given."""
+    monkeypatch.setattr(relance.render.pool, "CHUNK", 1)
+    monkeypatch.setattr(relance.render.pool, "AHEAD", 1)
+    jobs = renderings(sample) * 3
+    taken: list[int] = []
+
+    def given() -> Iterator[Rendering]:
+        for index, job in enumerate(jobs):
+            taken.append(index)
+            yield job
+
+    rendered = compose_all(
+        given(), company=sample.company, today=sample.today, templates=templates, workers=workers
+    )
+    first = next(rendered)
+    assert len(taken) == taken_first
+    everything = [first, *rendered]
+    assert taken == list(range(len(jobs)))
+    assert everything == render(sample, jobs, templates, workers=1)

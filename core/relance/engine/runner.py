@@ -29,6 +29,7 @@ from datetime import date, datetime
 from relance.config import Configuration
 from relance.context import PluginContext
 from relance.engine.planner import Calendar, PenaltyCalculator, Plan, Quote, Reminder, plan
+from relance.engine.spool import Spool
 from relance.engine.state import CustomerKey, DunningState
 from relance.errors import ChannelError, ConfigError, Problem, RelanceError
 from relance.history.store import AlreadyClaimed, HistoryStore
@@ -46,7 +47,7 @@ from relance.model import (
 )
 from relance.plugins import PluginHost, RecordFailure
 from relance.render import TemplateEnvironment, invoice_documents
-from relance.render.pool import Rendering, compose_all
+from relance.render.pool import Rendering, compose_all, workers_for
 
 __all__ = ["Delivery", "RunReport", "Runner", "fetch_all"]
 
@@ -165,15 +166,16 @@ class Runner:
         if not ready:
             return report
         final = self._recheck(invoices, state, ready, report)
-        outgoing = self._compose(final)
-        for reminder, messages in outgoing:
-            if reminder.is_handoff:
-                self._record(self._event(EventType.HANDED_OFF, reminder), report)
-                report.handed_off.append(reminder)
-            for channel_ctx, message in messages:
-                self._deliver(reminder, channel_ctx, message, state, report)
-            if progress is not None:
-                progress(1)
+        channels = self._channels_by_kind({kind for r in final for kind in r.channels})
+        with self._render(final) as rendered:
+            for reminder, messages in zip(final, rendered, strict=True):
+                if reminder.is_handoff:
+                    self._record(self._event(EventType.HANDED_OFF, reminder), report)
+                    report.handed_off.append(reminder)
+                for message in messages:
+                    self._deliver(reminder, channels[message.kind], message, state, report)
+                if progress is not None:
+                    progress(1)
         return report
 
     def _outside_window(self) -> str | None:
@@ -231,20 +233,15 @@ class Runner:
                 kept.append(now)
         return kept
 
-    def _compose(
-        self, reminders: list[Reminder]
-    ) -> list[tuple[Reminder, list[tuple[PluginContext, Message]]]]:
-        """Resolve channels and render every message, before anything is sent."""
-        channels = self._channels_by_kind(
-            {kind for reminder in reminders for kind in reminder.channels}
-        )
-        company = self.config.company
+    def _render(self, reminders: list[Reminder]) -> Spool[list[Message]]:
+        """Every message of ``reminders``, rendered before anything is sent and spooled to
+        disk (:mod:`relance.engine.spool`), in the order of ``reminders``."""
         # Each message lists the reminders already delivered to its customer: give it
         # those, not the whole history (rendering would grow with messages x events).
         delivered: dict[CustomerKey, list[HistoryEvent]] = defaultdict(list)
         for event in self.store.events(types=(EventType.SENT,)):
             delivered[(event.source or "", event.customer_id or "")].append(event)
-        renderings = [
+        renderings = (
             Rendering(
                 reminder,
                 history=delivered.get(reminder.customer_key, ()),
@@ -253,18 +250,21 @@ class Runner:
                 else (),
             )
             for reminder in reminders
-        ]
-        rendered = compose_all(
-            renderings,
-            company=company,
-            today=self.today,
-            templates=self.templates,
-            workers=self.config.settings.templates.workers,
         )
-        return [
-            (reminder, [(channels[m.kind], m) for m in messages])
-            for reminder, messages in zip(reminders, rendered, strict=True)
-        ]
+        spool: Spool[list[Message]] = Spool()
+        try:
+            for messages in compose_all(
+                renderings,
+                company=self.config.company,
+                today=self.today,
+                templates=self.templates,
+                workers=workers_for(reminders, self.config.settings.templates.workers),
+            ):
+                spool.add(messages)
+        except BaseException:
+            spool.close()
+            raise
+        return spool
 
     def _channels_by_kind(self, kinds: Iterable[ChannelKind]) -> dict[ChannelKind, PluginContext]:
         found: dict[ChannelKind, PluginContext] = {}

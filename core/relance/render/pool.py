@@ -2,8 +2,8 @@
 
 A letter is a PDF laid out by fpdf2 in pure Python: about 50 ms, fifty times an email.
 A day with thousands of letters is bound by one core, so a run that renders many of
-them hands its reminders to worker processes, which render them in order of the run
-while the relance process waits.
+them hands its reminders to worker processes, a few at a time, which render them
+while the relance process gathers what the next ones need (their invoices' PDFs).
 
 The workers start fresh (``forkserver`` where the platform has it, else ``spawn``;
 never ``fork``, which would copy the run's open history database and threads): they
@@ -18,10 +18,12 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections import deque
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date
+from itertools import islice
 from typing import TYPE_CHECKING
 
 from relance.i18n import current_language, set_language
@@ -50,10 +52,6 @@ class Rendering:
     documents: Sequence[Document] = ()
     """Its invoices' PDFs, attached to its email."""
 
-    @property
-    def letters(self) -> int:
-        return sum(kind in LETTER_KINDS for kind in self.reminder.channels)
-
 
 def default_workers() -> int:
     """The cores this process may run on."""
@@ -62,28 +60,40 @@ def default_workers() -> int:
     return os.cpu_count() or 1
 
 
-def workers_for(renderings: Sequence[Rendering], workers: int | None = None) -> int:
-    """The processes :func:`compose_all` renders ``renderings`` on (1: in this one)."""
+def workers_for(reminders: Sequence[Reminder], workers: int | None = None) -> int:
+    """The processes to render ``reminders`` on (1: the relance process).
+
+    :param workers: as asked (``[templates] workers``); ``None`` uses every core once the
+        reminders have :data:`WORTH_A_POOL` letters, and the relance process below that.
+    """
     if workers is None:
-        letters = sum(r.letters for r in renderings)
+        letters = sum(kind in LETTER_KINDS for reminder in reminders for kind in reminder.channels)
         workers = default_workers() if letters >= WORTH_A_POOL else 1
-    return max(1, min(workers, len(renderings)))
+    return max(1, min(workers, len(reminders)))
+
+
+CHUNK = 8
+"""Reminders a worker receives at a time: a round trip costs about an email's rendering."""
+
+AHEAD = 4
+"""Chunks given to each worker ahead of the one whose messages are awaited."""
 
 
 def compose_all(
-    renderings: Sequence[Rendering],
+    renderings: Iterable[Rendering],
     *,
     company: CompanySettings,
     today: date,
     templates: TemplateEnvironment,
-    workers: int | None = None,
+    workers: int = 1,
 ) -> Iterator[list[Message]]:
     """The messages of each reminder (:func:`compose_reminder`), in the order given.
 
-    :param workers: processes to render on; ``None`` uses every core once the run has
-        :data:`WORTH_A_POOL` letters, and renders here below that; 1 always renders here.
+    ``renderings`` are taken as the messages are wanted, a few chunks ahead of them, so
+    that a run holds only those in memory, however many reminders it renders (their
+    invoices' PDFs included). ``workers`` (see :func:`workers_for`) above 1 renders on
+    that many worker processes.
     """
-    workers = workers_for(renderings, workers)
     if workers <= 1:
         for rendering in renderings:
             yield _compose(rendering, company, today, templates)
@@ -96,10 +106,23 @@ def compose_all(
         initializer=_start_worker,
         initargs=(company, today, templates, current_language()),
     ) as pool:
-        # Small chunks keep the workers evenly busy (a letter costs fifty emails) while
-        # sparing most of the round trips.
-        chunk = max(1, min(32, len(renderings) // (workers * 16)))
-        yield from pool.map(_compose_in_worker, renderings, chunksize=chunk)
+        pending: deque[Future[list[list[Message]]]] = deque()
+        try:
+            for chunk in _chunks(renderings, CHUNK):
+                pending.append(pool.submit(_compose_in_worker, chunk))
+                if len(pending) > workers * AHEAD:
+                    yield from pending.popleft().result()
+            while pending:
+                yield from pending.popleft().result()
+        finally:
+            # On an error (or when the caller stops early), what was not started is dropped.
+            pool.shutdown(cancel_futures=True)
+
+
+def _chunks(renderings: Iterable[Rendering], size: int) -> Iterator[list[Rendering]]:
+    it = iter(renderings)
+    while chunk := list(islice(it, size)):
+        yield chunk
 
 
 def _compose(
@@ -137,6 +160,6 @@ def _start_worker(
     set_language(language)
 
 
-def _compose_in_worker(rendering: Rendering) -> list[Message]:
+def _compose_in_worker(chunk: list[Rendering]) -> list[list[Message]]:
     assert _run is not None, "the worker was not started by compose_all"
-    return _compose(rendering, _run.company, _run.today, _run.templates)
+    return [_compose(rendering, _run.company, _run.today, _run.templates) for rendering in chunk]
