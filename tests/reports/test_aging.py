@@ -132,3 +132,22 @@ def test_csv_and_table_outputs(cli, demo: Path, tmp_path: Path) -> None:
     table = cli("report", "aging", "--config", str(demo), "--today", DEMO_TODAY)
     assert "Aged balance on 2026-03-16" in table.out
     assert "Salon Coiffure Émile" in table.out
+
+
+def test_piped_tables_keep_every_character_and_columns_still_fit_them(
+    cli, demo: Path, monkeypatch
+) -> None:
+    document = json.loads(
+        cli("report", "aging", "--config", str(demo), "--today", DEMO_TODAY, "--json").out
+    )
+    piped = cli("report", "aging", "--config", str(demo), "--today", DEMO_TODAY).out
+    assert "…" not in piped
+    lines = {line.split("│")[1].strip(): line for line in piped.splitlines() if "│" in line}
+    assert len(document["customers"]) > 10
+    for row in document["customers"]:
+        cells = [cell.strip() for cell in lines[row["customer_id"]].split("│")[1:-1]]
+        assert cells[1] == row["customer_name"]
+        assert cells[3:] == [*row["buckets"].values(), row["total"]]
+    monkeypatch.setenv("COLUMNS", "60")
+    fitted = cli("report", "aging", "--config", str(demo), "--today", DEMO_TODAY).out
+    assert max(len(line) for line in fitted.splitlines()) <= 60

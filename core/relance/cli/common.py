@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import IO, Any, TypeVar
 
 import click
 from rich.console import Console
@@ -55,8 +56,22 @@ class Output:
         write_json(document, sys.stdout)
 
 
+UNFITTED = 10_000
+"""The width of output that is not a terminal's. Rich fits a table to 80 columns there
+and cuts what does not fit (``18860…``): a cron email, a log or a file is read whole,
+so its tables keep every character, however wide. ``COLUMNS`` still sets a width."""
+
+
+def console(*, file: IO[str] | None = None, stderr: bool = False) -> Console:
+    """A console for people: fitted to the terminal, never cutting text elsewhere."""
+    found = Console(file=file, stderr=stderr, highlight=False)
+    if not found.is_terminal and "COLUMNS" not in os.environ:
+        found.width = UNFITTED
+    return found
+
+
 def output() -> Output:
-    return Output(console=Console(highlight=False), errors=Console(stderr=True, highlight=False))
+    return Output(console=console(), errors=console(stderr=True))
 
 
 def parse_date(value: str, option: str) -> date:

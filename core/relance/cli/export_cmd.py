@@ -14,9 +14,8 @@ import zipfile
 from pathlib import Path
 
 import click
-from rich.console import Console
 
-from relance.cli.common import config_option, json_option, load, output, today_option
+from relance.cli.common import config_option, console, json_option, load, output, today_option
 from relance.cli.lookup import find_customer
 from relance.cli.session import Session, open_session
 from relance.engine.state import DunningState
@@ -127,11 +126,11 @@ def _write(session: Session, case: CaseFile, target: Path) -> list[str]:
     sheets = case_sheets(case)
     (target / "claim.csv").write_text(to_csv(sheets[0]), encoding="utf-8")
     with (target / "claim.txt").open("w", encoding="utf-8") as handle:
-        console = Console(file=handle, width=140, highlight=False, color_system=None)
+        text = console(file=handle)
         for sheet in sheets:
-            console.print(to_rich(sheet))
+            text.print(to_rich(sheet))
         for notice in case.formal_notices:
-            console.print(
+            text.print(
                 _("Formal notice: {date}, {channel}, reference {reference}").format(
                     date=notice.day.isoformat(),
                     channel=notice.channel,

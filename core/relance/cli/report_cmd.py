@@ -16,9 +16,16 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import click
-from rich.console import Console
 
-from relance.cli.common import Output, config_option, json_option, load, output, today_option
+from relance.cli.common import (
+    Output,
+    config_option,
+    console,
+    json_option,
+    load,
+    output,
+    today_option,
+)
 from relance.cli.reporting import paid_period, read_ledger
 from relance.cli.session import Session, open_session
 from relance.config import Settings
@@ -170,9 +177,9 @@ def _print_tables(out: Output, target: Path | None, sheets: list[Sheet]) -> None
             out.console.print(to_rich(sheet))
         return
     with target.open("w", encoding="utf-8") as handle:
-        console = Console(file=handle, width=160, highlight=False)
+        text = console(file=handle)
         for sheet in sheets:
-            console.print(to_rich(sheet))
+            text.print(to_rich(sheet))
     _written(out, target)
 
 

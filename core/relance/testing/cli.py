@@ -26,11 +26,12 @@ CliRunner = Callable[..., CliResult]
 
 
 def cli_runner(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> CliRunner:
-    """A runner of ``relance`` in this process, in English, with a wide terminal.
+    """A runner of ``relance`` in this process, in English, its output a pipe's.
 
-    Wide, so that tables are not wrapped in the middle of what a test looks for.
+    Output that is not a terminal's keeps every character of its tables, as a user
+    piping relance to a file or a cron email sees it (``COLUMNS`` is unset for that).
     """
-    monkeypatch.setenv("COLUMNS", "250")
+    monkeypatch.delenv("COLUMNS", raising=False)
     monkeypatch.setenv("RELANCE_LANG", "en")
 
     def run(*args: str) -> CliResult:
