@@ -107,15 +107,10 @@ def _money_cell(amounts: dict[str, Decimal], language: str) -> str:
 
 def _reminder_table(title: str, reminders: list[Reminder]) -> Table:
     table = Table(title=title)
-    for header in (
-        _("Customer"),
-        _("Level"),
-        _("Channels"),
-        _("Invoices"),
-        _("Due"),
-        _("Approval"),
-    ):
+    for header in (_("Customer"), _("Level"), _("Channels"), _("Invoices")):
         table.add_column(header)
+    table.add_column(_("Due"), justify="right")
+    table.add_column(_("Approval"))
     language = current_language()
     for reminder in reminders:
         numbers = ", ".join(i.invoice.number for i in reminder.items if i.reaches is not None)
