@@ -13,6 +13,7 @@ import pytest
 from relance.cli.common import load, output
 from relance.cli.session import open_session
 from relance.context import Role
+from relance.engine.runner import Step
 from relance.model import CustomerKind, EventType
 from relance.testing.ledgers import customer, invoice
 
@@ -141,6 +142,25 @@ def test_a_payment_arriving_between_fetch_and_send_cancels_the_reminder(
     assert len(workspace.sent_files()) == 1
     skipped = [e for e in workspace.history() if e.type is EventType.SKIPPED]
     assert [e.customer_id for e in skipped] == ["C1"]
+
+
+def test_every_reminder_is_rendered_before_the_first_is_sent_and_progress_says_so(
+    workspace: Workspace,
+) -> None:
+    workspace.write_ledger(
+        [invoice(f"F{n}", due=days(-6), who=customer(f"C{n}")) for n in (1, 2, 3)]
+    )
+    loaded = load(workspace.config)
+    steps: list[tuple[Step, int]] = []
+    with open_session(loaded, DAY, output(), dry_run=False, roles=tuple(Role)) as session:
+        invoices = session.fetch()
+
+        def note(step: Step) -> None:
+            steps.append((step, len(workspace.sent_files())))
+
+        report = session.runner.run(invoices, progress=note)
+    assert len(report.deliveries) == 3
+    assert steps == [(Step.RENDERED, 0)] * 3 + [(Step.SENT, 1), (Step.SENT, 2), (Step.SENT, 3)]
 
 
 def test_a_missing_channel_stops_the_run_before_anything_is_sent(workspace: Workspace, cli) -> None:

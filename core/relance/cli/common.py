@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
@@ -21,6 +21,7 @@ from relance.i18n import _
 from relance.plugins import PluginRegistry
 
 F = TypeVar("F", bound=Callable[..., Any])
+K = TypeVar("K")
 
 config_option = click.option(
     "--config",
@@ -104,6 +105,21 @@ def load(config_path: Path | None, *, strict: bool = False) -> Loaded:
 @contextmanager
 def progress_bar(out: Output, description: str, total: int | None) -> Iterator[Callable[..., None]]:
     """A Rich progress bar on stderr that disappears when done (silent when not a TTY)."""
+    with progress_bars(out, {description: description}, total) as advance:
+
+        def advance_one(step: int = 1) -> None:
+            advance(description, step)
+
+        yield advance_one
+
+
+@contextmanager
+def progress_bars(
+    out: Output, bars: Mapping[K, str], total: int | None
+) -> Iterator[Callable[[K, int], None]]:
+    """Progress bars on stderr, one per key of ``bars`` (its value: the bar's label),
+    each to ``total``; ``advance(key, step)`` moves one. Gone when done; silent when
+    stderr is not a terminal."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
     with Progress(
@@ -115,9 +131,9 @@ def progress_bar(out: Output, description: str, total: int | None) -> Iterator[C
         transient=True,
         disable=not out.errors.is_terminal,
     ) as progress:
-        task = progress.add_task(description, total=total)
+        tasks = {key: progress.add_task(label, total=total) for key, label in bars.items()}
 
-        def advance(step: int = 1) -> None:
-            progress.advance(task, step)
+        def advance(key: K, step: int = 1) -> None:
+            progress.advance(tasks[key], step)
 
         yield advance

@@ -16,13 +16,13 @@ from relance.cli.common import (
     json_option,
     load,
     output,
-    progress_bar,
+    progress_bars,
     today_option,
 )
 from relance.cli.session import open_session
 from relance.context import Role
 from relance.engine.planner import Plan, Reminder
-from relance.engine.runner import RunReport
+from relance.engine.runner import RunReport, Step
 from relance.engine.serialize import plan_document, run_document
 from relance.errors import EXIT_PLUGIN_ERROR, InputError, Problem
 from relance.i18n import _, current_language
@@ -78,8 +78,9 @@ def run(config_path: Path | None, today: str | None, yes: bool, as_json: bool) -
         sendable = [r for r in preview.reminders if not r.requires_approval]
         if sendable and not yes:
             _confirm(out, preview, len(sendable))
-        with progress_bar(out, _("Sending"), len(sendable)) as advance:
-            report = session.runner.run(invoices, progress=advance)
+        steps = {Step.RENDERED: _("Rendering"), Step.SENT: _("Sending")}
+        with progress_bars(out, steps, len(sendable)) as advance:
+            report = session.runner.run(invoices, progress=lambda step: advance(step, 1))
     if as_json:
         out.json(run_document(report))
     else:

@@ -25,6 +25,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from enum import StrEnum
 
 from relance.config import Configuration
 from relance.context import PluginContext
@@ -49,9 +50,18 @@ from relance.plugins import PluginHost, RecordFailure
 from relance.render import TemplateEnvironment, invoice_documents
 from relance.render.pool import Rendering, compose_all, workers_for
 
-__all__ = ["Delivery", "RunReport", "Runner", "fetch_all"]
+__all__ = ["Delivery", "Progress", "RunReport", "Runner", "Step", "fetch_all"]
 
-Progress = Callable[[int], None]
+
+class Step(StrEnum):
+    """What a run reports its progress on, a reminder at a time."""
+
+    RENDERED = "rendered"
+    SENT = "sent"
+
+
+Progress = Callable[[Step], None]
+"""Called once a reminder's messages are rendered, then once they are delivered."""
 
 
 def fetch_all(host: PluginHost) -> list[Invoice]:
@@ -167,7 +177,7 @@ class Runner:
             return report
         final = self._recheck(invoices, state, ready, report)
         channels = self._channels_by_kind({kind for r in final for kind in r.channels})
-        with self._render(final) as rendered:
+        with self._render(final, progress) as rendered:
             for reminder, messages in zip(final, rendered, strict=True):
                 if reminder.is_handoff:
                     self._record(self._event(EventType.HANDED_OFF, reminder), report)
@@ -175,7 +185,7 @@ class Runner:
                 for message in messages:
                     self._deliver(reminder, channels[message.kind], message, state, report)
                 if progress is not None:
-                    progress(1)
+                    progress(Step.SENT)
         return report
 
     def _outside_window(self) -> str | None:
@@ -233,7 +243,7 @@ class Runner:
                 kept.append(now)
         return kept
 
-    def _render(self, reminders: list[Reminder]) -> Spool[list[Message]]:
+    def _render(self, reminders: list[Reminder], progress: Progress | None) -> Spool[list[Message]]:
         """Every message of ``reminders``, rendered before anything is sent and spooled to
         disk (:mod:`relance.engine.spool`), in the order of ``reminders``."""
         # Each message lists the reminders already delivered to its customer: give it
@@ -261,6 +271,8 @@ class Runner:
                 workers=workers_for(reminders, self.config.settings.templates.workers),
             ):
                 spool.add(messages)
+                if progress is not None:
+                    progress(Step.RENDERED)
         except BaseException:
             spool.close()
             raise
