@@ -77,6 +77,14 @@ def test_a_long_statement_breaks_the_page_and_repeats_its_headings() -> None:
     assert fast.count(b"/Type /Page\n") == 3
 
 
+def test_a_table_moved_whole_to_the_next_page_lists_the_fonts_it_measured_there() -> None:
+    """Its one-line headings were measured in bold on the first page (found by hypothesis)."""
+    rows = [[("F4567", 6)], [("", 5), ("F4567", 1)]]
+    fast = page(fast_grid, rows, 268.7)
+    assert fast == page(fpdf_table, rows, 268.7)
+    assert fast.count(b"/Type /Page\n") == 2
+
+
 words = st.sampled_from(
     ["F4567", "2\u00a0430,00\u00a0€", "décembre", "Überweisung", "Ωμέγα", "a", "", "Zahlungsverzug"]
 )

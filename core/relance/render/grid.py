@@ -7,8 +7,8 @@ mostly short (invoice numbers, amounts): a cell whose text fits on one line is o
 high, and is drawn with ``cell``, which writes the same operators ``multi_cell`` writes
 for one line. Only the cells that wrap (a long heading, a long date) are measured and
 drawn with ``multi_cell``, as the table does. The rest follows ``Table.render`` step by
-step (positions, borders, font changes, the glyph numbering of the measuring pass,
-page breaks with the headings repeated), so the bytes are the table's: the tests
+step (positions, borders, font changes, the glyph numbering and the page resources of
+the measuring pass, page breaks with the headings repeated), so the bytes are the table's: the tests
 compare them.
 
 What the letter asks of a table, and all this supports: full width, centred, every
@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from typing import cast
 
 from fpdf import FPDF
-from fpdf.enums import MethodReturnValue, TableBordersLayout, XPos, YPos
+from fpdf.enums import MethodReturnValue, PDFResourceType, TableBordersLayout, XPos, YPos
 from fpdf.fonts import FontFace, TTFFont
 from fpdf.util import Padding
 
@@ -140,6 +140,9 @@ def _measure(
             ):
                 for char in laid_out:
                     font.subset.pick(ord(char))
+                # Measuring a cell also lists its font among the page's resources,
+                # though the table may then move to the next page before drawing it.
+                pdf._resource_catalog.add(PDFResourceType.FONT, font.i, pdf.page)
                 heights[-1].append(line_height)
                 one_liners.add((i, k))
             else:
