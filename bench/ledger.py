@@ -26,6 +26,7 @@ import random
 import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -330,15 +331,31 @@ def write_ledger(folder: Path, invoices: int, customers: int, seed: int = 42) ->
 
 def ensure_ledger(invoices: int, customers: int, seed: int = 42, data: Path = DATA) -> Ledger:
     """The ledger for these arguments, generated once (in a child process, so that the
-    generator's memory is not counted in the benchmark's peak RSS) and reused."""
+    generator's memory is not counted in the benchmark's peak RSS) and reused.
+
+    It is written to a folder of its own, renamed to its final name once complete: two
+    benchmarks started together each generate it, and neither removes the other's."""
     folder = data / f"{invoices}-{customers}-{seed}"
     ledger = Ledger(folder, invoices, customers)
-    if not (folder / "complete").exists():
-        shutil.rmtree(folder, ignore_errors=True)
+    if (folder / "complete").exists():
+        return ledger
+    data.mkdir(parents=True, exist_ok=True)
+    writing = Path(tempfile.mkdtemp(dir=data, prefix=f".{folder.name}-"))
+    try:
         command = [sys.executable, __file__, "--invoices", str(invoices)]
-        command += ["--customers", str(customers), "--seed", str(seed), "--out", str(folder)]
+        command += ["--customers", str(customers), "--seed", str(seed), "--out", str(writing)]
         subprocess.run(command, check=True)  # noqa: S603 - our own script
-        (folder / "complete").touch()
+        (writing / "complete").touch()
+        if not (folder / "complete").exists():
+            # What is there was left by an interrupted run of an earlier version.
+            shutil.rmtree(folder, ignore_errors=True)
+            try:
+                writing.rename(folder)
+            except OSError:
+                if not (folder / "complete").exists():
+                    raise
+    finally:
+        shutil.rmtree(writing, ignore_errors=True)
     return ledger
 
 

@@ -3,9 +3,11 @@ figures come from the scripts themselves, see bench/README.md)."""
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -83,6 +85,29 @@ def test_the_ledger_is_the_same_for_the_same_seed(tmp_path: Path) -> None:
         assert (tmp_path / "a" / file).read_bytes() == (tmp_path / "b" / file).read_bytes()
     header = (tmp_path / "a" / "factures.csv").read_text(encoding="cp1252").splitlines()[0]
     assert header.startswith("N° facture;Type;Code client;")
+
+
+@pytest.mark.slow
+def test_ledgers_generated_at_once_do_not_spoil_each_other(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two benchmarks asking for the same missing ledger, beside a run's leftover."""
+    spec = importlib.util.spec_from_file_location("bench_ledger", BENCH / "ledger.py")
+    assert spec is not None
+    assert spec.loader is not None
+    ledger = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, spec.name, ledger)
+    spec.loader.exec_module(ledger)
+    leftover = tmp_path / "300-30-5"
+    leftover.mkdir()
+    (leftover / "factures.csv").write_text("cut short", encoding="cp1252")
+    with ThreadPoolExecutor(2) as pool:
+        made = list(pool.map(lambda _: ledger.ensure_ledger(300, 30, 5, tmp_path), range(2)))
+    assert [entry.name for entry in tmp_path.iterdir()] == ["300-30-5"]
+    assert made[0].folder == made[1].folder == leftover
+    assert (leftover / "complete").exists()
+    rows = (leftover / "factures.csv").read_text(encoding="cp1252").splitlines()
+    assert len(rows) > 300
 
 
 @pytest.mark.slow
