@@ -27,7 +27,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from functools import cache, lru_cache
-from typing import Annotated, Any, ClassVar, Self, TypeVar
+from typing import Annotated, Any, ClassVar, Self, TypeGuard, TypeVar
 
 from pydantic import (
     AfterValidator,
@@ -261,6 +261,12 @@ def _unvalidated(cls: type[_Built], fields: dict[str, Any], fields_set: set[str]
     return record
 
 
+@cache
+def _every_field(cls: type[BaseModel]) -> set[str]:
+    """The fields set of a record given every field: one set for all."""
+    return set(cls.model_fields)
+
+
 def _share_field_names(cls: type[BaseModel]) -> None:
     """Give ``cls``'s key-sharing table its field names now, in the model's order.
 
@@ -323,6 +329,32 @@ class Address(FrozenModel):
     city: str | None = None
     country: CountryCode | None = None
 
+    @classmethod
+    def from_parsed(
+        cls,
+        *,
+        lines: tuple[str, ...],
+        postal_code: str | None,
+        city: str | None,
+        country: str | None,
+    ) -> Address:
+        """``Address(...)`` with these fields: the same record, or the same error.
+
+        Like :meth:`Invoice.from_parsed`, it keeps values already in their validated form
+        (stripped text, a known upper-case country code) as they are, and validates the
+        others.
+        """
+        fields = {"lines": lines, "postal_code": postal_code, "city": city, "country": country}
+        if not (
+            type(lines) is tuple
+            and all(_clean(line) and line != "" for line in lines)
+            and (postal_code is None or _clean(postal_code))
+            and (city is None or _clean(city))
+            and (country is None or (type(country) is str and country in _known_countries()))
+        ):
+            return cls(**fields)
+        return _unvalidated(cls, fields, _every_field(cls))
+
 
 # Addresses that email-validator gives back unchanged, in plain lower-case ASCII: a
 # dot-atom local part of letters, digits and ``_+-``; hostname labels of at most 63
@@ -343,21 +375,26 @@ def _special_use_labels() -> frozenset[str]:
     return frozenset(name.rpartition(".")[2] for name in SPECIAL_USE_DOMAIN_NAMES)
 
 
+def _is_plain_email(value: object) -> TypeGuard[str]:
+    """Whether ``value`` is a plain address (see ``_PLAIN_EMAIL``): valid and normalised."""
+    return (
+        type(value) is str
+        and len(value) <= _MAX_PLAIN_EMAIL
+        and _PLAIN_EMAIL(value) is not None
+        and "--" not in value.partition("@")[2]
+        and value.rpartition(".")[2] not in _special_use_labels()
+    )
+
+
 def _plain_email(value: object, handler: ValidatorFunctionWrapHandler) -> str:
     """``EmailStr`` validation, without its cost for plain addresses.
 
     email-validator takes some 20 µs an address; a customers file of 100 000 rows spends
-    most of its reading time there. A plain address (see ``_PLAIN_EMAIL``) is valid and
-    normalised already, so it is returned as it is; anything else is validated in full,
-    with the same result and the same errors (``tests/test_model_email.py``).
+    most of its reading time there. A plain address is valid and normalised already, so
+    it is returned as it is; anything else is validated in full, with the same result
+    and the same errors (``tests/test_model_email.py``).
     """
-    if (
-        type(value) is str
-        and len(value) <= _MAX_PLAIN_EMAIL
-        and _PLAIN_EMAIL(value)
-        and "--" not in value.partition("@")[2]
-        and value.rpartition(".")[2] not in _special_use_labels()
-    ):
+    if _is_plain_email(value):
         return value
     result: str = handler(value)
     return result
@@ -383,10 +420,56 @@ class Contact(Record):
     def _split_emails(cls, value: object) -> object:
         """Accept ``"a@x.fr; b@x.fr"`` as well as a list: exports often join addresses."""
         if isinstance(value, str):
-            return tuple(
-                part for part in (p.strip() for p in value.replace(",", ";").split(";")) if part
-            )
+            return _split_addresses(value)
         return value
+
+    @classmethod
+    def from_parsed(
+        cls,
+        *,
+        name: str | None,
+        emails: str | tuple[str, ...],
+        phone: str | None,
+        language: str | None,
+        role: str | None,
+    ) -> Contact:
+        """``Contact(...)`` with these fields: the same record, or the same error.
+
+        Like :meth:`Invoice.from_parsed`, it keeps values already in their validated form
+        (stripped text, plain e-mail addresses, a language code as Babel reads it) as
+        they are, and validates the others.
+        """
+        addresses = _split_addresses(emails) if isinstance(emails, str) else emails
+        fields = {
+            "name": name,
+            "emails": addresses,
+            "phone": phone,
+            "language": language,
+            "role": role,
+        }
+        if not (
+            type(addresses) is tuple
+            and all(_is_plain_email(address) for address in addresses)
+            and (name is None or _clean(name))
+            and (phone is None or _clean(phone))
+            and (language is None or _is_language(language))
+            and (role is None or _clean(role))
+        ):
+            return cls(**fields)
+        return _unvalidated(cls, fields, _every_field(cls))
+
+
+def _split_addresses(text: str) -> tuple[str, ...]:
+    """``"a@x.fr; b@x.fr"`` or ``"a@x.fr, b@x.fr"`` -> the addresses, stripped."""
+    return tuple(part for part in (p.strip() for p in text.replace(",", ";").split(";")) if part)
+
+
+def _is_language(value: object) -> bool:
+    """Whether ``value`` is a language code as its validation leaves it."""
+    try:
+        return type(value) is str and _check_language(value) == value
+    except ValueError:
+        return False
 
 
 class Customer(Record):
@@ -409,6 +492,61 @@ class Customer(Record):
     tags: frozenset[str] = frozenset()
     segment: str | None = None
     contacts: tuple[Contact, ...] = ()
+
+    @classmethod
+    def from_parsed(
+        cls,
+        *,
+        id: str,
+        name: str,
+        kind: CustomerKind,
+        language: str | None,
+        country: str | None,
+        address: Address | None,
+        vat_number: str | None,
+        registration_number: str | None,
+        tags: frozenset[str],
+        segment: str | None,
+        contacts: tuple[Contact, ...],
+    ) -> Customer:
+        """``Customer(...)`` with these fields: the same record, or the same error.
+
+        Like :meth:`Invoice.from_parsed`, it keeps values already in their validated form
+        (stripped text, a known upper-case country code, a language code as Babel reads
+        it, records) as they are, and validates the others.
+        """
+        fields = {
+            "id": id,
+            "name": name,
+            "kind": kind,
+            "language": language,
+            "country": country,
+            "address": address,
+            "vat_number": vat_number,
+            "registration_number": registration_number,
+            "tags": tags,
+            "segment": segment,
+            "contacts": contacts,
+        }
+        if not (
+            _clean(id)
+            and id != ""
+            and _clean(name)
+            and name != ""
+            and type(kind) is CustomerKind
+            and (language is None or _is_language(language))
+            and (country is None or (type(country) is str and country in _known_countries()))
+            and (address is None or type(address) is Address)
+            and (vat_number is None or _clean(vat_number))
+            and (registration_number is None or _clean(registration_number))
+            and type(tags) is frozenset
+            and all(_clean(tag) for tag in tags)
+            and (segment is None or _clean(segment))
+            and type(contacts) is tuple
+            and all(type(contact) is Contact for contact in contacts)
+        ):
+            return cls(**fields)
+        return _unvalidated(cls, fields, _every_field(cls))
 
     @property
     def billing_contact(self) -> Contact | None:
@@ -555,6 +693,7 @@ class Invoice(Record):
             and (due_date is not None or kind is not DocumentKind.INVOICE)
             and type(customer) is Customer
             and type(disputed) is bool
+            and type(currency) is str
             and currency in _known_currencies()
             and type(source) is str
             and source.strip() == source != ""
@@ -626,7 +765,8 @@ _UNPARSED_DEFAULTS = {
     for name, info in Invoice.model_fields.items()
     if name not in _PARSED_FIELDS and name != "status"
 }
-_share_field_names(Invoice)
+for _model in (Address, Contact, Customer, Invoice):
+    _share_field_names(_model)
 
 
 class Balance(FrozenModel):
