@@ -412,7 +412,12 @@ def _amounts(
     negative = total < 0 or residual < 0
     if kind is None or (negative and kind is DocumentKind.INVOICE):
         kind = DocumentKind.CREDIT_NOTE if negative else DocumentKind.INVOICE
-    total, residual = abs(total), abs(residual)
+    # Magnitudes with every digit (abs() would round to 28); unsigned amounts are kept,
+    # the same object when the total and the residual cells say the same.
+    if total.is_signed():
+        total = total.copy_abs()
+    if residual.is_signed():
+        residual = residual.copy_abs()
     if residual > total:
         row.problem(
             "residual",
