@@ -267,8 +267,8 @@ def _every_field(cls: type[BaseModel]) -> set[str]:
     return set(cls.model_fields)
 
 
-def _share_field_names(cls: type[BaseModel]) -> None:
-    """Give ``cls``'s key-sharing table its field names now, in the model's order.
+def _share_field_names(*models: type[BaseModel]) -> None:
+    """Give each model's key-sharing table its field names now, in the model's order.
 
     CPython fills a class's table of shared attribute names from the first instance
     whose attributes are set one by one, and shrinks what can still be added at each
@@ -276,9 +276,10 @@ def _share_field_names(cls: type[BaseModel]) -> None:
     dict), :func:`_unvalidated` records could no longer share their keys. Filling the
     table when the class is defined keeps them shared whatever a process builds first.
     """
-    attributes = cls.__new__(cls).__dict__
-    for name in cls.model_fields:
-        attributes[name] = None
+    for model in models:
+        attributes = model.__new__(model).__dict__
+        for name in model.model_fields:
+            attributes[name] = None
 
 
 # --------------------------------------------------------------------------- money
@@ -655,7 +656,7 @@ class Invoice(Record):
         promise_date: date | None,
         payment_reference: str | None,
     ) -> Invoice:
-        """``Invoice(...)`` with these fields, about five times faster for parsed values.
+        """``Invoice(...)`` with these fields, in half the time for parsed values.
 
         A connector reading a million rows parses each cell itself (amounts to
         ``Decimal``, dates to ``date``); validating those values again would cost more
@@ -765,8 +766,7 @@ _UNPARSED_DEFAULTS = {
     for name, info in Invoice.model_fields.items()
     if name not in _PARSED_FIELDS and name != "status"
 }
-for _model in (Address, Contact, Customer, Invoice):
-    _share_field_names(_model)
+_share_field_names(Address, Contact, Customer, Invoice)
 
 
 class Balance(FrozenModel):
