@@ -274,7 +274,7 @@ def _share_field_names(*models: type[BaseModel]) -> None:
     whose attributes are set one by one, and shrinks what can still be added at each
     new instance: after a few records built by validation (which gives each its own
     dict), :func:`_unvalidated` records could no longer share their keys. Filling the
-    table when the class is defined keeps them shared whatever a process builds first.
+    tables when this module is loaded keeps them shared whatever a process builds first.
     """
     for model in models:
         attributes = model.__new__(model).__dict__
