@@ -42,7 +42,7 @@ def customer_from_row(row: Row) -> Customer | None:
     if row.failed:
         return None
     try:
-        return Customer(
+        return Customer.from_parsed(
             id=key,
             name=row.text("customer_name") or key,
             kind=kind,
@@ -65,7 +65,7 @@ def _contact(row: Row, language: str | None) -> Contact | None:
     if not (name or emails or phone):
         return None
     try:
-        return Contact(
+        return Contact.from_parsed(
             name=name or None, emails=emails, phone=phone or None, language=language,
             role="billing",
         )  # fmt: skip
@@ -79,7 +79,9 @@ def _address(row: Row, country: str | None) -> Address | None:
     postal_code, city = row.text("postal_code"), row.text("city")
     if not (lines or postal_code or city):
         return None
-    return Address(lines=lines, postal_code=postal_code or None, city=city or None, country=country)
+    return Address.from_parsed(
+        lines=lines, postal_code=postal_code or None, city=city or None, country=country
+    )
 
 
 def _split(text: str) -> Iterator[str]:

@@ -20,13 +20,14 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from functools import partial
+from operator import itemgetter
 from typing import NamedTuple, TypeVar
 
 from relance import DocumentKind, Invoice
 from relance.i18n import _
 from relance_csv.columns import CUSTOMER_SYNONYMS, INVOICE_SYNONYMS, ColumnMap, normalise
 from relance_csv.customers import CustomersFile, InlineCustomers
-from relance_csv.parse import parse_amount, parse_date, parse_flag, parse_kind
+from relance_csv.parse import amount_parser, parse_date, parse_flag, parse_kind
 from relance_csv.report import ReadReport
 from relance_csv.row import Row
 from relance_csv.settings import CsvSettings
@@ -155,12 +156,13 @@ def _is_totals_line(row: Row) -> bool:
 
 class Parsed(NamedTuple):
     """The invoice cells of a row, parsed; a blank or absent cell is ``None`` (``""``
-    for the texts)."""
+    for the texts). From ``kind`` to ``dispute_reason``, the cells that take few
+    distinct values (see :meth:`InvoiceRows.quick`)."""
 
     number: str
-    kind: DocumentKind | None
     total: Decimal | None
     residual: Decimal | None
+    kind: DocumentKind | None
     issue_date: date | None
     due_date: date | None
     disputed: bool | None
@@ -172,12 +174,21 @@ class Parsed(NamedTuple):
     payment_reference: str
 
 
+Repeated = tuple[
+    DocumentKind | None, date | None, date | None, bool | None, date | None, date | None,
+    date | None, str, str,
+]  # fmt: skip
+"""The fields of :class:`Parsed` from ``kind`` to ``dispute_reason``."""
+
+_REPEATED_FIELDS = Parsed._fields[3:12]
+
+
 class _Unsure(Exception):
     """A cell the quick reading leaves to the full one (which reports its problem)."""
 
 
 _CACHED_CELLS = 50_000
-"""Distinct values remembered per kind of cell: a ledger holds a few thousand dates."""
+"""Distinct combinations of repeated cells remembered: a ledger holds a few thousand."""
 
 T = TypeVar("T")
 
@@ -187,10 +198,11 @@ class InvoiceRows:
     to catch duplicates (one small entry per number).
 
     Most rows of an export are plain: every cell reads, the number is new. They are read
-    by :meth:`quick`, which parses each distinct date, type or flag once and records
-    nothing; a row it is unsure of is read again, cell by cell, by :meth:`parse`, which
-    records the problems. Both give the same :class:`Parsed` for the rows ``quick``
-    reads (``test_csv_quick.py`` compares them on generated files).
+    by :meth:`quick`, which parses each distinct combination of dates, type, flag,
+    currency and reason once and records nothing; a row it is unsure of is read again,
+    cell by cell, by :meth:`parse`, which records the problems. Both give the same
+    :class:`Parsed` for the rows ``quick`` reads (``test_csv_quick.py`` compares them on
+    generated files).
     """
 
     def __init__(
@@ -205,15 +217,16 @@ class InvoiceRows:
         self._paid = paid
         self._source = source
         self._customers = customers
-        self._amount = partial(parse_amount, decimal_separator=settings.decimal_separator)
+        self._amount = amount_parser(settings.decimal_separator)
         self._date = partial(parse_date, day_first=settings.day_first)
-        self._seen: dict[str, tuple[int, int]] = {}
+        self._seen: dict[str, int] = {}
         self._width = len(columns.headers)
         self._number_at = columns.index["number"]
         self._at = tuple(columns.index.get(field) for field in Parsed._fields)
-        self._dates: dict[str, date] = {}
-        self._kinds: dict[str, DocumentKind] = {}
-        self._flags: dict[str, bool] = {}
+        self._repeated_cells = _cells_at(
+            [columns.index[field] for field in _REPEATED_FIELDS if field in columns]
+        )
+        self._combinations: dict[object, Repeated] = {}
 
     def invoice(self, row: Row, parsed: Parsed | None) -> Invoice | None:
         """The record of ``row``, read by :meth:`quick` or :meth:`parse`; ``None`` when
@@ -268,9 +281,9 @@ class InvoiceRows:
             return None
         return Parsed(
             number,
-            row.parse("kind", parse_kind),
             row.parse("total", self._amount),
             row.parse("residual", self._amount),
+            row.parse("kind", parse_kind),
             row.parse("issue_date", self._date),
             row.parse("due_date", self._date),
             row.parse("disputed", parse_flag),
@@ -284,53 +297,61 @@ class InvoiceRows:
 
     def quick(self, row: Row) -> Parsed | None:
         """The cells of a plain row (full width, a new number that does not say total,
-        every cell readable), with repeated cells parsed once; ``None``, having recorded
-        nothing, otherwise. A plain row is neither blank nor a totals line."""
+        every cell readable), with each combination of repeated cells parsed once;
+        ``None``, having recorded nothing, otherwise. A plain row is neither blank nor a
+        totals line."""
         cells = row.cells
         if len(cells) != self._width:
             return None
         number = cells[self._number_at].strip()
         if not number or number in self._seen or "total" in number.casefold():
             return None
-        at, dates, amount, day = self._at, self._dates, self._amount, self._date
+        at, amount = self._at, self._amount
         try:
-            total = _parsed(cells, at[2], amount)
-            parsed = Parsed(
-                number,
-                _cached(cells, at[1], self._kinds, parse_kind),
-                total,
-                total if self._same_amounts(cells) else _parsed(cells, at[3], amount),
-                _cached(cells, at[4], dates, day),
-                _cached(cells, at[5], dates, day),
-                _cached(cells, at[6], self._flags, parse_flag),
-                _cached(cells, at[7], dates, day),
-                _cached(cells, at[8], dates, day),
-                _cached(cells, at[9], dates, day),
-                _text(cells, at[10]),
-                _text(cells, at[11]),
-                _text(cells, at[12]),
-            )
+            key = self._repeated_cells(cells)
+            repeated = self._combinations.get(key)
+            if repeated is None:
+                repeated = self._read_repeated(cells)
+                if len(self._combinations) < _CACHED_CELLS:
+                    self._combinations[key] = repeated
+            total = _parsed(cells, at[1], amount)
+            residual = total if self._same_amounts(cells) else _parsed(cells, at[2], amount)
         except _Unsure:
             return None
-        self._seen[number] = (row.line, hash(tuple(cells)))
-        return parsed
+        self._seen[number] = _sighting(row.line, cells)
+        return Parsed(number, total, residual, *repeated, _text(cells, at[12]))
+
+    def _read_repeated(self, cells: list[str]) -> Repeated:
+        """The cells of a row from ``kind`` to ``dispute_reason``, for :meth:`quick`."""
+        at, day = self._at, self._date
+        return (
+            _parsed(cells, at[3], parse_kind),
+            _parsed(cells, at[4], day),
+            _parsed(cells, at[5], day),
+            _parsed(cells, at[6], parse_flag),
+            _parsed(cells, at[7], day),
+            _parsed(cells, at[8], day),
+            _parsed(cells, at[9], day),
+            _text(cells, at[10]),
+            _text(cells, at[11]),
+        )
 
     def _same_amounts(self, cells: list[str]) -> bool:
         """Whether the total and the residual cells say the same: most invoices are
         unpaid, and the residual needs no parsing then."""
-        total, residual = self._at[2], self._at[3]
+        total, residual = self._at[1], self._at[2]
         return total is not None and residual is not None and cells[total] == cells[residual]
 
     def _repeated(self, row: Row, number: str) -> bool:
         """Whether ``number`` was already read: the same line again is skipped with a
         warning; the same number with other data is a problem."""
-        fingerprint = hash(tuple(row.cells))
+        sighting = _sighting(row.line, row.cells)
         previous = self._seen.get(number)
         if previous is None:
-            self._seen[number] = (row.line, fingerprint)
+            self._seen[number] = sighting
             return False
-        first_line, first = previous
-        if first == fingerprint:
+        first_line = previous >> _FINGERPRINT_BITS
+        if previous & _FINGERPRINT_MASK == sighting & _FINGERPRINT_MASK:
             row.report.warn(
                 _("{where}: repeats line {line}; ignored").format(
                     where=row.table.where(row.line), line=first_line
@@ -344,6 +365,17 @@ class InvoiceRows:
                 ),
             )
         return True
+
+
+_FINGERPRINT_BITS = 64
+_FINGERPRINT_MASK = (1 << _FINGERPRINT_BITS) - 1
+
+
+def _sighting(line: int, cells: list[str]) -> int:
+    """The line an invoice number is read on and a hash of its row's cells, in one int
+    (the line above the hash's 64 bits): a tuple of both takes about 80 bytes more for
+    every number remembered, 80 MB for a million rows."""
+    return line << _FINGERPRINT_BITS | hash(tuple(cells)) & _FINGERPRINT_MASK
 
 
 def _text(cells: list[str], position: int | None) -> str:
@@ -362,22 +394,11 @@ def _parsed(cells: list[str], position: int | None, parse: Callable[[str], T]) -
         raise _Unsure from None
 
 
-def _cached(
-    cells: list[str], position: int | None, cache: dict[str, T], parse: Callable[[str], T]
-) -> T | None:
-    """:func:`_parsed` remembering each value read: dates, types and flags repeat."""
-    raw = _text(cells, position)
-    if not raw:
-        return None
-    value = cache.get(raw)
-    if value is None:
-        try:
-            value = parse(raw)
-        except ValueError:
-            raise _Unsure from None
-        if len(cache) < _CACHED_CELLS:
-            cache[raw] = value
-    return value
+def _cells_at(positions: list[int]) -> Callable[[list[str]], object]:
+    """A function giving the cells of a row at ``positions``, as one dictionary key."""
+    if not positions:
+        return lambda _cells: ()
+    return itemgetter(*positions)
 
 
 def _amounts(
@@ -402,7 +423,12 @@ def _amounts(
     negative = total < 0 or residual < 0
     if kind is None or (negative and kind is DocumentKind.INVOICE):
         kind = DocumentKind.CREDIT_NOTE if negative else DocumentKind.INVOICE
-    total, residual = abs(total), abs(residual)
+    # Magnitudes with every digit (abs() would round to 28); unsigned amounts are kept,
+    # the same object when the total and the residual cells say the same.
+    if total.is_signed():
+        total = total.copy_abs()
+    if residual.is_signed():
+        residual = residual.copy_abs()
     if residual > total:
         row.problem(
             "residual",

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from relance import Address, CustomerKind, InputError, Invoice
+from relance import Address, CustomerKind, DocumentKind, InputError, Invoice
 
 
 def summary(invoice: Invoice) -> tuple[object, ...]:
@@ -146,6 +146,22 @@ def test_narrow_no_break_spaces_euro_signs_and_parentheses(read_csv) -> None:
         ("E-4", "invoice", D("2430.50"), D("2000.50"), None, date(2025, 6, 8), "Librairie Ânes"),
     ]
     assert read.report.paid == 1  # E-3: residual -0,00
+
+
+def test_amounts_keep_every_digit(read_csv, tmp_path: Path) -> None:
+    """Money is exact: amounts of more than 28 digits are not rounded, credits included."""
+    invoices = tmp_path / "factures.csv"
+    invoices.write_text(
+        "N° facture;Client;Échéance;Montant TTC;Reste à payer\n"
+        "G-1;Alpha;05/06/2025;123456789012345678901234567890,12;1,5\n"
+        "G-2;Alpha;05/06/2025;-123456789012345678901234567890,12;-123456789012345678901234567890,12\n",
+        encoding="utf-8",
+    )
+    big = D("123456789012345678901234567890.12")
+    assert [(i.kind, i.total, i.residual) for i in read_csv(invoices).invoices] == [
+        (DocumentKind.INVOICE, big, D("1.5")),
+        (DocumentKind.CREDIT_NOTE, big, big),
+    ]
 
 
 def test_quoted_separators_newlines_and_quotes_keep_line_numbers(read_csv) -> None:
