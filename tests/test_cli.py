@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -168,3 +169,25 @@ def test_the_console_script_exits_with_the_documented_codes(tmp_path: Path) -> N
         codes[name] = done.returncode
         assert SECRET not in done.stdout + done.stderr
     assert codes == {"ok": 0, "failing": 2, "bad": 1}
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGTERM cannot be sent to oneself there")
+def test_sigterm_stops_a_command_as_ctrl_c_would_with_its_own_exit_code(
+    cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cleaned: list[str] = []
+
+    @click.command("terminated")
+    def terminated() -> None:
+        try:
+            os.kill(os.getpid(), signal.SIGTERM)
+            cleaned.append("not stopped")
+        finally:
+            cleaned.append("cleaned up")
+
+    monkeypatch.setitem(app.commands, "terminated", terminated)
+    before = signal.getsignal(signal.SIGTERM)
+    result = cli("terminated")
+    assert (result.code, result.err.strip()) == (128 + signal.SIGTERM, "Stopped (SIGTERM).")
+    assert cleaned == ["cleaned up"]
+    assert signal.getsignal(signal.SIGTERM) == before

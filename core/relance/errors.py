@@ -9,6 +9,7 @@ Exit codes of the ``relance`` command (see :mod:`relance.cli`):
 * ``1`` a user error: bad configuration, bad input data, bad command-line arguments;
 * ``2`` a plugin or a remote system failed (a connector could not reach its server, an
   SMTP server refused a message, a plugin crashed).
+* ``143`` relance was stopped by SIGTERM (see :mod:`relance.cli.app`).
 
 Connector authors raise :class:`ConnectorError` (or a subclass) from their hook
 implementations, chained with ``from`` the client library's exception, so that the engine
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 EXIT_OK = 0
 EXIT_USER_ERROR = 1
@@ -54,6 +56,18 @@ class RelanceError(Exception):
         if self.plugin and not message.startswith(f"[{self.plugin}]"):
             return f"[{self.plugin}] {message}"
         return message
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled as it stands, whatever its ``__init__`` asks for: an error raised in a
+        worker process (rendering, :mod:`relance.render.pool`) reaches the user intact."""
+        return _rebuilt, (type(self), self.args, self.__dict__)
+
+
+def _rebuilt(kind: type[RelanceError], args: tuple[Any, ...], state: dict[str, Any]) -> Any:
+    error = kind.__new__(kind)
+    error.args = args
+    error.__dict__.update(state)
+    return error
 
 
 class ProblemsError(RelanceError):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import gc
 import json
 from datetime import date, timedelta
@@ -10,6 +11,7 @@ from email.policy import default as email_policy
 
 import pytest
 
+import relance.engine.spool
 from relance.cli.common import load, output
 from relance.cli.session import open_session
 from relance.context import Role
@@ -161,6 +163,48 @@ def test_every_reminder_is_rendered_before_the_first_is_sent_and_progress_says_s
         report = session.runner.run(invoices, progress=note)
     assert len(report.deliveries) == 3
     assert steps == [(Step.RENDERED, 0)] * 3 + [(Step.SENT, 1), (Step.SENT, 2), (Step.SENT, 3)]
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_broken_template_stops_the_run_before_anything_is_sent(
+    workspace: Workspace, cli, workers: int
+) -> None:
+    """The first customer's message renders; the second's template is broken."""
+    (workspace.folder / "templates" / "en").mkdir(parents=True)
+    (workspace.folder / "templates" / "en" / "first.j2").write_text(
+        "{% block subject %}Hi{% endblock %}\n{% block opening %}{{ oops( }}{% endblock %}\n",
+        encoding="utf-8",
+    )
+    workspace.configure(
+        OUTBOX_REACHED + f'\n[templates]\npath = "templates"\nworkers = {workers}\n'
+    )
+    workspace.write_ledger(
+        [
+            invoice("F1", due=days(-6)),
+            invoice("F2", due=days(-6), who=customer("C2", language="en")),
+        ]
+    )
+    result = cli("run", "--yes", "--today", DAY)
+    assert result.code == 1
+    assert "en/first.j2, line 2" in result.err
+    assert workspace.sent_files() == []
+    assert "intent" not in types(workspace)
+
+
+def test_no_room_for_the_rendered_messages_stops_the_run_before_anything_is_sent(
+    workspace: Workspace, cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def full(*args: object, **kwargs: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(relance.engine.spool.pickle, "dump", full)
+    workspace.configure(OUTBOX_REACHED)
+    workspace.write_ledger([invoice("F1", due=days(-6))])
+    result = cli("run", "--yes", "--today", DAY)
+    assert result.code == 1
+    assert "No space left on device; nothing was sent (set TMPDIR" in result.err
+    assert workspace.sent_files() == []
+    assert "intent" not in types(workspace)
 
 
 def test_a_missing_channel_stops_the_run_before_anything_is_sent(workspace: Workspace, cli) -> None:

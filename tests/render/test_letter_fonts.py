@@ -162,3 +162,16 @@ def test_the_glyph_boxes_kept_are_those_recalculating_gives(
 
 def fpdf_recalculated(pdf: FPDF, family: str, style: str, path: Path) -> None:
     pdf.add_font(family, style, str(path))
+
+
+@pytest.mark.parametrize("path", [REGULAR, BOLD], ids=["regular", "bold"])
+def test_every_glyph_box_the_font_files_give_contains_its_outline(path: Path) -> None:
+    font = ttLib.TTFont(path)
+    stored, outlines = stored_boxes(font), outline_boxes(font)
+    assert len(stored) > 5000
+    for name, (x_min, y_min, x_max, y_max) in outlines.items():
+        if (x_min, y_min, x_max, y_max) == (0, 0, 0, 0):
+            continue
+        kept_min_x, kept_min_y, kept_max_x, kept_max_y = stored[name]
+        assert min(x_min - kept_min_x, y_min - kept_min_y) >= 0, name
+        assert min(kept_max_x - x_max, kept_max_y - y_max) >= 0, name

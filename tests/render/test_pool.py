@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+import signal
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -15,6 +21,9 @@ from relance.model import Document
 from relance.render import RenderError, TemplateEnvironment
 from relance.render.context import LETTER_KINDS
 from relance.render.pool import Rendering, compose_all, workers_for
+
+START = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+"""How compose_all starts its workers here."""
 
 CASES = [
     ("fr", "courtesy"),
@@ -70,7 +79,7 @@ def test_workers_render_the_very_messages_rendered_here(
     here = render(sample, jobs, templates, workers=1)
     assert pools == []
     there = render(sample, jobs, templates, workers=2)
-    assert pools == [(2, "forkserver")]
+    assert pools == [(2, START)]
     assert there == here
     assert [[m.kind.value for m in messages] for messages in there] == [
         ["email"],
@@ -96,7 +105,7 @@ def test_a_template_error_in_a_worker_is_raised_here_in_the_operator_s_language(
             render(sample, renderings(sample), TemplateEnvironment(user=tmp_path), workers=2)
     finally:
         set_language(before)
-    assert pools == [(2, "forkserver")]
+    assert pools == [(2, START)]
 
 
 def test_by_default_workers_start_only_for_enough_letters(
@@ -112,7 +121,7 @@ def test_by_default_workers_start_only_for_enough_letters(
     render(sample, jobs, templates, workers=None)
     assert pools == []
     render(sample, [*jobs, jobs[1]], templates, workers=None)
-    assert pools == [(2, "forkserver")]
+    assert pools == [(2, START)]
 
 
 def test_a_single_reminder_is_rendered_here(
@@ -150,3 +159,47 @@ def test_reminders_are_taken_as_their_messages_are_wanted(
     everything = [first, *rendered]
     assert taken == list(range(len(jobs)))
     assert everything == render(sample, jobs, templates, workers=1)
+
+
+ORPHAN = """
+import os, signal, sys, time
+from concurrent.futures import ProcessPoolExecutor
+from datetime import date
+import multiprocessing
+from relance.config import CompanySettings
+from relance.render import TemplateEnvironment
+from relance.render.pool import _start_worker
+methods = multiprocessing.get_all_start_methods()
+context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+company = CompanySettings.model_validate({"name": "Atelier"})
+pool = ProcessPoolExecutor(1, mp_context=context, initializer=_start_worker,
+                           initargs=(company, date(2025, 7, 10), TemplateEnvironment(), "en"))
+print(pool.submit(os.getpid).result(), flush=True)
+pool.submit(time.sleep, 120)
+time.sleep(0.5)
+os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="no SIGKILL here")
+def test_a_worker_exits_when_the_relance_process_is_killed() -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", ORPHAN], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert done.returncode == -signal.SIGKILL, done.stderr
+    worker = int(done.stdout.split()[0])
+    for _ in range(100):
+        if not _alive(worker):
+            break
+        time.sleep(0.1)
+    else:
+        os.kill(worker, signal.SIGKILL)
+        pytest.fail(f"worker {worker} outlived the relance process")
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True

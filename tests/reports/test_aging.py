@@ -151,3 +151,21 @@ def test_piped_tables_keep_every_character_and_columns_still_fit_them(
     monkeypatch.setenv("COLUMNS", "60")
     fitted = cli("report", "aging", "--config", str(demo), "--today", DEMO_TODAY).out
     assert max(len(line) for line in fitted.splitlines()) <= 60
+
+
+def test_a_report_file_is_plain_and_whole_whatever_the_terminal_settings(
+    cli, demo: Path, tmp_path: Path, monkeypatch
+) -> None:
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    monkeypatch.setenv("COLUMNS", "60")
+    target = tmp_path / "aging.txt"
+    result = cli("report", "aging", "--config", str(demo), "--today", DEMO_TODAY, "-o", str(target))
+    assert result.code == 0, result.err
+    text = target.read_text(encoding="utf-8")
+    assert "\x1b[" not in text
+    assert "…" not in text
+    assert "│ CL022    │ Imprimerie du Rhône " in text
+    monkeypatch.delenv("COLUMNS")
+    piped = cli("report", "aging", "--config", str(demo), "--today", DEMO_TODAY).out
+    assert "…" not in piped
+    assert "Imprimerie du Rhône" in piped

@@ -8,8 +8,13 @@ with every known secret scrubbed; ``--debug`` adds the traceback.
 from __future__ import annotations
 
 import logging
+import signal
 import sys
+import threading
 import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
+from types import FrameType
 
 import click
 
@@ -73,6 +78,32 @@ report_cmd.register(app)
 export_cmd.register(app)
 
 
+EXIT_TERMINATED = 128 + signal.SIGTERM
+"""The exit code after SIGTERM, as the shell reports a process it killed."""
+
+
+class _Terminated(BaseException):
+    """SIGTERM (a service manager or a timeout stopping relance), raised where relance
+    is, so that it stops as after Ctrl-C: the history's transaction rolled back, the
+    rendering processes stopped, the temporary files removed."""
+
+
+@contextmanager
+def _stop_on_sigterm() -> Iterator[None]:
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        raise _Terminated
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def main(argv: list[str] | None = None) -> int:  # noqa: PLR0911 - one return per exit path
     """Run the command line and return its exit code (the console script exits with it)."""
     set_language(None)
@@ -81,7 +112,8 @@ def main(argv: list[str] | None = None) -> int:  # noqa: PLR0911 - one return pe
     try:
         # Without standalone mode, click returns the code of a ctx.exit()/Exit instead of
         # exiting; a command's own return value is never an int here.
-        code = app.main(args=argv, prog_name="relance", standalone_mode=False)
+        with _stop_on_sigterm():
+            code = app.main(args=argv, prog_name="relance", standalone_mode=False)
     except click.exceptions.Exit as exc:
         return int(exc.exit_code)
     except click.exceptions.Abort:
@@ -99,6 +131,9 @@ def main(argv: list[str] | None = None) -> int:  # noqa: PLR0911 - one return pe
     except KeyboardInterrupt:
         err.print(_("Interrupted."))
         return EXIT_USER_ERROR
+    except _Terminated:
+        err.print(_("Stopped (SIGTERM)."))
+        return EXIT_TERMINATED
     except Exception:
         err.print(_("relance failed unexpectedly; please report this with the traceback below."))
         err.print(redact(traceback.format_exc()), markup=False)

@@ -60,15 +60,30 @@ class Output:
 UNFITTED = 10_000
 """The width of output that is not a terminal's. Rich fits a table to 80 columns there
 and cuts what does not fit (``18860…``): a cron email, a log or a file is read whole,
-so its tables keep every character, however wide. ``COLUMNS`` still sets a width."""
+so its tables keep every character, however wide."""
 
 
-def console(*, file: IO[str] | None = None, stderr: bool = False) -> Console:
-    """A console for people: fitted to the terminal, never cutting text elsewhere."""
-    found = Console(file=file, stderr=stderr, highlight=False)
-    if not found.is_terminal and "COLUMNS" not in os.environ:
+def console(*, stderr: bool = False) -> Console:
+    """Standard output (or error) for people: tables fitted to the terminal, or to
+    ``COLUMNS``; elsewhere (a pipe, a file), never cut, even with ``FORCE_COLOR``."""
+    found = Console(stderr=stderr, highlight=False)
+    if "COLUMNS" not in os.environ and not _is_tty(found.file):
         found.width = UNFITTED
     return found
+
+
+def file_console(handle: IO[str]) -> Console:
+    """A text file for people (a report, a claim): plain text, tables never cut."""
+    return Console(
+        file=handle, width=UNFITTED, color_system=None, force_terminal=False, highlight=False
+    )
+
+
+def _is_tty(stream: IO[str]) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
 
 
 def output() -> Output:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import click
 
-from relance.cli.common import config_option, console, json_option, load, output, today_option
+from relance.cli.common import config_option, file_console, json_option, load, output, today_option
 from relance.cli.lookup import find_customer
 from relance.cli.session import Session, open_session
 from relance.engine.state import DunningState
@@ -126,7 +126,7 @@ def _write(session: Session, case: CaseFile, target: Path) -> list[str]:
     sheets = case_sheets(case)
     (target / "claim.csv").write_text(to_csv(sheets[0]), encoding="utf-8")
     with (target / "claim.txt").open("w", encoding="utf-8") as handle:
-        text = console(file=handle)
+        text = file_console(handle)
         for sheet in sheets:
             text.print(to_rich(sheet))
         for notice in case.formal_notices:

@@ -20,7 +20,7 @@ import click
 from relance.cli.common import (
     Output,
     config_option,
-    console,
+    file_console,
     json_option,
     load,
     output,
@@ -177,7 +177,7 @@ def _print_tables(out: Output, target: Path | None, sheets: list[Sheet]) -> None
             out.console.print(to_rich(sheet))
         return
     with target.open("w", encoding="utf-8") as handle:
-        text = console(file=handle)
+        text = file_console(handle)
         for sheet in sheets:
             text.print(to_rich(sheet))
     _written(out, target)

@@ -15,7 +15,8 @@ of the time. A document with other glyphs (a Greek name, say) gets the whole fon
 ``add_font`` would have given it.
 
 Faces are opened without recalculating bounding boxes: subsetting leaves every outline
-as it is, so each glyph's box stays right, and fontTools then copies a kept glyph's
+as it is, so each glyph keeps the box the font file gives it (DejaVu's contain their
+outlines, a few of them loosely: tested), and fontTools then copies a kept glyph's
 bytes instead of decoding and encoding it again (about a tenth of a letter's time).
 Only the font-wide extremes (``head``, ``hhea``, ``maxp``) stay the whole face's, which
 still bound the subset's glyphs.

@@ -18,12 +18,14 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from itertools import islice
+from multiprocessing.connection import wait
 from typing import TYPE_CHECKING
 
 from relance.i18n import current_language, set_language
@@ -158,6 +160,16 @@ def _start_worker(
     global _run  # noqa: PLW0603 - one worker process, one run
     _run = _Run(company, today, templates)
     set_language(language)
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        threading.Thread(target=_exit_with, args=(parent.sentinel,), daemon=True).start()
+
+
+def _exit_with(sentinel: int) -> None:
+    """Exit once the relance process is gone, however it went (killed, out of memory):
+    a worker never outlives the run it renders for."""
+    wait([sentinel])
+    os._exit(1)
 
 
 def _compose_in_worker(chunk: list[Rendering]) -> list[list[Message]]:

@@ -29,9 +29,11 @@ def cli_runner(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPat
     """A runner of ``relance`` in this process, in English, its output a pipe's.
 
     Output that is not a terminal's keeps every character of its tables, as a user
-    piping relance to a file or a cron email sees it (``COLUMNS`` is unset for that).
+    piping relance to a file or a cron email sees it: ``COLUMNS`` and the variables that
+    make Rich write colours or fit a width are unset for that.
     """
-    monkeypatch.delenv("COLUMNS", raising=False)
+    for variable in ("COLUMNS", "FORCE_COLOR", "TTY_COMPATIBLE", "TTY_INTERACTIVE"):
+        monkeypatch.delenv(variable, raising=False)
     monkeypatch.setenv("RELANCE_LANG", "en")
 
     def run(*args: str) -> CliResult:

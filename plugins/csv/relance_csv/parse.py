@@ -238,10 +238,15 @@ def parse_language(raw: str) -> str:
     return _LANGUAGE_NAMES.get(key, raw.strip())
 
 
+_CODE_ALIASES = {"UK": "GB"}
+"""Codes exports use that ISO 3166 does not: the United Kingdom is GB there."""
+
+
 def parse_country(raw: str) -> str:
     """``FR``, ``France``, ``Royaume-Uni``, ``Germany``... -> an ISO 3166 code."""
     text = raw.strip()
     code = text.upper() if len(text) == 2 else _country_codes().get(_key(text), "")
+    code = _CODE_ALIASES.get(code, code)
     if code not in _known_codes():
         raise ValueError(_("not a country (expected a code such as FR or a name)"))
     return code

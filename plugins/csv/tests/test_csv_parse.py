@@ -162,7 +162,9 @@ def test_flags_kinds_and_codes() -> None:
     assert parse_customer_kind("Particulier") is CustomerKind.CONSUMER
     assert parse_customer_kind("B2B") is CustomerKind.BUSINESS
     assert [parse_language(v) for v in ("Français", "english", "de")] == ["fr", "en", "de"]
-    assert [parse_country(v) for v in ("fr", "Allemagne", "United Kingdom")] == ["FR", "DE", "GB"]
+    assert [parse_country(v) for v in ("fr", "Allemagne", "United Kingdom", "UK")] == [
+        "FR", "DE", "GB", "GB",
+    ]  # fmt: skip
     for unknown in ("Atlantide", "AA", "qq"):
         with pytest.raises(ValueError, match="not a country"):
             parse_country(unknown)
