@@ -19,8 +19,10 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 from babel import Locale, UnknownLocaleError
+from pydantic import TypeAdapter, ValidationError
 
 from relance import Address, Contact, Customer, CustomerKind
+from relance.model import CountryCode
 from relance_odoo.client import OdooClient, Row
 from relance_odoo.values import many2one, ref_id, text
 
@@ -110,7 +112,7 @@ def to_customer(
     contacts.append(to_contact(row, None if contacts else BILLING))
     business = bool(row.get("is_company")) or text(row.get("vat")) is not None
     lines = tuple(line for line in (text(row.get("street")), text(row.get("street2"))) if line)
-    country = text(row.get("country_code"))
+    country = _country(row, customer_id)
     return Customer(
         id=str(customer_id),
         name=text(row.get("name")) or fallback_name,
@@ -143,6 +145,24 @@ def to_contact(row: Row, role: str | None) -> Contact:
     except ValueError:
         log.warning("Odoo partner %d: e-mail %r is not valid; ignored", row["id"], email)
         return Contact(**values)
+
+
+_COUNTRY_CODE = TypeAdapter(CountryCode)
+
+
+def _country(row: Row, customer_id: int) -> str | None:
+    """The partner's ISO 3166 country code; one Odoo holds that is not (Odoo lets users
+    create countries) is left out, so that the partner is still reminded."""
+    code = text(row.get("country_code"))
+    if code is None:
+        return None
+    try:
+        return _COUNTRY_CODE.validate_python(code)
+    except ValidationError:
+        log.warning(
+            "Odoo partner %d: country code %r is not an ISO 3166 code; left out", customer_id, code
+        )
+        return None
 
 
 def language(value: object) -> str | None:

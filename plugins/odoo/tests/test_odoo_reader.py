@@ -390,3 +390,23 @@ def test_balances_are_read_again_in_one_request_for_exactly_the_ids_asked(
             disputed=version >= 19,
         ),
     ]
+
+
+def test_a_country_code_relance_does_not_know_is_left_out_with_a_warning(
+    odoo_factory: Callable[..., FakeOdoo],
+    make_context: Callable[..., PluginContext],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Odoo lets users add countries; an unknown code must not stop the whole read."""
+    odoo = odoo_factory(17)
+    partners = partner_rows(17)
+    partners[0]["country_code"] = "XK1"
+    serve_ledger(odoo, invoice_rows(17), partners)
+
+    invoices = relance_fetch_invoices(source=make_context(), since=None)
+
+    azure = next(i.customer for i in invoices if i.customer.id == "14")
+    assert (azure.country, azure.address and azure.address.country) == (None, None)
+    assert azure.address is not None
+    assert azure.address.city == "Paris"
+    assert "Odoo partner 14: country code 'XK1' is not an ISO 3166 code; left out" in caplog.text
