@@ -19,14 +19,14 @@ from relance.cli.common import (
     progress_bars,
     today_option,
 )
-from relance.cli.session import open_session
+from relance.cli.session import Session, open_session
 from relance.context import Role
 from relance.engine.planner import Plan, Reminder
 from relance.engine.runner import RunReport, Step
 from relance.engine.serialize import plan_document, run_document
 from relance.errors import EXIT_PLUGIN_ERROR, InputError, Problem
 from relance.i18n import _, current_language
-from relance.model import EventType
+from relance.model import EventType, Invoice
 from relance.render.formatting import format_money
 
 __all__ = ["register"]
@@ -74,12 +74,9 @@ def run(config_path: Path | None, today: str | None, yes: bool, as_json: bool) -
     roles = (Role.SOURCE, Role.CHANNEL, Role.PLUGIN)
     with open_session(loaded, today, out, dry_run=False, roles=roles) as session:
         invoices = session.fetch()
-        preview = session.plan(invoices)
-        sendable = [r for r in preview.reminders if not r.requires_approval]
-        if sendable and not yes:
-            _confirm(out, preview, len(sendable))
+        sendable = _sendable_once_confirmed(out, session, invoices, yes=yes)
         steps = {Step.RENDERED: _("Rendering"), Step.SENT: _("Sending")}
-        with progress_bars(out, steps, len(sendable)) as advance:
+        with progress_bars(out, steps, sendable) as advance:
             report = session.runner.run(invoices, progress=lambda step: advance(step, 1))
     if as_json:
         out.json(run_document(report))
@@ -87,6 +84,21 @@ def run(config_path: Path | None, today: str | None, yes: bool, as_json: bool) -
         _print_report(out, report)
     if report.count(EventType.FAILED):
         raise click.exceptions.Exit(EXIT_PLUGIN_ERROR)
+
+
+def _sendable_once_confirmed(
+    out: Output, session: Session, invoices: list[Invoice], *, yes: bool
+) -> int:
+    """How many reminders the run is to send, once the user agreed (or ``--yes``).
+
+    The run plans again, with the history as it stands after the question: this plan
+    is only shown, and dropped before the run (a million invoices plan to some 300 MB).
+    """
+    preview = session.plan(invoices)
+    sendable = sum(not reminder.requires_approval for reminder in preview.reminders)
+    if sendable and not yes:
+        _confirm(out, preview, sendable)
+    return sendable
 
 
 def _confirm(out: Output, preview: Plan, count: int) -> None:
