@@ -390,10 +390,10 @@ class PluginHost:
     def refresh_balances(
         self, ctx: PluginContext, invoice_ids: Sequence[str]
     ) -> dict[str, Balance]:
-        wanted = list(dict.fromkeys(invoice_ids))
+        wanted = dict.fromkeys(invoice_ids)
         if not wanted:
             return {}
-        results = self._call(ctx, "relance_refresh_balances", source=ctx, invoice_ids=wanted)
+        results = self._call(ctx, "relance_refresh_balances", source=ctx, invoice_ids=list(wanted))
         balances: dict[str, Balance] = {}
         for balance in self._drain(ctx, "relance_refresh_balances", results):
             self._require(ctx, balance, Balance, "relance_refresh_balances")

@@ -1,0 +1,67 @@
+"""Benchmark (g): ``relance run`` end to end, as a user runs it, on a copy of the ledger.
+
+Copies the generated ledger (CSV files, prior history, ``relance.toml`` with an outbox
+and a letter channel) to a temporary folder, then runs the ``relance`` command of this
+environment in a child process for the benchmark day with ``--yes --json``: read, plan,
+re-read the balances of the reminded invoices, render every message (on every core
+once there are 100 letters), write each to its channel and record it in the history.
+Reports the wall time, the command's own peak RSS (``wait4``: rendering workers are
+not counted) and the deliveries by channel and status.
+
+    .venv/bin/python bench/run_cli.py -n 100k
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+from common import Report, ledger_for, ledger_params, parser
+from ledger import TODAY
+
+COPIED = ("factures.csv", "clients.csv", "history.sqlite3", "relance.toml")
+
+
+def main() -> None:
+    args = parser(__doc__.splitlines()[0]).parse_args()
+    ledger = ledger_for(args)
+    relance = Path(sys.executable).with_name("relance")
+    report = Report("run_cli", ledger_params(ledger))
+    with tempfile.TemporaryDirectory(prefix="relance-run-") as folder:
+        for name in COPIED:
+            shutil.copy2(ledger.folder / name, Path(folder) / name)
+        command = [str(relance), "run", "--config", str(Path(folder) / "relance.toml")]
+        command += ["--today", TODAY.isoformat(), "--yes", "--json"]
+        with tempfile.TemporaryFile() as output:
+            start = time.perf_counter()
+            child = subprocess.Popen(command, stdout=output)  # noqa: S603 - our own command
+            _pid, status, usage = os.wait4(child.pid, 0)
+            seconds = time.perf_counter() - start
+            code = os.waitstatus_to_exitcode(status)
+            if code:
+                sys.exit(f"relance run failed with exit code {code}")
+            output.seek(0)
+            done = json.load(output)
+    deliveries = Counter(f"{d['channel']} {d['status']}" for d in done["deliveries"])
+    report.figures.update(
+        wall_s=round(seconds, 3),
+        reminders=len(done["reminders"]),
+        deliveries=dict(sorted(deliveries.items())),
+        awaiting_approval=len(done["awaiting_approval"]),
+        dropped=len(done["dropped"]),
+        handed_off=len(done["handed_off"]),
+        peak_rss_mb=round(usage.ru_maxrss / 1024, 1),
+    )
+    report.per_item("per_customer", seconds, ledger.customers)
+    report.finish(args)
+
+
+if __name__ == "__main__":
+    main()
