@@ -5,8 +5,8 @@ calendar, templates, legal rules), reads the invoices, folds the history, plans 
 benchmark day, then renders each reminder for each of its channels the way the runner
 does (``relance.render.pool.compose_all``): email text and HTML, letter and
 registered-letter PDFs, an email whose reminder also goes by letter carrying the same
-letter PDF. Each message gets the history of its own customer, as the formal notice
-lists the reminders already delivered.
+letter PDF. Each reminder gets what ``Runner.renderings`` gives it in a run: its
+customer's delivered reminders (the formal notice lists them) and its invoices' PDFs.
 
 ``--workers N`` renders on N processes (default: as ``relance run`` does, every core
 once there are 100 letters); with ``--workers 1`` each reminder is also timed, by the
@@ -19,16 +19,14 @@ channels it goes through.
 from __future__ import annotations
 
 import time
-from collections import Counter, defaultdict
+from collections import Counter
 
 from common import Report, ledger_for, ledger_params, parser
 from ledger import TODAY
 
 from relance.cli.common import load, output
 from relance.cli.session import open_session
-from relance.engine.state import CustomerKey
-from relance.model import HistoryEvent
-from relance.render.pool import Rendering, compose_all, default_workers, workers_for
+from relance.render.pool import compose_all, default_workers, workers_for
 
 
 def main() -> None:
@@ -44,32 +42,24 @@ def main() -> None:
         with report.phase("fetch"):
             invoices = session.fetch()
         with report.phase("history"):
-            events = list(session.store.events())
             state = session.state()
         with report.phase("plan"):
             plan = runner.plan(invoices, state)
-        history: dict[CustomerKey, list[HistoryEvent]] = defaultdict(list)
-        for event in events:
-            history[(event.source or "", event.customer_id or "")].append(event)
-        renderings = [
-            Rendering(reminder, history=history.get(reminder.customer_key, ()))
-            for reminder in plan.reminders
-        ]
         kinds: Counter[str] = Counter()
         reminders: Counter[str] = Counter()
         seconds: Counter[str] = Counter()
         workers = workers_for(plan.reminders, args.workers)
         render_start = time.perf_counter()
         rendered = compose_all(
-            renderings,
+            runner.renderings(plan.reminders),
             company=loaded.config.company,
             today=TODAY,
             templates=runner.templates,
             workers=workers,
         )
         reminder_start = render_start
-        for rendering, messages in zip(renderings, rendered, strict=True):
-            label = "+".join(kind.value for kind in rendering.reminder.channels) or "none"
+        for reminder, messages in zip(plan.reminders, rendered, strict=True):
+            label = "+".join(kind.value for kind in reminder.channels) or "none"
             now = time.perf_counter()
             seconds[label] += now - reminder_start
             reminder_start = now

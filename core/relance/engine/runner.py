@@ -22,7 +22,7 @@ from __future__ import annotations
 import hashlib
 import uuid
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
@@ -243,28 +243,31 @@ class Runner:
                 kept.append(now)
         return kept
 
-    def _render(self, reminders: list[Reminder], progress: Progress | None) -> Spool[list[Message]]:
-        """Every message of ``reminders``, rendered before anything is sent and spooled to
-        disk (:mod:`relance.engine.spool`), in the order of ``reminders``."""
-        # Each message lists the reminders already delivered to its customer: give it
-        # those, not the whole history (rendering would grow with messages x events).
-        delivered: dict[CustomerKey, list[HistoryEvent]] = defaultdict(list)
-        for event in self.store.events(types=(EventType.SENT,)):
-            delivered[(event.source or "", event.customer_id or "")].append(event)
-        renderings = (
-            Rendering(
+    def renderings(self, reminders: Iterable[Reminder]) -> Iterator[Rendering]:
+        """What rendering each reminder needs beside it, gathered as it is wanted: its
+        customer's delivered reminders (a formal notice lists them; read from the
+        history's per-customer index, not kept for every customer of a large day) and,
+        for an email, its invoices' PDFs."""
+        for reminder in reminders:
+            source, customer_id = reminder.customer_key
+            delivered = self.store.events(
+                source=source, customer_id=customer_id, types=(EventType.SENT,)
+            )
+            yield Rendering(
                 reminder,
-                history=delivered.get(reminder.customer_key, ()),
+                history=tuple(delivered),
                 documents=invoice_documents(self.host, reminder)
                 if ChannelKind.EMAIL in reminder.channels
                 else (),
             )
-            for reminder in reminders
-        )
+
+    def _render(self, reminders: list[Reminder], progress: Progress | None) -> Spool[list[Message]]:
+        """Every message of ``reminders``, rendered before anything is sent and spooled to
+        disk (:mod:`relance.engine.spool`), in the order of ``reminders``."""
         spool: Spool[list[Message]] = Spool()
         try:
             for messages in compose_all(
-                renderings,
+                self.renderings(reminders),
                 company=self.config.company,
                 today=self.today,
                 templates=self.templates,
