@@ -6,6 +6,7 @@ import errno
 import gc
 import json
 from datetime import date, timedelta
+from decimal import Decimal
 from email import message_from_bytes
 from email.policy import default as email_policy
 
@@ -15,8 +16,8 @@ import relance.engine.spool
 from relance.cli.common import load, output
 from relance.cli.session import open_session
 from relance.context import Role
-from relance.engine.runner import Step
-from relance.model import CustomerKind, EventType
+from relance.engine.runner import Step, _refreshed
+from relance.model import Balance, CustomerKind, EventType
 from relance.testing.ledgers import customer, invoice
 
 from ..conftest import CliResult  # noqa: TID252 - the shared CLI runner's result type
@@ -356,3 +357,24 @@ def test_a_customer_s_jurisdiction_can_be_set_in_the_configuration(
         "11.82",
         "40.00",
     )
+
+
+def test_a_re_read_balance_keeps_the_record_unless_it_moved() -> None:
+    item = invoice("F1", due=days(-6), residual="1200.00", total="1500.00")
+    key = {item.key}
+
+    def balance(residual: str, disputed: bool | None = None) -> Balance:
+        return Balance(
+            invoice_id="F1", residual=Decimal(residual), currency="EUR", disputed=disputed
+        )
+
+    assert _refreshed(item, {item.key: balance("1200.00")}, key) is item
+    assert _refreshed(item, {item.key: balance("1200.00", disputed=False)}, key) is item
+    moved = _refreshed(item, {item.key: balance("700.00")}, key)
+    assert moved is not None
+    assert (moved.residual, moved.disputed) == (Decimal("700.00"), False)
+    disputed = _refreshed(item, {item.key: balance("1200.00", disputed=True)}, key)
+    assert disputed is not None
+    assert (disputed.residual, disputed.disputed) == (Decimal("1200.00"), True)
+    assert _refreshed(item, {item.key: balance("0.00")}, key) is None
+    assert _refreshed(item, {}, key) is None

@@ -430,7 +430,10 @@ def _refreshed(
         return None
     if balance.status in (InvoiceStatus.PAID, InvoiceStatus.IN_PAYMENT):
         return None
-    update: dict[str, object] = {"residual": min(balance.residual, invoice.total)}
-    if balance.disputed is not None:
-        update["disputed"] = balance.disputed
-    return invoice.model_copy(update=update)
+    residual = min(balance.residual, invoice.total)
+    disputed = invoice.disputed if balance.disputed is None else balance.disputed
+    if (residual, disputed) == (invoice.residual, invoice.disputed):
+        # Most balances have not moved: the record is kept, not copied (a million-invoice
+        # ledger re-reads hundreds of thousands of them).
+        return invoice
+    return invoice.model_copy(update={"residual": residual, "disputed": disputed})
