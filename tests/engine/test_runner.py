@@ -147,6 +147,39 @@ def test_a_payment_arriving_between_fetch_and_send_cancels_the_reminder(
     assert [e.customer_id for e in skipped] == ["C1"]
 
 
+def test_only_the_customers_whose_balances_moved_are_planned_again(
+    workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    workspace.write_ledger(
+        [invoice("F1", due=days(-6)), invoice("F2", due=days(-6), who=customer("C2"))]
+    )
+    loaded = load(workspace.config)
+    planned: list[list[str]] = []
+    with open_session(loaded, DAY, output(), dry_run=False, roles=tuple(Role)) as session:
+        invoices = session.fetch()
+        plan = session.runner.plan
+
+        def noted(given, state):
+            planned.append(sorted({i.customer.id for i in given}))
+            return plan(given, state)
+
+        monkeypatch.setattr(session.runner, "plan", noted)
+        workspace.write_ledger(
+            [
+                invoice("F1", due=days(-6), residual="200.00", total="1200.00"),
+                invoice("F2", due=days(-6), who=customer("C2")),
+            ]
+        )
+        report = session.runner.run(invoices)
+    assert planned == [["C1", "C2"], ["C1"]]
+    assert [(d.reminder.customer.id, d.status) for d in report.deliveries] == [
+        ("C1", EventType.SENT),
+        ("C2", EventType.SENT),
+    ]
+    (first,) = [d.reminder for d in report.deliveries if d.reminder.customer.id == "C1"]
+    assert first.items[0].invoice.residual == Decimal("200.00")
+
+
 def test_every_reminder_is_rendered_before_the_first_is_sent_and_progress_says_so(
     workspace: Workspace,
 ) -> None:

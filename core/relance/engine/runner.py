@@ -226,14 +226,25 @@ class Runner:
             for invoice_id, balance in found.items():
                 balances[(ctx.name, invoice_id)] = balance
         checked = {(source, i) for source, ids in wanted.items() for i in ids}
+        # A customer's plan depends on its own invoices only: only the customers with a
+        # balance that moved are planned again.
+        moved: set[CustomerKey] = {
+            (invoice.source, invoice.customer.id)
+            for invoice in invoices
+            if _refreshed(invoice, balances, checked) is not invoice
+        }
         fresh = [
             updated
             for invoice in invoices
-            if (updated := _refreshed(invoice, balances, checked)) is not None
+            if (invoice.source, invoice.customer.id) in moved
+            and (updated := _refreshed(invoice, balances, checked)) is not None
         ]
         again = {r.key: r for r in self.plan(fresh, state).reminders}
         kept: list[Reminder] = []
         for reminder in ready:
+            if reminder.customer_key not in moved:
+                kept.append(reminder)
+                continue
             now = again.get(reminder.key)
             if now is None or now.requires_approval:
                 reason = _("changed since it was fetched (paid, credited or modified)")
