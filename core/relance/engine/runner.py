@@ -5,8 +5,9 @@ operations is what makes the guarantees hold:
 
 1. every source is read and the plan computed before anything is written;
 2. the balances of exactly the invoices about to be reminded are re-read from their
-   sources, and the plan is computed again with them: a reminder whose invoices were
-   paid or changed in between is dropped (and recorded as skipped);
+   sources, and the plan of each customer whose balances moved is computed again with
+   them: a reminder whose invoices were paid or changed in between is dropped (and
+   recorded as skipped);
 3. every message is rendered, and every channel kind resolved to a configured channel,
    before the first one is sent: a broken template or a missing channel sends nothing;
 4. for each message, an *intent* is claimed in the history store, then the channel
