@@ -227,19 +227,7 @@ class Runner:
             for invoice_id, balance in found.items():
                 balances[(ctx.name, invoice_id)] = balance
         checked = {(source, i) for source, ids in wanted.items() for i in ids}
-        # A customer's plan depends on its own invoices only: only the customers with a
-        # balance that moved are planned again.
-        moved: set[CustomerKey] = {
-            (invoice.source, invoice.customer.id)
-            for invoice in invoices
-            if _refreshed(invoice, balances, checked) is not invoice
-        }
-        fresh = [
-            updated
-            for invoice in invoices
-            if (invoice.source, invoice.customer.id) in moved
-            and (updated := _refreshed(invoice, balances, checked)) is not None
-        ]
+        fresh, moved = _moved(invoices, balances, checked)
         again = {r.key: r for r in self.plan(fresh, state).reminders}
         kept: list[Reminder] = []
         for reminder in ready:
@@ -429,6 +417,32 @@ def _balances_from_refetch(
         for invoice in host.fetch_invoices(ctx, since=None)
         if invoice.id in wanted
     }
+
+
+def _moved(
+    invoices: Sequence[Invoice],
+    balances: dict[tuple[str, str], Balance],
+    checked: set[tuple[str, str]],
+) -> tuple[list[Invoice], set[CustomerKey]]:
+    """The customers whose balances moved, and their open invoices as re-read.
+
+    A customer's plan depends on its own invoices only: only these customers are
+    planned again."""
+    refreshed: dict[tuple[str, str], Invoice | None] = {}
+    moved: set[CustomerKey] = set()
+    for invoice in invoices:
+        if invoice.key in checked:
+            updated = _refreshed(invoice, balances, checked)
+            if updated is not invoice:
+                refreshed[invoice.key] = updated
+                moved.add((invoice.source, invoice.customer.id))
+    fresh = [
+        updated
+        for invoice in invoices
+        if (invoice.source, invoice.customer.id) in moved
+        and (updated := refreshed.get(invoice.key, invoice)) is not None
+    ]
+    return fresh, moved
 
 
 def _refreshed(
