@@ -18,7 +18,7 @@ from relance.engine.state import DunningState
 from relance.errors import InputError, Problem
 from relance.i18n import _
 from relance.model import ChannelKind, Message
-from relance.render import compose_reminder, invoice_documents
+from relance.render.pool import compose_all
 
 __all__ = ["register"]
 
@@ -98,18 +98,14 @@ def preview(
             )
         if level is not None:
             reminder = _at_level(session, state, reminder, level)
-        history = list(session.store.events())
-        written: list[Path] = []
-        messages = compose_reminder(
-            reminder,
+        # What the run would give it: its customer's delivered reminders, its PDFs.
+        (messages,) = compose_all(
+            session.runner.renderings([reminder]),
             company=session.runner.config.company,
             today=session.runner.today,
             templates=session.runner.templates,
-            history=history,
-            documents=invoice_documents(session.host, reminder)
-            if ChannelKind.EMAIL in reminder.channels
-            else (),
         )
+        written: list[Path] = []
         for message in messages:
             written += _write(folder, message, wanted, session)
     for path in written:
