@@ -14,8 +14,11 @@ from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from functools import cache, lru_cache
 
+from pydantic import TypeAdapter, ValidationError
+
 from relance import CustomerKind, DocumentKind
 from relance.i18n import _
+from relance.model import CountryCode
 
 # Spaces that group thousands: space, no-break space, narrow no-break space, thin space,
 # and the apostrophe of Swiss exports (1'234.50).
@@ -238,6 +241,9 @@ def parse_language(raw: str) -> str:
     return _LANGUAGE_NAMES.get(key, raw.strip())
 
 
+_COUNTRY_CODE = TypeAdapter(CountryCode)
+"""The model's own check: a code the CSV accepts is one a record accepts."""
+
 _CODE_ALIASES = {"UK": "GB"}
 """Codes exports use that ISO 3166 does not: the United Kingdom is GB there."""
 
@@ -247,9 +253,10 @@ def parse_country(raw: str) -> str:
     text = raw.strip()
     code = text.upper() if len(text) == 2 else _country_codes().get(_key(text), "")
     code = _CODE_ALIASES.get(code, code)
-    if code not in _known_codes():
-        raise ValueError(_("not a country (expected a code such as FR or a name)"))
-    return code
+    try:
+        return _COUNTRY_CODE.validate_python(code)
+    except ValidationError:
+        raise ValueError(_("not a country (expected a code such as FR or a name)")) from None
 
 
 @cache
@@ -263,8 +270,3 @@ def _country_codes() -> dict[str, str]:
             if len(code) == 2 and code.isalpha():
                 codes[_key(name)] = code
     return codes
-
-
-@cache
-def _known_codes() -> frozenset[str]:
-    return frozenset(_country_codes().values())
