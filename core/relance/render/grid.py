@@ -8,8 +8,8 @@ high, and is drawn with ``cell``, which writes the same operators ``multi_cell``
 for one line. Only the cells that wrap (a long heading, a long date) are measured and
 drawn with ``multi_cell``, as the table does. The rest follows ``Table.render`` step by
 step (positions, borders, font changes, the glyph numbering and the page resources of
-the measuring pass, page breaks with the headings repeated), so the bytes are the table's: the tests
-compare them.
+the measuring pass, page breaks with the headings repeated), so the bytes are the
+table's: the tests compare them.
 
 What the letter asks of a table, and all this supports: full width, centred, every
 border drawn, the first row as headings in bold, no padding, cells spanning columns
