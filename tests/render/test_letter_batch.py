@@ -6,17 +6,13 @@ import json
 from pathlib import Path
 from typing import Any
 
-from fpdf import FPDF
+import typst
 from pypdf import PdfReader
 
 
 def pdf(path: Path, pages: int, label: str) -> None:
-    document = FPDF(format="A4")
-    document.set_font("helvetica", size=12)
-    for number in range(pages):
-        document.add_page()
-        document.cell(0, 10, f"{label} page {number + 1}")
-    path.write_bytes(bytes(document.output()))
+    source = "#pagebreak()".join(f"{label} page {number + 1}" for number in range(pages))
+    path.write_bytes(typst.compile(f'#set page("a4")\n{source}'.encode()))
 
 
 def page_texts(path: Path) -> list[str]:

@@ -1,8 +1,17 @@
 """The letter as a PDF, laid out as a French business letter.
 
-Built with fpdf2: pure Python, no system libraries (WeasyPrint needs Pango and Cairo),
-exact positioning in millimetres (what a window envelope demands), and Unicode text
-with an embedded font (DejaVu Sans, shipped in ``fonts/`` with its licence).
+Typeset by Typst (the ``typst`` package: the Typst compiler, in Rust, behind a Python
+call) from ``letter.typ``, beside this module. This module words nothing and places
+nothing: it gathers what the letter prints, already worded by the templates (``text``
+in the context) and formatted for the reader's locale, into one JSON document that the
+layout reads as the input ``letter``. Strings reach Typst as data, never as markup.
+
+Why Typst: the layout is declarative and exact to the millimetre (what a window
+envelope demands); paragraphs are justified with whole-paragraph line breaking; the
+compiler embeds subsets of the shipped font (DejaVu Sans, in ``fonts/`` with its
+licence) and reads no font of the system, so a letter is the same on every machine;
+and a letter takes about 10 ms (15 with its QR code) where fpdf2, in pure Python,
+took 50 to 70 ms.
 
 Layout on A4 (millimetres from the top-left corner): sender block at the top left;
 the recipient block at x=110, y=45, 85 x 38, which shows through the window of a
@@ -12,80 +21,77 @@ place and date, subject ("Objet"), the customer reference, the body, the stateme
 the penalty breakdown per invoice and per rate segment, the payment details with an
 EPC QR code ("GiroCode") when an IBAN is configured, the previous reminders, and the
 signature block. The footer carries the company's legal mentions and page numbers.
-
-The wording comes from the templates (``text`` in the context); this module only
-places it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import json
+from collections.abc import Mapping
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
+from functools import cache
 from pathlib import Path
 from typing import Any
 
-from fpdf import FPDF
-from fpdf.enums import XPos, YPos
+import typst
 
-from relance.render.fontbook import add_shared_font, embed_shared_fonts
+from relance.i18n import _
+from relance.render.environment import RenderError
 from relance.render.formatting import format_day, format_money, format_rate
-from relance.render.grid import Cell, grid
 from relance.render.qr import epc_qr_png
 
 __all__ = ["WINDOW", "letter_pdf"]
 
+LAYOUT = Path(__file__).with_name("letter.typ")
 FONTS = Path(__file__).parent / "fonts"
-FONT = "DejaVu"
-LEFT, RIGHT, WIDTH = 20.0, 20.0, 170.0
 WINDOW = (110.0, 45.0, 85.0, 38.0)
-"""The recipient block: x, y, width, height in millimetres."""
-LINE = 5.0
+"""The recipient block: x, y, width, height in millimetres (as ``letter.typ`` places it)."""
 DASH = "\u2013"
 
+STATEMENT_WIDTHS = (26, 30, 30, 20, 32, 32)
+STATEMENT_ALIGNS = ("left", "left", "left", "right", "right", "right")
+BREAKDOWN_WIDTHS = (26, 56, 16, 24, 48)
+BREAKDOWN_ALIGNS = ("left", "left", "right", "right", "right")
 
-class _Letter(FPDF):
-    footer_text: str = ""
+Cell = tuple[str, int]
+"""A table cell's text and the number of columns it spans."""
 
-    def footer(self) -> None:
-        self.set_y(-15)
-        self.set_font(FONT, size=7)
-        self.set_text_color(90)
-        self.multi_cell(0, 3.5, self.footer_text, align="C")
-        self.set_y(-8)
-        self.cell(0, 3.5, f"{self.page_no()}/{{nb}}", align="R")
-        self.set_text_color(0)
+
+@cache
+def _compiler() -> typst.Compiler:
+    """One compiler per process: it loads the fonts and parses the layout once."""
+    return typst.Compiler(
+        str(LAYOUT), root=str(LAYOUT.parent), font_paths=[str(FONTS)], ignore_system_fonts=True
+    )
 
 
 def letter_pdf(context: Mapping[str, Any]) -> bytes:
     """Render the letter of ``context`` (see :func:`relance.render.context.template_context`
     plus ``text``, the rendered wording sections) to PDF bytes."""
-    pdf = _Letter(format="A4", unit="mm")
-    add_shared_font(pdf, FONT, "", FONTS / "DejaVuSans.ttf")
-    add_shared_font(pdf, FONT, "B", FONTS / "DejaVuSans-Bold.ttf")
-    pdf.set_margins(LEFT, 15, RIGHT)
-    pdf.set_auto_page_break(auto=True, margin=20)
     today: date = context["today"]
-    pdf.set_creation_date(datetime.combine(today, time(), tzinfo=UTC))
-    pdf.set_title(context["text"]["subject"])
-    pdf.set_author(context["company"].name)
-    pdf.footer_text = _legal_line(context["company"])
-    pdf.add_page()
-    page = _Page(pdf, context)
-    page.header()
-    page.body()
-    embed_shared_fonts(pdf)
-    return bytes(pdf.output())
+    created = datetime.combine(today, time(), tzinfo=UTC)
+    try:
+        pdf = _compiler().compile(
+            sys_inputs={"letter": json.dumps(_Letter(context).document())},
+            timestamp=int(created.timestamp()),
+        )
+    except typst.TypstError as exc:
+        raise RenderError(
+            _("the letter to {customer} could not be laid out ({layout}): {error}").format(
+                customer=context["customer"].id, layout=LAYOUT.name, error=exc
+            )
+        ) from exc
+    assert isinstance(pdf, bytes)  # one PDF file (a list is one image per page)
+    return pdf
 
 
-class _Page:
-    def __init__(self, pdf: _Letter, context: Mapping[str, Any]) -> None:
-        self.pdf = pdf
+class _Letter:
+    """What ``letter.typ`` prints, from a template context."""
+
+    def __init__(self, context: Mapping[str, Any]) -> None:
         self.c = context
         self.text: Mapping[str, str] = context["text"]
         self.locale: str = context["locale"]
-
-    # -- helpers -----------------------------------------------------------------------
 
     def money(self, amount: Decimal, currency: str) -> str:
         return format_money(amount, currency, self.locale)
@@ -96,81 +102,65 @@ class _Page:
     def label(self, name: str) -> str:
         return f"{self.text[name]}{self.text['colon']} "
 
-    def font(self, size: float = 10, bold: bool = False) -> None:
-        self.pdf.set_font(FONT, "B" if bold else "", size)
+    def table(
+        self,
+        widths: tuple[int, ...],
+        aligns: tuple[str, ...],
+        headings: tuple[str, ...],
+        rows: list[list[Cell]],
+    ) -> dict[str, Any]:
+        """A table, full width, every border drawn, ``label_<heading>`` in the first row."""
+        labels = [self.text[f"label_{heading}"] for heading in headings]
+        return {"widths": widths, "aligns": aligns, "headings": labels, "rows": rows}
 
-    def paragraphs(self, *sections: str) -> None:
-        for section in sections:
-            for paragraph in [p for p in self.text[section].split("\n\n") if p]:
-                self.font()
-                self.pdf.multi_cell(WIDTH, LINE, paragraph, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-                self.pdf.ln(2.5)
+    def paragraphs(self, *sections: str) -> list[str]:
+        return [p for section in sections for p in self.text[section].split("\n\n") if p]
 
-    def lines(self, x: float, y: float, width: float, rows: Sequence[tuple[str, bool]]) -> None:
-        self.pdf.set_xy(x, y)
-        for text, bold in rows:
-            self.font(10 if bold else 9, bold)
-            self.pdf.set_x(x)
-            self.pdf.multi_cell(width, 4.2, text, new_x=XPos.LEFT, new_y=YPos.NEXT)
-
-    # -- blocks ------------------------------------------------------------------------
-
-    def header(self) -> None:
+    def document(self) -> dict[str, Any]:
         company, customer = self.c["company"], self.c["customer"]
-        sender = [(company.name, True), *[(line, False) for line in _address(company.address)]]
-        sender += [(v, False) for v in (company.phone, company.email and str(company.email)) if v]
-        self.lines(LEFT, 15, 80, sender)
-        x, y, w, _h = WINDOW
-        if self.c["registered"]:
-            self.font(9, bold=True)
-            self.pdf.set_xy(x, y - 7)
-            self.pdf.cell(w, 4, self.text["registered_mention"])
-        recipient = [(customer.name, True)]
+        return {
+            "title": self.text["subject"],
+            "author": company.name,
+            "lang": self.locale.split("_")[0],
+            "footer": _legal_line(company),
+            "sender": self.sender(),
+            "registered": self.text["registered_mention"] if self.c["registered"] else None,
+            "recipient": self.recipient(),
+            "place_date": self.text["place_date"],
+            "subject": self.label("label_subject") + self.text["subject"],
+            "customer_ref": self.label("label_customer_ref") + customer.id,
+            "opening": self.paragraphs("greeting", "opening"),
+            "statement": self.statement(),
+            "totals": self.totals(),
+            "breakdown": self.breakdown(),
+            "request": self.paragraphs("legal", "request", "payment_text"),
+            "payment": self.payment(),
+            "previous": self.previous(),
+            "closing": self.paragraphs("contact_text", "already_paid", "closing"),
+            "signature": [
+                _line(self.c["signatory"] or self.text["team"], bold=True),
+                _line(company.name),
+            ],
+        }
+
+    def sender(self) -> list[dict[str, Any]]:
+        company = self.c["company"]
+        rows = [_line(company.name, bold=True), *map(_line, _address(company.address))]
+        return rows + [_line(v) for v in (company.phone, company.email and str(company.email)) if v]
+
+    def recipient(self) -> list[dict[str, Any]]:
+        company, customer = self.c["company"], self.c["customer"]
+        rows = [_line(customer.name, bold=True)]
         if self.c["contact_name"]:
-            recipient.append((self.c["contact_name"], False))
-        recipient += [(line, False) for line in _address(customer.address)]
+            rows.append(_line(self.c["contact_name"]))
+        rows += map(_line, _address(customer.address))
         if customer.address and customer.address.country not in (None, company.country):
-            recipient.append((str(customer.address.country), False))
-        self.lines(x, y, w, recipient)
-        self.font()
-        self.pdf.set_xy(x, 92)
-        self.pdf.cell(w, LINE, self.text["place_date"])
-        self.pdf.set_xy(LEFT, 104)
-        self.font(10, bold=True)
-        self.pdf.multi_cell(
-            WIDTH,
-            LINE,
-            self.label("label_subject") + self.text["subject"],
-            new_x=XPos.LMARGIN,
-            new_y=YPos.NEXT,
-        )
-        self.font(9)
-        self.pdf.cell(0, LINE, self.label("label_customer_ref") + customer.id)
-        self.pdf.ln(LINE * 2)
+            rows.append(_line(str(customer.address.country)))
+        return rows
 
-    def body(self) -> None:
-        self.paragraphs("greeting", "opening")
-        self.statement()
-        if self.c["quotes_penalties"] and self.c["penalty_rows"]:
-            self.breakdown()
-        self.paragraphs("legal", "request", "payment_text")
-        self.payment()
-        self.previous()
-        self.paragraphs("contact_text", "already_paid", "closing")
-        self.signature()
-
-    def statement(self) -> None:
+    def statement(self) -> dict[str, Any]:
         t = self.text
-        self.font(8.5)
-        headings = (
-            t["label_invoice"],
-            t["label_issue_date"],
-            t["label_due_date"],
-            t["label_days_late"],
-            t["label_amount"],
-            t["label_residual"],
-        )
-        rows: list[list[Cell]] = [[(heading, 1) for heading in headings]]
+        rows: list[list[Cell]] = []
         for item in self.c["invoices"]:
             invoice = item.invoice
             cells = (
@@ -190,50 +180,28 @@ class _Page:
                     ("-" + self.money(invoice.residual, invoice.currency), 1),
                 ]
             )
-        grid(
-            self.pdf,
-            (26, 30, 30, 20, 32, 32),
-            ("LEFT", "LEFT", "LEFT", "RIGHT", "RIGHT", "RIGHT"),
-            rows,
-            line_height=4.5,
-        )
-        self.totals()
+        headings = ("invoice", "issue_date", "due_date", "days_late", "amount", "residual")
+        return self.table(STATEMENT_WIDTHS, STATEMENT_ALIGNS, headings, rows)
 
-    def totals(self) -> None:
-        rows: list[tuple[str, str, bool]] = [
-            (self.text["label_total_due"], self.money(a, c), True)
-            for c, a in self.c["totals"].items()
-        ]
+    def totals(self) -> list[dict[str, Any]]:
+        t = self.text
+        rows = [(t["label_total_due"], self.money(a, c), True) for c, a in self.c["totals"].items()]
         if self.c["quotes_penalties"] and self.c["penalties"]:
             rows += [
-                (self.text["label_penalties"], self.money(a, c), False)
+                (t["label_penalties"], self.money(a, c), False)
                 for c, a in self.c["penalties"].items()
             ]
             rows += [
-                (self.text["label_grand_total"], self.money(a, c), True)
+                (t["label_grand_total"], self.money(a, c), True)
                 for c, a in self.c["grand_totals"].items()
             ]
-        self.pdf.ln(1)
-        for label, amount, bold in rows:
-            self.font(9, bold)
-            self.pdf.set_x(LEFT)
-            self.pdf.cell(WIDTH - 35, 5, label, align="R")
-            self.pdf.cell(35, 5, amount, align="R", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-        self.pdf.ln(3)
+        return [{"label": label, "amount": amount, "bold": bold} for label, amount, bold in rows]
 
-    def breakdown(self) -> None:
+    def breakdown(self) -> dict[str, Any] | None:
+        if not (self.c["quotes_penalties"] and self.c["penalty_rows"]):
+            return None
         t = self.text
-        self.font(9.5, bold=True)
-        self.pdf.cell(0, LINE, t["label_breakdown"], new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-        self.font(8.5)
-        headings = (
-            t["label_invoice"],
-            t["label_period"],
-            t["label_days"],
-            t["label_rate"],
-            t["label_interest"],
-        )
-        rows: list[list[Cell]] = [[(heading, 1) for heading in headings]]
+        rows: list[list[Cell]] = []
         for row in self.c["penalty_rows"]:
             invoice = row.item.invoice
             currency = invoice.currency
@@ -246,90 +214,53 @@ class _Page:
                     self.money(segment.interest, currency),
                 )
                 rows.append([(text, 1) for text in cells])
-            rows.append(
-                [
-                    (invoice.number, 1),
-                    (t["label_interest"], 3),
-                    (self.money(row.interest, currency), 1),
-                ]
-            )
-            rows.append(
-                [
-                    (invoice.number, 1),
-                    (t["label_indemnity"], 3),
-                    (self.money(row.indemnity, currency), 1),
-                ]
-            )
-        grid(
-            self.pdf,
-            (26, 56, 16, 24, 48),
-            ("LEFT", "LEFT", "RIGHT", "RIGHT", "RIGHT"),
-            rows,
-            line_height=4.5,
-        )
-        self.pdf.ln(4)
+            for label, amount in (("interest", row.interest), ("indemnity", row.indemnity)):
+                total = self.money(amount, currency)
+                rows.append([(invoice.number, 1), (t[f"label_{label}"], 3), (total, 1)])
+        headings = ("invoice", "period", "days", "rate", "interest")
+        table = self.table(BREAKDOWN_WIDTHS, BREAKDOWN_ALIGNS, headings, rows)
+        return {"title": t["label_breakdown"], **table}
 
-    def payment(self) -> None:
+    def payment(self) -> dict[str, Any] | None:
         iban = self.c["iban"]
         if not iban:
-            return
+            return None
         company, t = self.c["company"], self.text
-        top = self.pdf.get_y()
-        qr = _qr_amount(self.c)
-        if top > self.pdf.h - 75:
-            self.pdf.add_page()
-            top = self.pdf.get_y()
-        rows = [
-            (t["label_payment"], True),
-            (self.label("label_beneficiary") + company.name, False),
-            (f"IBAN{t['colon']} {iban}", False),
-        ]
-        if self.c["bic"]:
-            rows.append((f"BIC{t['colon']} {self.c['bic']}", False))
         references = ", ".join(self.c["payment_references"])
-        rows.append((self.label("label_reference") + references, False))
-        self.lines(LEFT, top, 120, rows)
-        bottom = self.pdf.get_y()
-        if qr is not None:
+        rows = [
+            _line(t["label_payment"], bold=True),
+            _line(self.label("label_beneficiary") + company.name),
+            _line(f"IBAN{t['colon']} {iban}"),
+            *([_line(f"BIC{t['colon']} {self.c['bic']}")] if self.c["bic"] else []),
+            _line(self.label("label_reference") + references),
+        ]
+        amount = _qr_amount(self.c)
+        qr = None
+        if amount is not None:
             png = epc_qr_png(
                 name=company.name,
                 iban=str(company.iban),
                 bic=company.bic,
-                amount=qr,
+                amount=amount,
                 text=" ".join(self.c["payment_references"]),
             )
-            self.pdf.image(png, x=LEFT + WIDTH - 32, y=top, w=32, h=32)
-            self.font(7)
-            self.pdf.set_xy(LEFT + 95, top + 2)
-            self.pdf.multi_cell(WIDTH - 95 - 34, 3.2, t["label_qr"])
-            bottom = max(bottom, top + 33)
-        self.pdf.set_xy(LEFT, bottom + 4)
+            qr = list(png.getvalue())
+        return {"lines": rows, "qr": qr, "qr_label": t["label_qr"]}
 
-    def previous(self) -> None:
+    def previous(self) -> dict[str, Any] | None:
         previous = self.c["previous"]
         if not previous:
-            return
-        self.font(9, bold=True)
-        self.pdf.cell(0, LINE, self.text["label_previous"], new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-        self.font(9)
-        for entry in previous:
-            channels = ", ".join(entry.channels)
-            self.pdf.cell(
-                0,
-                4.5,
-                f"{DASH} {self.day(entry.day)}{self.text['colon']} {entry.level} ({channels})",
-                new_x=XPos.LMARGIN,
-                new_y=YPos.NEXT,
-            )
-        self.pdf.ln(3)
+            return None
+        colon = self.text["colon"]
+        entries = [
+            f"{DASH} {self.day(entry.day)}{colon} {entry.level} ({', '.join(entry.channels)})"
+            for entry in previous
+        ]
+        return {"title": self.text["label_previous"], "entries": entries}
 
-    def signature(self) -> None:
-        company = self.c["company"]
-        if self.pdf.get_y() > self.pdf.h - 45:
-            self.pdf.add_page()
-        self.pdf.ln(4)
-        self.lines(110, self.pdf.get_y(), 80, [(self.c["signatory"] or self.text["team"], True)])
-        self.lines(110, self.pdf.get_y(), 80, [(company.name, False)])
+
+def _line(text: str, bold: bool = False) -> dict[str, Any]:
+    return {"text": text, "bold": bold}
 
 
 def _address(address: Any) -> list[str]:
