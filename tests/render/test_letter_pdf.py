@@ -1,11 +1,12 @@
-"""The letter PDFs: their text (extracted with pypdf), their QR code, and a PNG to look at."""
+"""The letter PDFs: their text (extracted with pypdf), and PNG pages to look at.
+
+The payment QR code has its own tests (test_payment_qr.py)."""
 
 from __future__ import annotations
 
 import io
 import shutil
 import subprocess
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +15,6 @@ from pypdf import PdfReader
 
 from relance.model import ChannelKind, Message
 from relance.render import TemplateEnvironment, compose
-from relance.render.qr import epc_qr_png
 
 
 def letter(sample: Any, level: str, language: str, kind: ChannelKind) -> Message:
@@ -109,52 +109,6 @@ def test_without_segments_the_breakdown_shows_each_invoice_total(sample: Any) ->
     assert "€30.06" in text
     assert "€40.00" in text
     assert "13.15%" not in text
-
-
-def test_the_letter_carries_one_payment_qr_code(sample: Any) -> None:
-    message = letter(sample, "formal_notice", "fr", ChannelKind.REGISTERED_LETTER)
-    reader = PdfReader(io.BytesIO(message.attachments[0].content))
-    assert len([image for page in reader.pages for image in page.images]) == 1
-
-
-def test_no_qr_code_without_an_iban(sample: Any) -> None:
-    reminder, history = sample.planned("formal_notice", "fr")
-    company = sample.company.model_copy(update={"iban": None, "bic": None})
-    message = compose(
-        reminder,
-        ChannelKind.REGISTERED_LETTER,
-        company=company,
-        today=sample.today,
-        templates=TemplateEnvironment(),
-        history=history,
-    )
-    reader = PdfReader(io.BytesIO(message.attachments[0].content))
-    assert [image for page in reader.pages for image in page.images] == []
-    assert "IBAN" not in pdf_text(message)
-
-
-def test_the_qr_code_image_is_a_png() -> None:
-    image = epc_qr_png(
-        name="Atelier Dupré SARL",
-        iban="FR7630006000011234567890189",
-        bic="BNPAFRPPXXX",
-        amount=Decimal("2500.06"),
-        text="RF-F4567",
-    )
-    assert image.getvalue().startswith(b"\x89PNG")
-
-
-def test_a_qr_code_image_depends_on_its_payload_only() -> None:
-    payment = {
-        "name": "Atelier Dupré SARL",
-        "iban": "FR7630006000011234567890189",
-        "bic": "BNPAFRPPXXX",
-        "text": "RF-F4567",
-    }
-    first = epc_qr_png(amount=Decimal("2500.06"), **payment)
-    assert first.tell() == 0
-    assert epc_qr_png(amount=Decimal("2500.06"), **payment).read() == first.getvalue()
-    assert epc_qr_png(amount=Decimal("2500.07"), **payment).getvalue() != first.getvalue()
 
 
 @pytest.mark.skipif(

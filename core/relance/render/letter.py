@@ -38,7 +38,7 @@ import typst
 from relance.i18n import _
 from relance.render.environment import RenderError
 from relance.render.formatting import format_day, format_money, format_rate
-from relance.render.qr import epc_qr_png
+from relance.render.qr import MAX_AMOUNT, epc_qr_svg
 
 __all__ = ["WINDOW", "letter_pdf"]
 
@@ -237,14 +237,13 @@ class _Letter:
         amount = _qr_amount(self.c)
         qr = None
         if amount is not None:
-            png = epc_qr_png(
+            qr = epc_qr_svg(
                 name=company.name,
                 iban=str(company.iban),
                 bic=company.bic,
                 amount=amount,
                 text=" ".join(self.c["payment_references"]),
             )
-            qr = list(png.getvalue())
         return {"lines": rows, "qr": qr, "qr_label": t["label_qr"]}
 
     def previous(self) -> dict[str, Any] | None:
@@ -283,9 +282,10 @@ def _legal_line(company: Any) -> str:
 
 
 def _qr_amount(context: Mapping[str, Any]) -> Decimal | None:
-    """The amount a payment QR code asks for: euros only, one currency, positive."""
+    """The amount a payment QR code asks for: euros only, one currency, positive, and no
+    more than the code may ask."""
     totals = context["grand_totals"] if context["quotes_penalties"] else context["totals"]
-    if set(totals) != {"EUR"} or totals["EUR"] <= 0:
+    if set(totals) != {"EUR"} or not 0 < totals["EUR"] <= MAX_AMOUNT:
         return None
     amount: Decimal = totals["EUR"]
     return amount
