@@ -15,6 +15,7 @@ from pypdf import PdfReader
 
 from relance.model import ChannelKind, Message
 from relance.render import TemplateEnvironment, compose
+from relance.render.environment import BUILTIN_TEMPLATES
 
 
 def letter(sample: Any, level: str, language: str, kind: ChannelKind) -> Message:
@@ -56,9 +57,9 @@ def test_the_formal_notice_has_every_mention_and_amount(sample: Any) -> None:
         "au plus tard le 23 juillet 2025",
         "L441-10",
         "Relances précédentes",
-        "27 mai 2025",
-        "6 juin 2025",
-        "20 juin 2025",
+        "27 mai 2025, par e-mail",
+        "6 juin 2025, par e-mail",
+        "20 juin 2025, par e-mail",
         "F4567",
         "20 avril 2025",
         "20 mai 2025",
@@ -74,6 +75,9 @@ def test_the_formal_notice_has_every_mention_and_amount(sample: Any) -> None:
         assert amount in text, amount
     assert "13,15 %" in text
     assert "12,15 %" in text
+    # Previous reminders by day and means, never by the policy's level names.
+    assert "(email)" not in text
+    assert "first" not in text
     assert "20 mai 2025 \u2013 30 juin 2025" in text
 
 
@@ -106,6 +110,7 @@ def test_without_segments_the_breakdown_shows_each_invoice_total(sample: Any) ->
     )
     text = pdf_text(message)
     assert "Recorded delivery" in text
+    assert "27 May 2025, by email" in text
     assert "€30.06" in text
     assert "€40.00" in text
     assert "13.15%" not in text
@@ -130,3 +135,27 @@ def test_each_letter_turns_into_png_pages_to_look_at(sample: Any, tmp_path: Path
         pages = sorted(out.glob(f"fr-{level}-*.png"))
         assert pages, level
         assert all(p.read_bytes().startswith(b"\x89PNG") for p in pages)
+
+
+def test_an_earlier_common_template_without_channel_labels_names_the_channels(
+    sample: Any, tmp_path: Path
+) -> None:
+    """A user's copy of fr/_common.j2 from before the channel labels still renders."""
+    builtin = (BUILTIN_TEMPLATES / "fr" / "_common.j2").read_text(encoding="utf-8")
+    older = "\n".join(
+        line
+        for line in builtin.splitlines()
+        if "label_channel_" not in line and "label_sent_by" not in line
+    )
+    (tmp_path / "fr").mkdir()
+    (tmp_path / "fr" / "_common.j2").write_text(older, encoding="utf-8")
+    reminder, history = sample.planned("formal_notice", "fr")
+    message = compose(
+        reminder,
+        ChannelKind.REGISTERED_LETTER,
+        company=sample.company,
+        today=sample.today,
+        templates=TemplateEnvironment(user=tmp_path),
+        history=history,
+    )
+    assert "27 mai 2025, email" in pdf_text(message)

@@ -36,7 +36,7 @@ from typing import Any
 import typst
 
 from relance.i18n import _
-from relance.render.environment import RenderError
+from relance.render.environment import RenderError, paragraphs
 from relance.render.formatting import format_day, format_money, format_rate
 from relance.render.qr import MAX_AMOUNT, epc_qr_svg
 
@@ -114,7 +114,7 @@ class _Letter:
         return {"widths": widths, "aligns": aligns, "headings": labels, "rows": rows}
 
     def paragraphs(self, *sections: str) -> list[str]:
-        return [p for section in sections for p in self.text[section].split("\n\n") if p]
+        return [p for section in sections for p in paragraphs(self.text[section])]
 
     def document(self) -> dict[str, Any]:
         company, customer = self.c["company"], self.c["customer"]
@@ -250,12 +250,17 @@ class _Letter:
         previous = self.c["previous"]
         if not previous:
             return None
-        colon = self.text["colon"]
-        entries = [
-            f"{DASH} {self.day(entry.day)}{colon} {entry.level} ({', '.join(entry.channels)})"
-            for entry in previous
-        ]
-        return {"title": self.text["label_previous"], "entries": entries}
+        t = self.text
+        # A _common.j2 copied from an earlier release has no channel labels: the
+        # channels' own names then stand in.
+        by = t.get("label_sent_by", "")
+        entries = []
+        for entry in previous:
+            channels = ", ".join(t.get(f"label_channel_{c}", c) for c in entry.channels)
+            entries.append(
+                f"{DASH} {self.day(entry.day)}, {' '.join(filter(None, (by, channels)))}"
+            )
+        return {"title": t["label_previous"], "entries": entries}
 
 
 def _line(text: str, bold: bool = False) -> dict[str, Any]:
