@@ -59,7 +59,7 @@ def compose_reminder(
     """:func:`compose` for each of the reminder's channels, in their order.
 
     A reminder that goes by letter and by email carries the same letter PDF in both:
-    it is laid out once (a letter costs ten to fifteen times an email).
+    it is laid out once (a letter costs ten to twenty times an email).
     """
     letters: dict[ChannelKind, Document] = {}
     return [

@@ -1,7 +1,7 @@
 """Rendering a run's messages on every core.
 
-A letter is a PDF typeset by Typst: about 15 ms with its QR code, ten to fifteen times
-an email. A day with thousands of letters is bound by one core, so a run that renders many of
+A letter is a PDF typeset by Typst: 10 to 25 ms by its length, ten to twenty times an
+email. A day with thousands of letters is bound by one core, so a run that renders many of
 them hands its reminders to worker processes, a few at a time, which render them
 while the relance process gathers what the next ones need (their invoices' PDFs).
 
