@@ -62,3 +62,87 @@ def test_no_letter_that_day_is_a_clear_failure(cli: Any, tmp_path: Path) -> None
     result = cli("letters", "--config", str(config), "--today", "2026-03-16")
     assert result.code == 2
     assert f"no letter of 2026-03-16 in {tmp_path / 'letters'}" in result.err.replace("\n", "")
+
+
+def test_a_busy_day_is_split_into_volumes_and_earlier_volumes_are_replaced(
+    cli: Any, tmp_path: Path
+) -> None:
+    config = tmp_path / "relance.toml"
+    config.write_text(
+        '[company]\nname = "Atelier Test"\n[channels.letter]\npath = "letters"\n',
+        encoding="utf-8",
+    )
+    folder = tmp_path / "letters"
+    folder.mkdir()
+    for n, label in enumerate("ABCDE"):
+        pdf(folder / f"2026-03-16_CL{n}_final_letter_{label}.pdf", 1, label)
+    mine = folder / "letters-2026-03-16-notes.pdf"
+    mine.write_bytes(b"not relance's")
+
+    result = cli(
+        "letters", "--config", str(config), "--today", "2026-03-16", "--per-file", "2", "--json"
+    )
+
+    assert result.code == 0, result.err
+    volumes = [folder / f"letters-2026-03-16-{n}.pdf" for n in (1, 2, 3)]
+    assert [(b["path"], b["pages"]) for b in json.loads(result.out)] == [
+        (str(volumes[0]), 2),
+        (str(volumes[1]), 2),
+        (str(volumes[2]), 1),
+    ]
+    assert [page_texts(v) for v in volumes] == [
+        ["A page 1", "B page 1"],
+        ["C page 1", "D page 1"],
+        ["E page 1"],
+    ]
+    assert not (folder / "letters-2026-03-16.pdf").exists()
+
+    # Fewer volumes, then one file: what the earlier run wrote does not linger.
+    assert (
+        cli("letters", "--config", str(config), "--today", "2026-03-16", "--per-file", "3").code
+        == 0
+    )
+    assert [p.name for p in sorted(folder.glob("letters-*"))] == [
+        "letters-2026-03-16-1.pdf",
+        "letters-2026-03-16-2.pdf",
+        "letters-2026-03-16-notes.pdf",
+    ]
+    assert cli("letters", "--config", str(config), "--today", "2026-03-16").code == 0
+    assert [p.name for p in sorted(folder.glob("letters-*"))] == [
+        "letters-2026-03-16-notes.pdf",
+        "letters-2026-03-16.pdf",
+    ]
+    assert page_texts(folder / "letters-2026-03-16.pdf") == [f"{c} page 1" for c in "ABCDE"]
+    assert mine.read_bytes() == b"not relance's"
+
+
+def test_volumes_elsewhere_are_named_after_the_output_file(cli: Any, tmp_path: Path) -> None:
+    config = tmp_path / "relance.toml"
+    config.write_text(
+        '[company]\nname = "Atelier Test"\n[channels.letter]\npath = "letters"\n',
+        encoding="utf-8",
+    )
+    folder = tmp_path / "letters"
+    folder.mkdir()
+    for n in range(3):
+        pdf(folder / f"2026-03-16_CL{n}_final_letter.pdf", 1, str(n))
+    target = tmp_path / "print" / "today.pdf"
+    result = cli(
+        "letters",
+        "--config",
+        str(config),
+        "--today",
+        "2026-03-16",
+        "--per-file",
+        "2",
+        "--output",
+        str(target),
+    )
+    assert result.code == 0, result.err
+    assert sorted(p.name for p in target.parent.iterdir()) == ["today-1.pdf", "today-2.pdf"]
+
+
+def test_per_file_must_be_a_positive_number(cli: Any, tmp_path: Path) -> None:
+    result = cli("letters", "--per-file", "0")
+    assert result.code == 1  # a usage error is a user error
+    assert "--per-file" in result.err

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from relance.channels.batch import combine
+from relance.channels.batch import PER_FILE, combine
 from relance.channels.letter import LetterSettings
 from relance.cli.common import config_option, json_option, load, output, today_option
 from relance.context import Role
@@ -32,15 +32,28 @@ def register(app: click.Group) -> None:
     default=None,
     help="Where to write the PDF (default: letters-YYYY-MM-DD.pdf in the letter folder).",
 )
+@click.option(
+    "--per-file",
+    type=click.IntRange(min=1),
+    default=PER_FILE,
+    show_default=True,
+    help="Letters in one PDF: a day with more is split into letters-YYYY-MM-DD-1.pdf, -2.pdf...",
+)
 @config_option
 @json_option
 def letters(
-    today: str | None, duplex: bool, target: Path | None, config_path: Path | None, as_json: bool
+    today: str | None,
+    duplex: bool,
+    target: Path | None,
+    per_file: int,
+    config_path: Path | None,
+    as_json: bool,
 ) -> None:
     """Combine the letters written on a day (--today) into one PDF to print.
 
     Reads the folder of every enabled letter channel; letters-YYYY-MM-DD.pdf is rebuilt
-    from the letters each time.
+    from the letters each time. A day of more than --per-file letters is split into
+    volumes, each assembled in memory in turn (about a quarter of a megabyte a letter).
     """
     out = output()
     loaded = load(config_path)
@@ -60,7 +73,11 @@ def letters(
             _("Invalid command-line value."),
             [Problem("--output", _("several letter channels: each writes its own batch"))],
         )
-    batches = [combine(folder, day, duplex=duplex, target=target) for folder in folders]
+    batches = [
+        batch
+        for folder in folders
+        for batch in combine(folder, day, duplex=duplex, target=target, per_file=per_file)
+    ]
     if as_json:
         out.json(
             [
