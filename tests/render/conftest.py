@@ -21,8 +21,17 @@ from relance.engine.planner import Reminder, plan
 from relance.engine.policy import PolicyBook
 from relance.engine.state import DunningState
 from relance.legal.base import Penalty, PenaltySegment
-from relance.model import Address, Contact, Customer, DocumentKind, HistoryEvent, Invoice
-from relance.render import TemplateEnvironment
+from relance.model import (
+    Address,
+    ChannelKind,
+    Contact,
+    Customer,
+    DocumentKind,
+    HistoryEvent,
+    Invoice,
+    Message,
+)
+from relance.render import TemplateEnvironment, compose
 from relance.testing.ledgers import invoice, sent
 
 TODAY = date(2025, 7, 10)
@@ -171,6 +180,25 @@ class Sample:
     @staticmethod
     def planned(level: str, language: str) -> tuple[Reminder, list[HistoryEvent]]:
         return planned(level, language)
+
+    def registered_letter(
+        self,
+        reminder: Reminder | None = None,
+        *,
+        company: CompanySettings | None = None,
+        templates: TemplateEnvironment | None = None,
+    ) -> Message:
+        """The French formal notice (or ``reminder``, with its history) as a registered
+        letter."""
+        planned_reminder, history = planned("formal_notice", "fr")
+        return compose(
+            reminder or planned_reminder,
+            ChannelKind.REGISTERED_LETTER,
+            company=company or self.company,
+            today=self.today,
+            templates=templates or TemplateEnvironment(),
+            history=history,
+        )
 
 
 @pytest.fixture

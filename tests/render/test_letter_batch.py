@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
 import typst
 from pypdf import PdfReader
 
@@ -15,18 +16,26 @@ def pdf(path: Path, pages: int, label: str) -> None:
     path.write_bytes(typst.compile(f'#set page("a4")\n{source}'.encode()))
 
 
+@pytest.fixture
+def config(tmp_path: Path) -> Path:
+    """A configuration whose letter channel writes to ``tmp_path / "letters"``."""
+    path = tmp_path / "relance.toml"
+    path.write_text(
+        '[company]\nname = "Atelier Test"\n[channels.letter]\npath = "letters"\n',
+        encoding="utf-8",
+    )
+    (tmp_path / "letters").mkdir()
+    return path
+
+
 def page_texts(path: Path) -> list[str]:
     return [page.extract_text().strip() for page in PdfReader(path).pages]
 
 
-def test_the_days_letters_in_file_order_each_on_its_own_sheet(cli: Any, tmp_path: Path) -> None:
-    config = tmp_path / "relance.toml"
-    config.write_text(
-        '[company]\nname = "Atelier Test"\n[channels.letter]\npath = "letters"\n',
-        encoding="utf-8",
-    )
+def test_the_days_letters_in_file_order_each_on_its_own_sheet(
+    cli: Any, config: Path, tmp_path: Path
+) -> None:
     folder = tmp_path / "letters"
-    folder.mkdir()
     pdf(folder / "2026-03-16_CL2_final_letter_bbbb.pdf", 2, "B")
     pdf(folder / "2026-03-16_CL1_formal_notice_registered_letter_aaaa.pdf", 3, "A")
     pdf(folder / "2026-03-15_CL9_first_letter_cccc.pdf", 1, "C")
@@ -53,27 +62,16 @@ def test_the_days_letters_in_file_order_each_on_its_own_sheet(cli: Any, tmp_path
     assert len(PdfReader(batch).pages) == 5
 
 
-def test_no_letter_that_day_is_a_clear_failure(cli: Any, tmp_path: Path) -> None:
-    config = tmp_path / "relance.toml"
-    config.write_text(
-        '[company]\nname = "Atelier Test"\n[channels.letter]\npath = "letters"\n',
-        encoding="utf-8",
-    )
+def test_no_letter_that_day_is_a_clear_failure(cli: Any, config: Path, tmp_path: Path) -> None:
     result = cli("letters", "--config", str(config), "--today", "2026-03-16")
     assert result.code == 2
     assert f"no letter of 2026-03-16 in {tmp_path / 'letters'}" in result.err.replace("\n", "")
 
 
 def test_a_busy_day_is_split_into_volumes_and_earlier_volumes_are_replaced(
-    cli: Any, tmp_path: Path
+    cli: Any, config: Path, tmp_path: Path
 ) -> None:
-    config = tmp_path / "relance.toml"
-    config.write_text(
-        '[company]\nname = "Atelier Test"\n[channels.letter]\npath = "letters"\n',
-        encoding="utf-8",
-    )
     folder = tmp_path / "letters"
-    folder.mkdir()
     for n, label in enumerate("ABCDE"):
         pdf(folder / f"2026-03-16_CL{n}_final_letter_{label}.pdf", 1, label)
     mine = folder / "letters-2026-03-16-notes.pdf"
@@ -116,14 +114,10 @@ def test_a_busy_day_is_split_into_volumes_and_earlier_volumes_are_replaced(
     assert mine.read_bytes() == b"not relance's"
 
 
-def test_volumes_elsewhere_are_named_after_the_output_file(cli: Any, tmp_path: Path) -> None:
-    config = tmp_path / "relance.toml"
-    config.write_text(
-        '[company]\nname = "Atelier Test"\n[channels.letter]\npath = "letters"\n',
-        encoding="utf-8",
-    )
+def test_volumes_elsewhere_are_named_after_the_output_file(
+    cli: Any, config: Path, tmp_path: Path
+) -> None:
     folder = tmp_path / "letters"
-    folder.mkdir()
     for n in range(3):
         pdf(folder / f"2026-03-16_CL{n}_final_letter.pdf", 1, str(n))
     target = tmp_path / "print" / "today.pdf"
@@ -142,7 +136,7 @@ def test_volumes_elsewhere_are_named_after_the_output_file(cli: Any, tmp_path: P
     assert sorted(p.name for p in target.parent.iterdir()) == ["today-1.pdf", "today-2.pdf"]
 
 
-def test_per_file_must_be_a_positive_number(cli: Any, tmp_path: Path) -> None:
+def test_per_file_must_be_a_positive_number(cli: Any) -> None:
     result = cli("letters", "--per-file", "0")
     assert result.code == 1  # a usage error is a user error
     assert "--per-file" in result.err

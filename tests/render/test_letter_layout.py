@@ -16,23 +16,11 @@ import typst
 from pypdf import PdfReader
 
 import relance.render.letter
-from relance.model import ChannelKind, Customer, Message
-from relance.render import RenderError, TemplateEnvironment, compose
+from relance.model import Customer, Message
+from relance.render import RenderError
 from relance.render.letter import WINDOW
 
 MM = 72 / 25.4
-
-
-def letter(sample: Any, reminder: Any, history: Any, **changes: Any) -> Message:
-    company = sample.company.model_copy(update=changes)
-    return compose(
-        reminder,
-        ChannelKind.REGISTERED_LETTER,
-        company=company,
-        today=sample.today,
-        templates=TemplateEnvironment(),
-        history=history,
-    )
 
 
 def with_customer(reminder: Any, **changes: Any) -> Any:
@@ -85,8 +73,7 @@ def at(pages: list[list[tuple[float, float, str]]], text: str) -> tuple[int, flo
 
 
 def test_the_recipient_shows_through_the_envelope_window(sample: Any) -> None:
-    reminder, history = sample.planned("formal_notice", "fr")
-    pages = placed(letter(sample, reminder, history))
+    pages = placed(sample.registered_letter())
     x, y, _, height = WINDOW
     for line in ("Maison Étienne & Fils", "Hélène Martin", "3 rue des Écoles", "75005 Paris"):
         page, left, baseline = at(pages, line)
@@ -101,17 +88,17 @@ def test_the_recipient_shows_through_the_envelope_window(sample: Any) -> None:
 
 
 def test_a_name_in_another_script_is_written_in_it(sample: Any) -> None:
-    reminder, history = sample.planned("formal_notice", "fr")
+    reminder, _ = sample.planned("formal_notice", "fr")
     name = "Ελληνικά Είδη Μονοπρόσωπη"
-    pages = placed(letter(sample, with_customer(reminder, name=name), history))
+    pages = placed(sample.registered_letter(with_customer(reminder, name=name)))
     assert at(pages, name)[1] == pytest.approx(WINDOW[0], abs=0.1)
 
 
 def test_text_from_the_ledger_is_printed_never_read_as_layout(sample: Any) -> None:
-    reminder, history = sample.planned("formal_notice", "fr")
+    reminder, _ = sample.planned("formal_notice", "fr")
     name = '#set page(width: 10mm) *bold* $x^2$ <label> @ref \\ "quoted" // not a comment'
     hostile = with_customer(reminder, name=name)
-    message = letter(sample, hostile, history)
+    message = sample.registered_letter(hostile)
     reader = PdfReader(io.BytesIO(message.attachments[0].content))
     assert float(reader.pages[0].mediabox.width) == pytest.approx(210 * MM, abs=0.5)
     text = " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
@@ -121,8 +108,8 @@ def test_text_from_the_ledger_is_printed_never_read_as_layout(sample: Any) -> No
 def test_a_long_statement_runs_over_pages_with_its_headings_and_page_numbers(
     sample: Any,
 ) -> None:
-    reminder, history = sample.planned("formal_notice", "fr")
-    pages = placed(letter(sample, with_invoices(reminder, 60), history))
+    reminder, _ = sample.planned("formal_notice", "fr")
+    pages = placed(sample.registered_letter(with_invoices(reminder, 60)))
     count = len(pages)
     assert count >= 3
     numbers = [t for page in pages for _, _, t in page if t.startswith("F5")]
@@ -147,10 +134,10 @@ def test_a_long_statement_runs_over_pages_with_its_headings_and_page_numbers(
 def test_the_payment_and_signature_blocks_are_never_split_across_pages(sample: Any) -> None:
     """From 1 to 35 invoices, the payment block starts at every height of three pages
     (about 20 mm further down with each invoice)."""
-    reminder, history = sample.planned("formal_notice", "fr")
+    reminder, _ = sample.planned("formal_notice", "fr")
     starts = set()
     for count in range(1, 36):
-        pages = placed(letter(sample, with_invoices(reminder, count), history))
+        pages = placed(sample.registered_letter(with_invoices(reminder, count)))
         heading, _, top = at(pages, "Coordonnées de paiement")
         starts.add(top // 50)
         assert at(pages, "Référence à rappeler")[0] == heading, count
@@ -162,9 +149,8 @@ def test_the_payment_and_signature_blocks_are_never_split_across_pages(sample: A
 
 
 def test_the_same_letter_gives_the_same_bytes_dated_the_run_day(sample: Any) -> None:
-    reminder, history = sample.planned("formal_notice", "fr")
-    first = letter(sample, reminder, history).attachments[0].content
-    assert letter(sample, reminder, history).attachments[0].content == first
+    first = sample.registered_letter().attachments[0].content
+    assert sample.registered_letter().attachments[0].content == first
     metadata = PdfReader(io.BytesIO(first)).metadata
     assert metadata is not None
     assert metadata.creation_date == datetime(2025, 7, 10, tzinfo=UTC)
@@ -179,9 +165,8 @@ def test_a_layout_that_fails_is_a_render_error_naming_the_customer(
     broken.write_text("#let l = json(bytes(sys.inputs.letter))\n#l.no_such_field\n")
     compiler = typst.Compiler(str(broken), root=str(tmp_path), ignore_system_fonts=True)
     monkeypatch.setattr(relance.render.letter, "_compiler", lambda: compiler)
-    reminder, history = sample.planned("formal_notice", "fr")
     with pytest.raises(RenderError) as error:
-        letter(sample, reminder, history)
+        sample.registered_letter()
     message = str(error.value)
     assert "FR-formal_notice" in message
     assert "letter.typ" in message

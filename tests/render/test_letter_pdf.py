@@ -149,13 +149,5 @@ def test_an_earlier_common_template_without_channel_labels_names_the_channels(
     )
     (tmp_path / "fr").mkdir()
     (tmp_path / "fr" / "_common.j2").write_text(older, encoding="utf-8")
-    reminder, history = sample.planned("formal_notice", "fr")
-    message = compose(
-        reminder,
-        ChannelKind.REGISTERED_LETTER,
-        company=sample.company,
-        today=sample.today,
-        templates=TemplateEnvironment(user=tmp_path),
-        history=history,
-    )
+    message = sample.registered_letter(templates=TemplateEnvironment(user=tmp_path))
     assert "27 mai 2025, email" in pdf_text(message)

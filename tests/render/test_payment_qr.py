@@ -14,8 +14,7 @@ import zxingcpp
 from hypothesis import given
 from hypothesis import strategies as st
 
-from relance.model import ChannelKind, Message
-from relance.render import TemplateEnvironment, compose
+from relance.model import Message
 from relance.render.qr import epc_payload, epc_qr_svg
 
 PAYMENT = {
@@ -151,30 +150,20 @@ def codes_on(message: Message, tmp_path: Path) -> list[bytes]:
     return found
 
 
-def formal_notice(sample: Any, **changes: Any) -> Message:
-    reminder, history = sample.planned("formal_notice", "fr")
-    return compose(
-        reminder,
-        ChannelKind.REGISTERED_LETTER,
-        company=sample.company.model_copy(update=changes),
-        today=sample.today,
-        templates=TemplateEnvironment(),
-        history=history,
-    )
-
-
 @needs_pdftoppm
 def test_the_printed_code_scans_to_the_transfer_of_the_amount_due(
     sample: Any, tmp_path: Path
 ) -> None:
     # 2,430.00 due, 30.06 interest and 40.00 indemnity: 2,500.06 asked.
-    assert codes_on(formal_notice(sample), tmp_path) == [
+    assert codes_on(sample.registered_letter(), tmp_path) == [
         epc_payload(amount=Decimal("2500.06"), **PAYMENT)
     ]
 
 
 @needs_pdftoppm
 def test_no_code_and_no_bank_details_without_an_iban(sample: Any, tmp_path: Path) -> None:
-    message = formal_notice(sample, iban=None, bic=None)
+    message = sample.registered_letter(
+        company=sample.company.model_copy(update={"iban": None, "bic": None})
+    )
     assert codes_on(message, tmp_path) == []
     assert b"IBAN" not in message.attachments[0].content
