@@ -68,6 +68,7 @@ __all__ = [
     "Message",
     "Money",
     "Receipt",
+    "country_code",
     "totals_by_currency",
     "validation_message",
 ]
@@ -143,14 +144,16 @@ def _known_countries() -> frozenset[str]:
     return frozenset(str(code) for code in Locale("en").territories if str(code).isalpha())
 
 
-def _check_country(value: str) -> str:
+def country_code(value: str) -> str:
+    """``value`` as an ISO 3166-1 alpha-2 code (``fr`` gives ``FR``); ValueError if it is
+    not one. The check every record's country goes through, for connectors too."""
     code = value.strip().upper()
     if code not in _known_countries():
         raise ValueError(f"{value!r} is not an ISO 3166 two-letter country code")
     return code
 
 
-CountryCode = Annotated[str, AfterValidator(_check_country)]
+CountryCode = Annotated[str, AfterValidator(country_code)]
 """An ISO 3166-1 alpha-2 country code such as ``FR``."""
 
 

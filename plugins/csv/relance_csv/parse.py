@@ -14,11 +14,9 @@ from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from functools import cache, lru_cache
 
-from pydantic import TypeAdapter, ValidationError
-
 from relance import CustomerKind, DocumentKind
 from relance.i18n import _
-from relance.model import CountryCode
+from relance.model import country_code
 
 # Spaces that group thousands: space, no-break space, narrow no-break space, thin space,
 # and the apostrophe of Swiss exports (1'234.50).
@@ -241,9 +239,6 @@ def parse_language(raw: str) -> str:
     return _LANGUAGE_NAMES.get(key, raw.strip())
 
 
-_COUNTRY_CODE = TypeAdapter(CountryCode)
-"""The model's own check: a code the CSV accepts is one a record accepts."""
-
 _CODE_ALIASES = {"UK": "GB"}
 """Codes exports use that ISO 3166 does not: the United Kingdom is GB there."""
 
@@ -254,8 +249,8 @@ def parse_country(raw: str) -> str:
     code = text.upper() if len(text) == 2 else _country_codes().get(_key(text), "")
     code = _CODE_ALIASES.get(code, code)
     try:
-        return _COUNTRY_CODE.validate_python(code)
-    except ValidationError:
+        return country_code(code)  # the model's own check: what a record accepts
+    except ValueError:
         raise ValueError(_("not a country (expected a code such as FR or a name)")) from None
 
 

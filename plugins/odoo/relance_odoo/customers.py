@@ -19,10 +19,9 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 from babel import Locale, UnknownLocaleError
-from pydantic import TypeAdapter, ValidationError
 
 from relance import Address, Contact, Customer, CustomerKind
-from relance.model import CountryCode
+from relance.model import country_code
 from relance_odoo.client import OdooClient, Row
 from relance_odoo.values import many2one, ref_id, text
 
@@ -147,9 +146,6 @@ def to_contact(row: Row, role: str | None) -> Contact:
         return Contact(**values)
 
 
-_COUNTRY_CODE = TypeAdapter(CountryCode)
-
-
 def _country(row: Row, customer_id: int) -> str | None:
     """The partner's ISO 3166 country code; one Odoo holds that is not (Odoo lets users
     create countries) is left out, so that the partner is still reminded."""
@@ -157,8 +153,8 @@ def _country(row: Row, customer_id: int) -> str | None:
     if code is None:
         return None
     try:
-        return _COUNTRY_CODE.validate_python(code)
-    except ValidationError:
+        return country_code(code)
+    except ValueError:
         log.warning(
             "Odoo partner %d: country code %r is not an ISO 3166 code; left out", customer_id, code
         )
