@@ -15,7 +15,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from relance.model import Message
-from relance.render.qr import epc_payload, epc_qr_svg
+from relance.render.qr import epc_payload, epc_qr_svg, payable
 
 PAYMENT = {
     "name": "Atelier Dupré SARL",
@@ -83,6 +83,11 @@ def test_name_and_text_are_cut_to_the_guidelines_limits() -> None:
     assert len(lines[10]) == 140
 
 
+@pytest.mark.parametrize("amount", ["0.01", "40", "999999999.99"])
+def test_the_guidelines_bounds_are_payable(amount: str) -> None:
+    assert payable(Decimal(amount))
+
+
 def test_a_long_text_outside_iso_8859_1_is_cut_to_331_bytes() -> None:
     name, text = "Ελληνικά Είδη Μονοπρόσωπη " * 3, "Τιμολόγιο αριθμός " * 8
     payload = epc_payload(
@@ -95,8 +100,9 @@ def test_a_long_text_outside_iso_8859_1_is_cut_to_331_bytes() -> None:
     assert len(lines[10]) < 140
 
 
-@pytest.mark.parametrize("amount", ["0", "0.001", "-5", "1000000000"])
+@pytest.mark.parametrize("amount", ["0", "0.001", "0.009", "-5", "1000000000"])
 def test_an_amount_the_guidelines_do_not_allow_is_refused(amount: str) -> None:
+    assert not payable(Decimal(amount))
     with pytest.raises(ValueError, match=r"0\.01 to 999999999\.99"):
         epc_payload(amount=Decimal(amount), **PAYMENT)
 

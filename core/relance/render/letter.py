@@ -38,7 +38,7 @@ import typst
 from relance.i18n import _
 from relance.render.environment import RenderError, paragraphs
 from relance.render.formatting import format_day, format_money, format_rate
-from relance.render.qr import MAX_AMOUNT, epc_qr_svg
+from relance.render.qr import epc_qr_svg, payable
 
 __all__ = ["WINDOW", "letter_pdf"]
 
@@ -287,10 +287,10 @@ def _legal_line(company: Any) -> str:
 
 
 def _qr_amount(context: Mapping[str, Any]) -> Decimal | None:
-    """The amount a payment QR code asks for: euros only, one currency, positive, and no
-    more than the code may ask."""
+    """The amount a payment QR code asks for: euros only, one currency, an amount the
+    code may ask (0.01 to 999,999,999.99)."""
     totals = context["grand_totals"] if context["quotes_penalties"] else context["totals"]
-    if set(totals) != {"EUR"} or not 0 < totals["EUR"] <= MAX_AMOUNT:
+    if set(totals) != {"EUR"} or not payable(totals["EUR"]):
         return None
     amount: Decimal = totals["EUR"]
     return amount

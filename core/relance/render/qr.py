@@ -15,7 +15,7 @@ from decimal import Decimal
 
 import zxingcpp
 
-__all__ = ["MAX_AMOUNT", "epc_payload", "epc_qr_svg"]
+__all__ = ["epc_payload", "epc_qr_svg", "payable"]
 
 MAX_NAME = 70
 MAX_TEXT = 140
@@ -23,7 +23,12 @@ MAX_PAYLOAD = 331
 """Bytes: what QR version 13 holds at level M, the guidelines' largest symbol."""
 MIN_AMOUNT = Decimal("0.01")
 MAX_AMOUNT = Decimal("999999999.99")
-"""The largest amount the guidelines allow in a payment QR code."""
+"""The smallest and largest amounts the guidelines allow in a payment QR code."""
+
+
+def payable(amount: Decimal) -> bool:
+    """Whether a payment QR code may ask for ``amount`` euros."""
+    return MIN_AMOUNT <= amount <= MAX_AMOUNT
 
 
 def epc_payload(*, name: str, iban: str, bic: str | None, amount: Decimal, text: str) -> bytes:
@@ -34,7 +39,7 @@ def epc_payload(*, name: str, iban: str, bic: str | None, amount: Decimal, text:
     while the payload passes 331 bytes (outside ISO 8859-1, UTF-8 takes several bytes a
     character). ``amount`` must lie between 0.01 and 999,999,999.99.
     """
-    if not MIN_AMOUNT <= amount <= MAX_AMOUNT:
+    if not payable(amount):
         raise ValueError(f"a payment QR code takes 0.01 to 999999999.99 euros, not {amount}")
     beneficiary = " ".join(name.split())[:MAX_NAME]
     remittance = " ".join(text.split())[:MAX_TEXT]
