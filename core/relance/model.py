@@ -69,6 +69,7 @@ __all__ = [
     "Money",
     "Receipt",
     "country_code",
+    "derived_status",
     "totals_by_currency",
     "validation_message",
 ]
@@ -640,7 +641,7 @@ class Invoice(Record):
         if problem is not None:
             raise ValueError(problem)
         if self.status is None:
-            object.__setattr__(self, "status", _derived_status(self.total, self.residual))
+            object.__setattr__(self, "status", derived_status(self.total, self.residual))
 
     @classmethod
     def from_parsed(
@@ -717,7 +718,7 @@ class Invoice(Record):
         ):
             del fields["status"]
             return cls(**fields)
-        fields["status"] = _derived_status(total, residual)
+        fields["status"] = derived_status(total, residual)
         fields.update(_UNPARSED_DEFAULTS)
         return _unvalidated(cls, fields, _PARSED_FIELDS)
 
@@ -754,8 +755,9 @@ def _invoice_problem(
     return None
 
 
-def _derived_status(total: Decimal, residual: Decimal) -> InvoiceStatus:
-    """The status of an invoice whose source does not say it: from its amounts."""
+def derived_status(total: Decimal, residual: Decimal) -> InvoiceStatus:
+    """The status of an invoice whose source does not say it: from its amounts (non-negative,
+    the residual at most the total)."""
     if residual == 0:
         return InvoiceStatus.PAID
     return InvoiceStatus.PARTIAL if residual < total else InvoiceStatus.OPEN

@@ -57,17 +57,9 @@ def relance_fetch_paid_invoices(source: PluginContext, start: date, end: date) -
 def relance_refresh_balances(
     source: PluginContext, invoice_ids: Sequence[str]
 ) -> Iterator[Balance]:
-    """Read the file again: an id that is no longer in it, or is at zero, is paid."""
-    wanted = set(invoice_ids)
-    for invoice in reader.fetch_invoices(settings_of(source), source_of(source)):
-        if invoice.id in wanted:
-            yield Balance(
-                invoice_id=invoice.id,
-                residual=invoice.residual,
-                currency=invoice.currency,
-                status=invoice.status,
-                disputed=invoice.disputed,
-            )
+    """Read the file again, these invoices' rows only: an id that is no longer in it, or
+    is at zero, is paid."""
+    return reader.fetch_balances(settings_of(source), source_of(source), invoice_ids)
 
 
 @hookimpl

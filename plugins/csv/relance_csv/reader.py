@@ -15,7 +15,7 @@ zero is paid: it is not an open item, and is read only by :func:`fetch_paid_invo
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -23,15 +23,16 @@ from functools import partial
 from operator import itemgetter
 from typing import NamedTuple, TypeVar
 
-from relance import DocumentKind, Invoice
+from relance import Balance, DocumentKind, Invoice
 from relance.i18n import _
+from relance.model import derived_status
 from relance_csv.columns import CUSTOMER_SYNONYMS, INVOICE_SYNONYMS, ColumnMap, normalise
 from relance_csv.customers import CustomersFile, InlineCustomers
 from relance_csv.parse import amount_parser, parse_date, parse_flag, parse_kind
 from relance_csv.report import ReadReport
 from relance_csv.row import Row
 from relance_csv.settings import CsvSettings
-from relance_csv.table import open_table
+from relance_csv.table import Table, open_table
 
 _INVOICE_COLUMNS = (("number",), ("due_date",), ("total", "residual"))
 _INLINE_CUSTOMER = (("customer_id", "customer_name"),)
@@ -52,10 +53,7 @@ def fetch_invoices(settings: CsvSettings, source: Source) -> Iterator[Invoice]:
     row was invalid, unless ``skip_invalid`` is set (the rows are then logged)."""
     report = ReadReport()
     yield from read_invoices(settings, source, report)
-    if report.problem_count:
-        if not settings.skip_invalid:
-            raise report.error(settings.path.name)
-        report.log_skipped(settings.path.name)
+    _conclude(report, settings)
 
 
 def fetch_paid_invoices(
@@ -71,6 +69,44 @@ def fetch_paid_invoices(
         day = invoice.paid_date or invoice.issue_date
         if day is None or (invoice.paid_date is None and day <= end) or start <= day <= end:
             yield invoice
+    _conclude(report, settings)
+
+
+def fetch_balances(
+    settings: CsvSettings, source: Source, invoice_ids: Iterable[str]
+) -> Iterator[Balance]:
+    """The balances of these invoices as the file says now, for the re-check before
+    sending; an invoice that is paid, gone, or on a row at fault gets none.
+
+    Only the rows of these invoices are parsed, and the customers file, which a balance
+    does not need, is not read: a run re-reads a few thousand rows of a file that may
+    hold a million, and reading all of it again (every record, every customer) would
+    double the memory of a large run. A problem on one of these rows stops the run as
+    in :func:`fetch_invoices`; the other rows are not looked at.
+    """
+    wanted = set(invoice_ids)
+    report = ReadReport()
+    table = _invoices_table(settings, source, report)
+    try:
+        rows = InvoiceRows(settings, source, table.columns)
+        number_at = table.columns.index["number"]
+        for line, cells in table:
+            if len(cells) <= number_at or cells[number_at].strip() not in wanted:
+                continue
+            row = Row(table, line, cells, report)
+            balance = rows.balance(row, rows.parse(row))
+            if row.failed:
+                report.skipped += 1
+            elif balance is not None:
+                yield balance
+    finally:
+        table.close()
+    _conclude(report, settings)
+
+
+def _conclude(report: ReadReport, settings: CsvSettings) -> None:
+    """After a read: raise :class:`~relance.InputError` with its problems, or with
+    ``skip_invalid`` log the rows skipped."""
     if report.problem_count:
         if not settings.skip_invalid:
             raise report.error(settings.path.name)
@@ -87,20 +123,9 @@ def read_invoices(
         customers = _customers_file(settings, source, report)
     else:
         customers = InlineCustomers(report)
-    joined = settings.customers_path is not None
-    table = open_table(
-        settings.path,
-        encoding=settings.encoding,
-        delimiter=settings.delimiter,
-        synonyms=INVOICE_SYNONYMS,
-        overrides=settings.columns,
-        required=_INVOICE_COLUMNS + (_JOINED_CUSTOMER if joined else _INLINE_CUSTOMER),
-        path_key=f"{source.key_path}.path",
-        columns_key=f"{source.key_path}.columns",
-    )
-    report.files.append(table.describe())
+    table = _invoices_table(settings, source, report)
     try:
-        rows = InvoiceRows(settings, source, customers, table.columns, paid=paid)
+        rows = InvoiceRows(settings, source, table.columns, paid=paid)
         for line, cells in table:
             row = Row(table, line, cells, report)
             parsed = rows.quick(row)
@@ -109,7 +134,7 @@ def read_invoices(
                     continue
                 parsed = rows.parse(row)
             report.rows += 1
-            invoice = rows.invoice(row, parsed)
+            invoice = None if parsed is None else rows.invoice(row, parsed, customers)
             if row.failed:
                 report.skipped += 1
             elif invoice is None:
@@ -124,6 +149,23 @@ def read_invoices(
         table.close()
     if report.rows == 0:
         report.warn(_("{file} has a header but no rows").format(file=table.name))
+
+
+def _invoices_table(settings: CsvSettings, source: Source, report: ReadReport) -> Table:
+    """The invoices file, open at its first row."""
+    joined = settings.customers_path is not None
+    table = open_table(
+        settings.path,
+        encoding=settings.encoding,
+        delimiter=settings.delimiter,
+        synonyms=INVOICE_SYNONYMS,
+        overrides=settings.columns,
+        required=_INVOICE_COLUMNS + (_JOINED_CUSTOMER if joined else _INLINE_CUSTOMER),
+        path_key=f"{source.key_path}.path",
+        columns_key=f"{source.key_path}.columns",
+    )
+    report.files.append(table.describe())
+    return table
 
 
 def _customers_file(settings: CsvSettings, source: Source, report: ReadReport) -> CustomersFile:
@@ -173,6 +215,11 @@ class Parsed(NamedTuple):
     dispute_reason: str
     payment_reference: str
 
+    @property
+    def is_disputed(self) -> bool:
+        """The dispute flag, or when the file has none, whether a reason is given."""
+        return self.disputed if self.disputed is not None else bool(self.dispute_reason)
+
 
 Repeated = tuple[
     DocumentKind | None, date | None, date | None, bool | None, date | None, date | None,
@@ -206,17 +253,10 @@ class InvoiceRows:
     """
 
     def __init__(
-        self,
-        settings: CsvSettings,
-        source: Source,
-        customers: CustomersFile | InlineCustomers,
-        columns: ColumnMap,
-        *,
-        paid: bool = False,
+        self, settings: CsvSettings, source: Source, columns: ColumnMap, *, paid: bool = False
     ) -> None:
         self._paid = paid
         self._source = source
-        self._customers = customers
         self._amount = amount_parser(settings.decimal_separator)
         self._date = partial(parse_date, day_first=settings.day_first)
         self._seen: dict[str, int] = {}
@@ -228,14 +268,14 @@ class InvoiceRows:
         )
         self._combinations: dict[object, Repeated] = {}
 
-    def invoice(self, row: Row, parsed: Parsed | None) -> Invoice | None:
-        """The record of ``row``, read by :meth:`quick` or :meth:`parse`; ``None`` when
-        paid, a repeated line, or invalid (``row.failed`` then says so and the problems
-        are in the report). Reading paid invoices, it is the other way round: ``None``
-        for open items and credits."""
-        if parsed is None:
-            return None
-        customer = self._customers.customer_of(row)
+    def invoice(
+        self, row: Row, parsed: Parsed, customers: CustomersFile | InlineCustomers
+    ) -> Invoice | None:
+        """The record of ``row``, read by :meth:`quick` or :meth:`parse`, with its customer
+        from ``customers``; ``None`` when paid or invalid (``row.failed`` then says so and
+        the problems are in the report). Reading paid invoices, it is the other way
+        round: ``None`` for open items and credits."""
+        customer = customers.customer_of(row)
         if row.failed or customer is None:
             return None
         amounts = _amounts(row, parsed.total, parsed.residual, parsed.kind)
@@ -260,7 +300,7 @@ class InvoiceRows:
                 currency=parsed.currency or self._source.currency,
                 total=total,
                 residual=residual,
-                disputed=parsed.disputed if parsed.disputed is not None else reason is not None,
+                disputed=parsed.is_disputed,
                 dispute_reason=reason,
                 dispute_until=parsed.dispute_until,
                 promise_date=parsed.promise_date,
@@ -272,6 +312,30 @@ class InvoiceRows:
         if parsed.paid_date is not None:
             invoice = invoice.model_copy(update={"paid_date": parsed.paid_date})
         return invoice
+
+    def balance(self, row: Row, parsed: Parsed | None) -> Balance | None:
+        """The balance of an open item's ``row``, read by :meth:`parse`; ``None`` when
+        paid, a repeated line or invalid (``row.failed`` then says so). The row's customer
+        and due date are not looked at: a balance does not need them."""
+        if parsed is None or row.failed:
+            return None
+        amounts = _amounts(row, parsed.total, parsed.residual, parsed.kind)
+        if amounts is None:
+            return None
+        _kind, total, residual = amounts
+        if residual == 0:
+            return None
+        try:
+            return Balance(
+                invoice_id=parsed.number,
+                residual=residual,
+                currency=parsed.currency or self._source.currency,
+                status=derived_status(total, residual),
+                disputed=parsed.is_disputed,
+            )
+        except ValueError as exc:
+            row.invalid(None, exc)
+            return None
 
     def parse(self, row: Row) -> Parsed | None:
         """The cells of ``row`` read one by one, each problem recorded; ``None`` for a

@@ -104,6 +104,37 @@ def test_refresh_rereads_the_file_absent_or_zero_means_paid(host, tmp_path: Path
     }
 
 
+def test_refresh_reads_only_the_rows_asked_for(host, tmp_path: Path, data: Path) -> None:
+    """A re-read looks at the invoices asked for: a row gone bad elsewhere in the file
+    does not stop the run, nor does the customers file, which a balance does not need."""
+    shutil.copy(data / "joined" / "clients.csv", tmp_path / "clients.csv")
+    plugins = host("joined/factures.csv", 'customers_path = "clients.csv"')
+    source = plugins.sources[0]
+    export = tmp_path / "factures.csv"
+    text = export.read_bytes().decode("cp1252")
+    text = text.replace(
+        "J-2;CL02;05/06/2025;200,00;200,00", "J-2;CL02;05/06/2025;deux cents;200,00"
+    )
+    text = text.replace("J-3;CL01;05/07/2025;300,00;300,00", "J-3;CL01;05/07/2025;300,00;120,00")
+    export.write_bytes(text.encode("cp1252"))
+    (tmp_path / "clients.csv").unlink()
+    balances = plugins.refresh_balances(source, ["J-1", "J-3"])
+    assert balances == {
+        "J-1": Balance(
+            invoice_id="J-1", residual=D("100.00"), currency="EUR", status="open", disputed=False
+        ),
+        "J-3": Balance(
+            invoice_id="J-3", residual=D("120.00"), currency="EUR", status="partial", disputed=False
+        ),
+    }
+    with pytest.raises(InputError) as caught:
+        plugins.refresh_balances(source, ["J-2"])
+    assert caught.value.plugin == "csv"
+    assert [str(problem) for problem in caught.value.problems] == [
+        "factures.csv, line 3, column 'Montant TTC': not an amount: 'deux cents'"
+    ]
+
+
 def test_documents_come_from_the_folder_and_must_be_pdfs(host, tmp_path: Path) -> None:
     folder = tmp_path / "pdf"
     folder.mkdir()

@@ -1,22 +1,26 @@
-"""The quick reading of plain rows gives what the cell-by-cell reading gives.
+"""The short readings give what the full reading gives.
 
 Generated exports mix plain rows with every kind of trouble (blank and short rows, totals
-lines, repeated numbers, unreadable cells, unknown customers, signs that disagree); each
-is read twice, once as the connector reads it and once with the quick reading turned
-off, and the records, problems, warnings and counts must be the same.
+lines, repeated numbers, unreadable cells, unknown customers, signs that disagree). Each
+is read twice, once as the connector reads it and once with the quick reading of plain
+rows turned off, and the records, problems, warnings and counts must be the same; and
+the balances re-read before sending, which parse only the rows asked for, must be those
+of the records read in full.
 """
 
 from __future__ import annotations
 
 import csv
+import re
 from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from relance_csv.reader import InvoiceRows, Source, read_invoices
+from relance import Balance, InputError, Invoice, Problem
+from relance_csv.reader import InvoiceRows, Source, fetch_balances, read_invoices
 from relance_csv.report import ReadReport
 from relance_csv.settings import CsvSettings
 
@@ -95,3 +99,54 @@ def test_the_quick_reading_reads_plain_rows(
     invoices, _report = read(path, paid=False)
     assert len(invoices) == 1
     assert read_rows[0] is not None
+
+
+def balance_of(invoice: Invoice) -> Balance:
+    return Balance(
+        invoice_id=invoice.id,
+        residual=invoice.residual,
+        currency=invoice.currency,
+        status=invoice.status,
+        disputed=invoice.disputed,
+    )
+
+
+@settings(max_examples=200, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(lines=st.lists(rows, max_size=12), wanted=st.sets(st.sampled_from(["F1", "F2", "F4", "F9"])))
+@example(lines=[[" F4 ", "Facture", "C1", "Client 1", "05/06/2025", "05/07/2025", "1 234,50",
+                 "234,50", "EUR", "", "", "", ""]], wanted={"F4"})  # fmt: skip
+def test_balances_are_those_of_the_records_read_in_full(
+    tmp_path: Path, lines: list[list[str]], wanted: set[str]
+) -> None:
+    """The balances re-read are those of the open items read in full, in the file's order
+    (none for a paid row or a number the file lacks), or the problems stopping the re-read
+    are where the full read finds problems too (worded as a balance's, for a currency the
+    record refused). The re-read may give a balance the full read
+    refused for the row's customer or due date, which a balance does not need."""
+    path = write(tmp_path / "factures.csv", lines)
+    settings_ = CsvSettings(path=path, delimiter=";", encoding="utf-8")
+    report = ReadReport()
+    records = {invoice.id: invoice for invoice in read_invoices(settings_, SOURCE, report)}
+    balances, problems = reread(settings_, wanted)
+    if problems:
+        assert {problem.where for problem in problems} <= {p.where for p in report.problems}
+        return
+    assert [b for b in balances if b.invoice_id in records] == [
+        balance_of(record) for number, record in records.items() if number in wanted
+    ]
+    refused = {lines[line - 2][0].strip() for line in problem_lines(report)}
+    assert {b.invoice_id for b in balances} - set(records) <= refused
+
+
+def reread(settings_: CsvSettings, wanted: set[str]) -> tuple[list[Balance], list[Problem]]:
+    """The balances re-read, or the problems that stopped the re-read."""
+    try:
+        return list(fetch_balances(settings_, SOURCE, wanted)), []
+    except InputError as error:
+        return [], list(error.problems)
+
+
+def problem_lines(report: ReadReport) -> set[int]:
+    """The lines the problems of a read are on."""
+    found = (re.search(r"line (\d+)", problem.where) for problem in report.problems)
+    return {int(match[1]) for match in found if match is not None}
