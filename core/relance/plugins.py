@@ -387,19 +387,27 @@ class PluginHost:
             self._require_invoice(ctx, invoice, hook)
         return paid
 
-    def refresh_balances(
-        self, ctx: PluginContext, invoice_ids: Sequence[str]
-    ) -> dict[str, Balance]:
+    def refresh_balances(self, ctx: PluginContext, invoice_ids: Sequence[str]) -> Iterator[Balance]:
+        """Stream the balances a source gives for these invoices, each checked; a balance
+        for an id not asked for is left out.
+
+        Streamed, not gathered: a run re-reads the balances of every invoice it reminds
+        (hundreds of thousands on a large ledger), and keeps only those that moved.
+        """
+        hook = "relance_refresh_balances"
         wanted = dict.fromkeys(invoice_ids)
         if not wanted:
-            return {}
-        results = self._call(ctx, "relance_refresh_balances", source=ctx, invoice_ids=list(wanted))
-        balances: dict[str, Balance] = {}
-        for balance in self._drain(ctx, "relance_refresh_balances", results):
-            self._require(ctx, balance, Balance, "relance_refresh_balances")
+            return
+        results = self._call(ctx, hook, source=ctx, invoice_ids=list(wanted))
+        iterator = iter(results or ())
+        while True:
+            with self.registry.blame(ctx.plugin, hook, instance=ctx.name):
+                balance = next(iterator, None)
+            if balance is None:
+                return
+            self._require(ctx, balance, Balance, hook)
             if balance.invoice_id in wanted:
-                balances[balance.invoice_id] = balance
-        return balances
+                yield balance
 
     def fetch_document(self, ctx: PluginContext, invoice: Invoice) -> Document | None:
         document = self._call(ctx, "relance_fetch_document", source=ctx, invoice=invoice)

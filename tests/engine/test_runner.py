@@ -120,8 +120,9 @@ def test_run_sends_each_reminder_once_and_records_it(workspace: Workspace, cli) 
     assert types(workspace).count("sent") == 2
 
 
+@pytest.mark.parametrize("paid", ["at zero", "gone from the source"])
 def test_a_payment_arriving_between_fetch_and_send_cancels_the_reminder(
-    workspace: Workspace,
+    workspace: Workspace, paid: str
 ) -> None:
     workspace.write_ledger(
         [invoice("F1", due=days(-6)), invoice("F2", due=days(-6), who=customer("C2"))]
@@ -129,11 +130,9 @@ def test_a_payment_arriving_between_fetch_and_send_cancels_the_reminder(
     loaded = load(workspace.config)
     with open_session(loaded, DAY, output(), dry_run=False, roles=tuple(Role)) as session:
         invoices = session.fetch()
+        first = [invoice("F1", due=days(-6), residual="0.00", total="1200.00")]
         workspace.write_ledger(
-            [
-                invoice("F1", due=days(-6), residual="0.00", total="1200.00"),
-                invoice("F2", due=days(-6), who=customer("C2")),
-            ]
+            [*(first if paid == "at zero" else []), invoice("F2", due=days(-6), who=customer("C2"))]
         )
         report = session.runner.run(invoices)
     assert [(r.customer.id, reason.split(" ")[0]) for r, reason in report.dropped] == [
@@ -178,6 +177,28 @@ def test_only_the_customers_whose_balances_moved_are_planned_again(
     ]
     (first,) = [d.reminder for d in report.deliveries if d.reminder.customer.id == "C1"]
     assert first.items[0].invoice.residual == Decimal("200.00")
+
+
+def test_of_two_answers_for_one_invoice_the_last_counts(
+    workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    workspace.write_ledger([invoice("F1", due=days(-6))])
+    loaded = load(workspace.config)
+    with open_session(loaded, DAY, output(), dry_run=False, roles=tuple(Role)) as session:
+        invoices = session.fetch()
+        host = session.runner.host
+
+        def twice(ctx, ids):
+            assert ids == ["F1"]
+            for residual in ("0.00", "1200.00"):
+                yield Balance(invoice_id="F1", residual=Decimal(residual), currency="EUR")
+
+        monkeypatch.setattr(host, "refresh_balances", twice)
+        report = session.runner.run(invoices)
+    assert report.dropped == []
+    assert [(d.reminder.customer.id, d.status) for d in report.deliveries] == [
+        ("C1", EventType.SENT)
+    ]
 
 
 def test_every_reminder_is_rendered_before_the_first_is_sent_and_progress_says_so(
@@ -394,20 +415,20 @@ def test_a_customer_s_jurisdiction_can_be_set_in_the_configuration(
 
 def test_a_re_read_balance_keeps_the_record_unless_it_moved() -> None:
     item = invoice("F1", due=days(-6), residual="1200.00", total="1500.00")
-    key = {item.key}
 
     def balance(residual: str, disputed: bool | None = None) -> Balance:
         return Balance(
             invoice_id="F1", residual=Decimal(residual), currency="EUR", disputed=disputed
         )
 
-    assert _refreshed(item, {item.key: balance("1200.00")}, key) is item
-    assert _refreshed(item, {item.key: balance("1200.00", disputed=False)}, key) is item
-    moved = _refreshed(item, {item.key: balance("700.00")}, key)
+    assert _refreshed(item, balance("1200.00")) is item
+    assert _refreshed(item, balance("1200.00", disputed=False)) is item
+    moved = _refreshed(item, balance("700.00"))
     assert moved is not None
     assert (moved.residual, moved.disputed) == (Decimal("700.00"), False)
-    disputed = _refreshed(item, {item.key: balance("1200.00", disputed=True)}, key)
+    disputed = _refreshed(item, balance("1200.00", disputed=True))
     assert disputed is not None
     assert (disputed.residual, disputed.disputed) == (Decimal("1200.00"), True)
-    assert _refreshed(item, {item.key: balance("0.00")}, key) is None
-    assert _refreshed(item, {}, key) is None
+    assert _refreshed(item, balance("0.00")) is None
+    paid = Balance(invoice_id="F1", residual=Decimal("5.00"), currency="EUR", status="paid")
+    assert _refreshed(item, paid) is None

@@ -92,16 +92,16 @@ def test_refresh_rereads_the_file_absent_or_zero_means_paid(host, tmp_path: Path
     text = text.replace("AV-2025-0007;C001;Boulangerie Égée;12/05/2025;;-120,00;-120,00\r\n", "")
     text = text.replace("2\u00a0430,50;2\u00a0430,50", "2\u00a0430,50;1\u00a0000,00")
     export.write_bytes(text.encode("cp1252"))
-    balances = plugins.refresh_balances(source, ["FA-2025-0101", "FA-2025-0102", "AV-2025-0007"])
-    assert balances == {
-        "FA-2025-0101": Balance(
+    ids = ["FA-2025-0101", "FA-2025-0102", "AV-2025-0007"]
+    assert list(plugins.refresh_balances(source, ids)) == [
+        Balance(
             invoice_id="FA-2025-0101",
             residual=D("1000.00"),
             currency="EUR",
             status="partial",
             disputed=False,
         )
-    }
+    ]
 
 
 def test_refresh_reads_only_the_rows_asked_for(host, tmp_path: Path, data: Path) -> None:
@@ -118,17 +118,16 @@ def test_refresh_reads_only_the_rows_asked_for(host, tmp_path: Path, data: Path)
     text = text.replace("J-3;CL01;05/07/2025;300,00;300,00", "J-3;CL01;05/07/2025;300,00;120,00")
     export.write_bytes(text.encode("cp1252"))
     (tmp_path / "clients.csv").unlink()
-    balances = plugins.refresh_balances(source, ["J-1", "J-3"])
-    assert balances == {
-        "J-1": Balance(
+    assert list(plugins.refresh_balances(source, ["J-1", "J-3"])) == [
+        Balance(
             invoice_id="J-1", residual=D("100.00"), currency="EUR", status="open", disputed=False
         ),
-        "J-3": Balance(
+        Balance(
             invoice_id="J-3", residual=D("120.00"), currency="EUR", status="partial", disputed=False
         ),
-    }
+    ]
     with pytest.raises(InputError) as caught:
-        plugins.refresh_balances(source, ["J-2"])
+        list(plugins.refresh_balances(source, ["J-2"]))
     assert caught.value.plugin == "csv"
     assert [str(problem) for problem in caught.value.problems] == [
         "factures.csv, line 3, column 'Montant TTC': not an amount: 'deux cents'"
