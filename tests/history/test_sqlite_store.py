@@ -126,6 +126,19 @@ def test_intents_and_settlements_go_through_their_own_methods(store: SQLiteStore
         store.append(intent())
 
 
+def test_events_appended_together_are_recorded_all_or_none(store: SQLiteStore) -> None:
+    paused = HistoryEvent(type=EventType.PAUSED, source="csv", customer_id="C1")
+    note = HistoryEvent(type=EventType.NOTE, reason="called the customer")
+    with pytest.raises(ValueError, match="claim"):
+        store.append_all([paused, intent()])
+    with pytest.raises(sqlite3.IntegrityError):
+        store.append_all([paused, note, paused])  # the same event twice: its id is taken
+    assert list(store.events()) == []
+    store.append_all([paused, note])
+    store.append_all([])
+    assert list(store.events()) == [paused, note]
+
+
 def test_events_are_filtered_by_customer_and_type(store: SQLiteStore) -> None:
     at = datetime(2026, 3, 16, 9, tzinfo=UTC)
     store.append(HistoryEvent(type=EventType.PAUSED, at=at, source="csv", customer_id="C1"))

@@ -169,9 +169,14 @@ class Runner:
         if deferred is not None:
             report.deferred = deferred
             return report
-        for reminder in first.reminders:
-            if reminder.key not in state.planned:
-                self._record(self._event(EventType.PLANNED, reminder), report)
+        self._record_all(
+            [
+                self._event(EventType.PLANNED, reminder)
+                for reminder in first.reminders
+                if reminder.key not in state.planned
+            ],
+            report,
+        )
         ready = [r for r in first.reminders if not r.requires_approval]
         report.awaiting_approval = [r for r in first.reminders if r.requires_approval]
         if not ready:
@@ -408,8 +413,12 @@ class Runner:
         )
 
     def _record(self, event: HistoryEvent, report: RunReport) -> None:
-        self.store.append(event)
-        self._mirror(event, report)
+        self._record_all([event], report)
+
+    def _record_all(self, events: list[HistoryEvent], report: RunReport) -> None:
+        self.store.append_all(events)
+        for event in events:
+            self._mirror(event, report)
 
     def _mirror(self, event: HistoryEvent, report: RunReport) -> None:
         report.mirror_failures.extend(self.host.record_history(event))

@@ -137,9 +137,23 @@ class SQLiteStore:
         )
 
     def append(self, event: HistoryEvent) -> None:
-        if event.type is EventType.INTENT or event.type in SETTLEMENTS:
-            raise ValueError(f"{event.type.value} events are recorded with claim() or settle()")
-        self._insert(event)
+        self.append_all((event,))
+
+    def append_all(self, events: Iterable[HistoryEvent]) -> None:
+        events = tuple(events)
+        if not events:
+            return
+        for event in events:
+            if event.type is EventType.INTENT or event.type in SETTLEMENTS:
+                raise ValueError(f"{event.type.value} events are recorded with claim() or settle()")
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            for event in events:
+                self._insert(event)
+            self._db.execute("COMMIT")
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
 
     def claim(self, intent: HistoryEvent) -> None:
         if intent.type is not EventType.INTENT or intent.message_key is None:

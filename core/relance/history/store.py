@@ -40,6 +40,10 @@ class HistoryStore(Protocol):
     def append(self, event: HistoryEvent) -> None:
         """Record an event that is neither an intent nor a settlement."""
 
+    def append_all(self, events: Iterable[HistoryEvent]) -> None:
+        """Record such events together, all or none: one durable write for a run's
+        planned reminders, where one each would cost a disk flush apiece."""
+
     def claim(self, intent: HistoryEvent) -> None:
         """Record the intent to send ``intent.message_key``, or raise :class:`AlreadyClaimed`."""
 
