@@ -57,8 +57,9 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-@pytest.fixture
-def server() -> Iterator[Server]:
+@pytest.fixture(params=[False], ids=["ascii"])
+def server(request: pytest.FixtureRequest) -> Iterator[Server]:
+    """A local SMTP server; ``True`` as the parameter announces SMTPUTF8."""
     smtp = Server(port=free_port())
     controller = Controller(
         smtp,
@@ -66,6 +67,7 @@ def server() -> Iterator[Server]:
         port=smtp.port,
         authenticator=smtp.authenticate,
         auth_require_tls=False,
+        enable_SMTPUTF8=request.param,
     )
     controller.start()
     yield smtp
@@ -125,6 +127,21 @@ def test_messages_share_one_authenticated_connection(
     assert received["Auto-Submitted"] == "auto-generated"
     assert received["Message-ID"] == receipts[0].message_id
     assert received["Message-ID"].endswith("@atelier-test.fr>")
+    assert received.get_content().strip().endswith("1\u202f200,00\xa0€.")
+
+
+@pytest.mark.parametrize("server", [True], ids=["smtputf8"], indirect=True)
+def test_an_internationalised_address_goes_out_with_smtputf8(
+    server: Server, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("RELANCE_SMTP_PASSWORD", PASSWORD)
+    with channel_host(tmp_path, server.port) as host:
+        host.send(host.instance("email", Role.CHANNEL), message(0, to="josé@exemple.fr"))
+    (_peer, envelope), *_others = server.messages
+    assert envelope.rcpt_tos == ["josé@exemple.fr", "archive@atelier-test.fr"]
+    assert "SMTPUTF8" in envelope.mail_options
+    received = message_from_bytes(envelope.content, policy=email_policy)
+    assert received["Subject"] == "Relance \u2013 facture n°F0 en attente, échéance dépassée"
     assert received.get_content().strip().endswith("1\u202f200,00\xa0€.")
 
 

@@ -1,14 +1,37 @@
-"""Build the RFC 5322 email of a message: what the SMTP channel sends and the outbox keeps."""
+"""Build the RFC 5322 email of a message: what the SMTP channel sends and the outbox keeps.
+
+The email is built with the email package's classic classes (``email.mime``, policy
+``compat32``), which keep header values as given and fold them simply. The modern
+``EmailMessage`` parses every header it is given, MIME parts' included, and parses and
+refolds each again when written: 2.5 ms an email, most of what the outbox spends on one
+and half of what the SMTP channel does. The classic classes write the same email (the
+same headers, bodies and attachments once read back) in 1 ms.
+
+Text parts are UTF-8, quoted-printable (readable, and what filters expect of mostly
+ASCII text); the classic classes write header text that is not ASCII as RFC 2047
+encoded words, and an attachment name that is not ASCII as an RFC 2231 parameter. An
+address that is not ASCII (an internationalised mailbox, which only SMTPUTF8 carries)
+is beyond them: such an email is built under the modern ``SMTPUTF8`` policy.
+"""
 
 from __future__ import annotations
 
 import re
-from email.message import EmailMessage
+from email import policy as policies
+from email.charset import QP, Charset
+from email.encoders import encode_base64
+from email.message import Message as Email
+from email.mime.base import MIMEBase
+from email.mime.multipart import MIMEMultipart
+from email.mime.nonmultipart import MIMENonMultipart
 from email.utils import formataddr, formatdate, make_msgid
 
-from relance.model import Message
+from relance.model import Attachment, Message
 
 __all__ = ["to_email"]
+
+_UTF8 = Charset("utf-8")
+_UTF8.body_encoding = QP
 
 
 def to_email(
@@ -19,35 +42,69 @@ def to_email(
     reply_to: str | None = None,
     bcc: tuple[str, ...] = (),
     domain: str | None = None,
-) -> EmailMessage:
+) -> Email:
     """The email for ``message``, with a fresh Message-ID and a Date header.
 
-    Subjects and bodies are UTF-8; headers are encoded as RFC 2047 where needed.
+    A header value with a line break raises ``ValueError``: written as it is, it would
+    end the header and start another.
     """
-    email = EmailMessage()
-    email["From"] = formataddr((sender_name, sender)) if sender_name else sender
-    email["To"] = ", ".join(message.to) if message.to else "undisclosed-recipients:;"
-    if message.cc:
-        email["Cc"] = ", ".join(message.cc)
     all_bcc = (*message.bcc, *bcc)
-    if all_bcc:
-        email["Bcc"] = ", ".join(all_bcc)
-    if reply_to or message.reply_to:
-        email["Reply-To"] = reply_to or message.reply_to
-    email["Subject"] = message.subject
-    email["Date"] = formatdate(localtime=True)
-    # The key's ':' would end the id's left part; keep letters, digits and dots.
-    idstring = re.sub(r"[^A-Za-z0-9]+", ".", message.message_key)
-    email["Message-ID"] = make_msgid(idstring=idstring, domain=domain)
-    for name, value in message.headers:
+    reply = reply_to or message.reply_to
+    addresses = (sender, *message.to, *message.cc, *all_bcc, *([reply] if reply else []))
+    international = not all(address.isascii() for address in addresses)
+    policy = policies.SMTPUTF8 if international else policies.compat32
+
+    email = _body(message, policy)
+    headers = [
+        ("From", formataddr((sender_name, sender)) if sender_name else sender),
+        ("To", ", ".join(message.to) if message.to else "undisclosed-recipients:;"),
+        *([("Cc", ", ".join(message.cc))] if message.cc else []),
+        *([("Bcc", ", ".join(all_bcc))] if all_bcc else []),
+        *([("Reply-To", reply)] if reply else []),
+        ("Subject", message.subject),
+        ("Date", formatdate(localtime=True)),
+        # The key's ':' would end the id's left part; keep letters, digits and dots.
+        ("Message-ID", make_msgid(re.sub(r"[^A-Za-z0-9]+", ".", message.message_key), domain)),
+        *message.headers,
+        ("X-Relance-Message-Key", message.message_key),
+    ]
+    for name, value in headers:
+        if "\n" in value or "\r" in value:
+            raise ValueError(f"the {name} header may not contain a line break: {value!r}")
         email[name] = value
-    email["X-Relance-Message-Key"] = message.message_key
-    email.set_content(message.text)
-    if message.html:
-        email.add_alternative(message.html, subtype="html")
-    for attachment in message.attachments:
-        maintype, _, subtype = attachment.media_type.partition("/")
-        email.add_attachment(
-            attachment.content, maintype=maintype, subtype=subtype, filename=attachment.filename
-        )
     return email
+
+
+def _body(message: Message, policy: policies.Policy) -> Email:
+    """The MIME tree: the text, its HTML alternative, the attachments."""
+    body = _text(message.text, "plain", policy)
+    if message.html:
+        html = _text(message.html, "html", policy)
+        body = _part(MIMEMultipart("alternative", _subparts=[body, html], policy=policy))
+    if message.attachments:
+        attached = [_attachment(attachment, policy) for attachment in message.attachments]
+        body = _part(MIMEMultipart("mixed", _subparts=[body, *attached], policy=policy))
+    body["MIME-Version"] = "1.0"
+    return body
+
+
+def _text(text: str, subtype: str, policy: policies.Policy) -> Email:
+    part = MIMENonMultipart("text", subtype, policy=policy, charset="utf-8")
+    part.set_payload(text, _UTF8)
+    return _part(part)
+
+
+def _attachment(attachment: Attachment, policy: policies.Policy) -> Email:
+    maintype, _, subtype = attachment.media_type.partition("/")
+    part = MIMEBase(maintype, subtype, policy=policy)
+    part.set_payload(attachment.content)
+    encode_base64(part)
+    part.add_header("Content-Disposition", "attachment", filename=attachment.filename)
+    return _part(part)
+
+
+def _part(part: Email) -> Email:
+    """A MIME part without the MIME-Version header the classic classes give every part
+    (:func:`_body` gives it to the top of the email only)."""
+    del part["MIME-Version"]
+    return part
