@@ -145,6 +145,19 @@ def test_an_internationalised_address_goes_out_with_smtputf8(
     assert received.get_content().strip().endswith("1\u202f200,00\xa0€.")
 
 
+def test_an_internationalised_address_without_smtputf8_is_a_permanent_failure(
+    server: Server, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("RELANCE_SMTP_PASSWORD", PASSWORD)
+    with channel_host(tmp_path, server.port) as host:
+        channel = host.instance("email", Role.CHANNEL)
+        with pytest.raises(ChannelError, match="does not announce SMTPUTF8") as caught:
+            host.send(channel, message(0, to="josé@exemple.fr"))
+        host.send(channel, message(1))
+    assert caught.value.permanent
+    assert len(server.messages) == 1
+
+
 def test_a_wrong_password_is_a_permanent_failure_that_never_shows_it(
     server: Server, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -169,6 +169,14 @@ def relance_send_reminder(channel: PluginContext, message: Message) -> Receipt |
             _("SMTP server rejected the message: {error}").format(error=_smtp_text(exc)),
             permanent=500 <= exc.smtp_code < 600,
         ) from None
+    except smtplib.SMTPNotSupportedError:
+        raise ChannelError(
+            _(
+                "SMTP server cannot take the address {recipients}: it does not announce "
+                "SMTPUTF8, which addresses that are not ASCII need"
+            ).format(recipients=", ".join(message.to)),
+            permanent=True,
+        ) from None
     except (OSError, smtplib.SMTPException) as exc:
         channel.drop_resource("smtp")
         raise ChannelError(_("SMTP connection lost: {error}").format(error=exc)) from None
