@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import gc
 import json
+from collections.abc import Iterable
 from datetime import date, timedelta
 from decimal import Decimal
 from email import message_from_bytes
@@ -12,12 +13,14 @@ from email.policy import default as email_policy
 
 import pytest
 
+import relance.engine.runner
 import relance.engine.spool
 from relance.cli.common import load, output
 from relance.cli.session import open_session
 from relance.context import Role
 from relance.engine.runner import Step, _refreshed
-from relance.model import Balance, CustomerKind, EventType
+from relance.history import SQLiteStore
+from relance.model import Balance, CustomerKind, EventType, HistoryEvent
 from relance.testing.ledgers import customer, invoice
 
 from ..conftest import CliResult  # noqa: TID252 - the shared CLI runner's result type
@@ -118,6 +121,27 @@ def test_run_sends_each_reminder_once_and_records_it(workspace: Workspace, cli) 
     assert again.code == 0, again.err
     assert workspace.sent_files() == files
     assert types(workspace).count("sent") == 2
+
+
+def test_planned_reminders_are_recorded_a_batch_at_a_time(
+    workspace: Workspace, cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(relance.engine.runner, "RECORDED_TOGETHER", 2)
+    written: list[list[str]] = []
+    append_all = SQLiteStore.append_all
+
+    def spy(store: SQLiteStore, events: Iterable[HistoryEvent]) -> None:
+        events = list(events)
+        written.append([event.customer_id or "" for event in events])
+        append_all(store, events)
+
+    monkeypatch.setattr(SQLiteStore, "append_all", spy)
+    workspace.write_ledger(
+        [invoice(f"F{n}", due=days(-6), who=customer(f"C{n}")) for n in range(1, 4)]
+    )
+    assert cli("run", "--yes", "--today", DAY).code == 0
+    assert written == [["C1", "C2"], ["C3"]]
+    assert types(workspace).count("planned") == 3
 
 
 @pytest.mark.parametrize("paid", ["at zero", "gone from the source"])

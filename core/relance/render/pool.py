@@ -24,10 +24,10 @@ from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date
-from itertools import islice
 from multiprocessing.connection import wait
 from typing import TYPE_CHECKING
 
+from relance.batches import batches
 from relance.i18n import current_language, set_language
 from relance.model import Document, HistoryEvent, Message
 from relance.render.compose import compose_reminder
@@ -110,7 +110,7 @@ def compose_all(
     ) as pool:
         pending: deque[Future[list[list[Message]]]] = deque()
         try:
-            for chunk in _chunks(renderings, CHUNK):
+            for chunk in batches(renderings, CHUNK):
                 pending.append(pool.submit(_compose_in_worker, chunk))
                 if len(pending) > workers * AHEAD:
                     yield from pending.popleft().result()
@@ -119,12 +119,6 @@ def compose_all(
         finally:
             # On an error (or when the caller stops early), what was not started is dropped.
             pool.shutdown(cancel_futures=True)
-
-
-def _chunks(renderings: Iterable[Rendering], size: int) -> Iterator[list[Rendering]]:
-    it = iter(renderings)
-    while chunk := list(islice(it, size)):
-        yield chunk
 
 
 def _compose(
