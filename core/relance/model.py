@@ -786,6 +786,17 @@ class Balance(FrozenModel):
     status: InvoiceStatus | None = None
     disputed: bool | None = None
 
+    @classmethod
+    def of(cls, invoice: Invoice) -> Balance:
+        """What ``invoice`` says of its balance (for a source read again in full)."""
+        return cls(
+            invoice_id=invoice.id,
+            residual=invoice.residual,
+            currency=invoice.currency,
+            status=invoice.status,
+            disputed=invoice.disputed,
+        )
+
 
 class Document(FrozenModel):
     """A file from a source or a channel: an invoice PDF, a letter."""

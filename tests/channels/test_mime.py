@@ -9,6 +9,7 @@ from email.generator import BytesGenerator
 from email.message import EmailMessage
 from email.policy import default as email_policy
 from io import BytesIO
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -31,13 +32,9 @@ filenames = st.sampled_from(["facture_FA-1.pdf", "Facture Élodie n°12.pdf", "�
 addresses = st.sampled_from(["compta@client.fr", "a.b+c@exemple.co.uk", "x@sub.domaine.fr"])
 
 
-@st.composite
-def messages(draw: st.DrawFn) -> Message:
-    attachments = draw(
-        st.lists(
-            st.tuples(filenames, st.binary(max_size=3000)), max_size=2, unique_by=lambda a: a[0]
-        )
-    )
+def message(**fields: Any) -> Message:
+    """An email message to one customer, with ``fields`` set."""
+    fields = {"to": ("compta@client.fr",), "subject": "Relance", "text": "Bonjour,", **fields}
     return Message(
         reminder_key="r1",
         message_key="r1:email",
@@ -46,6 +43,18 @@ def messages(draw: st.DrawFn) -> Message:
         source="csv",
         level="first",
         language="fr",
+        **fields,
+    )
+
+
+@st.composite
+def messages(draw: st.DrawFn) -> Message:
+    attachments = draw(
+        st.lists(
+            st.tuples(filenames, st.binary(max_size=3000)), max_size=2, unique_by=lambda a: a[0]
+        )
+    )
+    return message(
         to=tuple(draw(st.lists(addresses, min_size=1, max_size=2, unique=True))),
         cc=tuple(draw(st.lists(addresses, max_size=1))),
         reply_to=draw(st.sampled_from([None, "compta@atelier.fr"])),
@@ -99,41 +108,17 @@ def test_a_line_break_in_a_header_is_refused_not_written(field: str) -> None:
     """It would end the header and start another (a Bcc to anyone, say)."""
     injected = "Relance\nBcc: someone@elsewhere.example"
     values = {"subject": injected, "headers": (("X-Note", injected),), "to": (injected,)}
-    message = Message(
-        reminder_key="r1",
-        message_key="r1:email",
-        kind=ChannelKind.EMAIL,
-        customer_id="C1",
-        source="csv",
-        level="first",
-        language="fr",
-        **{
-            "to": ("compta@client.fr",),
-            "subject": "Relance",
-            "text": "Bonjour,",
-            field: values[field],
-        },
-    )
     with pytest.raises(ValueError, match="may not contain a line break"):
-        to_email(message, sender="relances@atelier.fr")
+        to_email(message(**{field: values[field]}), sender="relances@atelier.fr")
 
 
 def test_an_internationalised_address_is_written_for_smtputf8() -> None:
     """The classic classes cannot write such an address; the email is built as smtplib
     then sends it to a server that announces SMTPUTF8 (raw UTF-8 headers)."""
-    message = Message(
-        reminder_key="r1",
-        message_key="r1:email",
-        kind=ChannelKind.EMAIL,
-        customer_id="C1",
-        source="csv",
-        level="first",
-        language="fr",
-        to=("josé@exemple.fr",),
-        subject="Relance \u2013 facture n°12",
-        text="Bonjour José,",
+    sent = message(
+        to=("josé@exemple.fr",), subject="Relance \u2013 facture n°12", text="Bonjour José,"
     )
-    email = to_email(message, sender="relances@atelier.fr", sender_name="Atelier Été")
+    email = to_email(sent, sender="relances@atelier.fr", sender_name="Atelier Été")
     out = BytesIO()
     BytesGenerator(out, policy=email.policy.clone(utf8=True)).flatten(email)
     written = out.getvalue().decode("utf-8")

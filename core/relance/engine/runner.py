@@ -439,13 +439,7 @@ def _balances_from_refetch(
     """For a source without ``relance_refresh_balances``: read everything again."""
     for invoice in host.fetch_invoices(ctx, since=None):
         if invoice.id in wanted:
-            yield Balance(
-                invoice_id=invoice.id,
-                residual=invoice.residual,
-                currency=invoice.currency,
-                status=invoice.status,
-                disputed=invoice.disputed,
-            )
+            yield Balance.of(invoice)
 
 
 def _moved(

@@ -79,10 +79,9 @@ def fetch_balances(
     sending; an invoice that is paid, gone, or on a row at fault gets none.
 
     Only the rows of these invoices are parsed, and the customers file, which a balance
-    does not need, is not read: a run re-reads a few thousand rows of a file that may
-    hold a million, and reading all of it again (every record, every customer) would
-    double the memory of a large run. A problem on one of these rows stops the run as
-    in :func:`fetch_invoices`; the other rows are not looked at.
+    does not need, is not read: reading all of it again (every record, every customer)
+    cost a large run half the memory of its plan once more. A problem on one of these
+    rows stops the run as in :func:`fetch_invoices`; the other rows are not looked at.
     """
     wanted = set(invoice_ids)
     report = ReadReport()

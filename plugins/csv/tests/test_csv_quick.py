@@ -19,7 +19,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from relance import Balance, InputError, Invoice, Problem
+from relance import Balance, InputError, Problem
 from relance_csv.reader import InvoiceRows, Source, fetch_balances, read_invoices
 from relance_csv.report import ReadReport
 from relance_csv.settings import CsvSettings
@@ -101,16 +101,6 @@ def test_the_quick_reading_reads_plain_rows(
     assert read_rows[0] is not None
 
 
-def balance_of(invoice: Invoice) -> Balance:
-    return Balance(
-        invoice_id=invoice.id,
-        residual=invoice.residual,
-        currency=invoice.currency,
-        status=invoice.status,
-        disputed=invoice.disputed,
-    )
-
-
 @settings(max_examples=200, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(lines=st.lists(rows, max_size=12), wanted=st.sets(st.sampled_from(["F1", "F2", "F4", "F9"])))
 @example(lines=[[" F4 ", "Facture", "C1", "Client 1", "05/06/2025", "05/07/2025", "1 234,50",
@@ -132,7 +122,7 @@ def test_balances_are_those_of_the_records_read_in_full(
         assert {problem.where for problem in problems} <= {p.where for p in report.problems}
         return
     assert [b for b in balances if b.invoice_id in records] == [
-        balance_of(record) for number, record in records.items() if number in wanted
+        Balance.of(record) for number, record in records.items() if number in wanted
     ]
     refused = {lines[line - 2][0].strip() for line in problem_lines(report)}
     assert {b.invoice_id for b in balances} - set(records) <= refused
