@@ -16,7 +16,7 @@ import pytest
 import relance.engine.runner
 import relance.engine.spool
 from relance.cli.common import load, output
-from relance.cli.session import open_session
+from relance.cli.session import Session, open_session
 from relance.context import Role
 from relance.engine.runner import Step, _refreshed
 from relance.history import SQLiteStore
@@ -232,16 +232,34 @@ def test_every_reminder_is_rendered_before_the_first_is_sent_and_progress_says_s
         [invoice(f"F{n}", due=days(-6), who=customer(f"C{n}")) for n in (1, 2, 3)]
     )
     loaded = load(workspace.config)
-    steps: list[tuple[Step, int]] = []
-    with open_session(loaded, DAY, output(), dry_run=False, roles=tuple(Role)) as session:
-        invoices = session.fetch()
+    steps: list[tuple[Step | int, int]] = []
 
-        def note(step: Step) -> None:
+    class Noted:
+        def start(self, total: int) -> None:
+            steps.append((total, len(workspace.sent_files())))
+
+        def advance(self, step: Step) -> None:
             steps.append((step, len(workspace.sent_files())))
 
-        report = session.runner.run(invoices, progress=note)
+    with open_session(loaded, DAY, output(), dry_run=False, roles=tuple(Role)) as session:
+        invoices = session.fetch()
+        report = session.runner.run(invoices, progress=Noted())
     assert len(report.deliveries) == 3
-    assert steps == [(Step.RENDERED, 0)] * 3 + [(Step.SENT, 1), (Step.SENT, 2), (Step.SENT, 3)]
+    assert steps == [(3, 0)] + [(Step.RENDERED, 0)] * 3 + [(Step.SENT, n) for n in (1, 2, 3)]
+
+
+def test_run_with_yes_plans_no_preview(
+    workspace: Workspace, cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The preview is shown before asking; with --yes there is nothing to ask (and a
+    million invoices take a quarter of a minute to plan)."""
+    workspace.write_ledger([invoice("F1", due=days(-6))])
+    previews: list[int] = []
+    monkeypatch.setattr(Session, "plan", lambda self, invoices: previews.append(len(invoices)))
+    result = cli("run", "--yes", "--today", DAY)
+    assert result.code == 0, result.err
+    assert previews == []
+    assert len(workspace.sent_files()) == 1
 
 
 @pytest.mark.parametrize("workers", [1, 2])

@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import IO, Any, TypeVar
+from typing import IO, TYPE_CHECKING, Any, Generic, TypeVar
 
 import click
 from rich.console import Console
@@ -19,6 +19,9 @@ from relance.config import Configuration, find_config_path, load_config
 from relance.errors import InputError, Problem
 from relance.i18n import _
 from relance.plugins import PluginRegistry
+
+if TYPE_CHECKING:
+    from rich.progress import Progress, TaskID
 
 F = TypeVar("F", bound=Callable[..., Any])
 K = TypeVar("K")
@@ -120,24 +123,39 @@ def load(config_path: Path | None, *, strict: bool = False) -> Loaded:
 @contextmanager
 def progress_bar(out: Output, description: str, total: int | None) -> Iterator[Callable[..., None]]:
     """A Rich progress bar on stderr that disappears when done (silent when not a TTY)."""
-    with progress_bars(out, {description: description}, total) as advance:
+    with progress_bars(out, {description: description}, total) as bars:
 
         def advance_one(step: int = 1) -> None:
-            advance(description, step)
+            bars.advance(description, step)
 
         yield advance_one
 
 
-@contextmanager
-def progress_bars(
-    out: Output, bars: Mapping[K, str], total: int | None
-) -> Iterator[Callable[[K, int], None]]:
-    """Progress bars on stderr, one per key of ``bars`` (its value: the bar's label),
-    each to ``total``; ``advance(key, step)`` moves one. Gone when done; silent when
-    stderr is not a terminal."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+class Bars(Generic[K]):
+    """Progress bars, one per key: :meth:`advance` moves one, :meth:`start` sets the
+    total of all (when it was not known as they appeared)."""
 
-    with Progress(
+    def __init__(self, progress: Progress, tasks: Mapping[K, TaskID]) -> None:
+        self._progress = progress
+        self._tasks = tasks
+
+    def start(self, total: int) -> None:
+        for task in self._tasks.values():
+            self._progress.update(task, total=total)
+
+    def advance(self, key: K, step: int = 1) -> None:
+        self._progress.advance(self._tasks[key], step)
+
+
+@contextmanager
+def progress_bars(out: Output, bars: Mapping[K, str], total: int | None) -> Iterator[Bars[K]]:
+    """Progress bars on stderr, one per key of ``bars`` (its value: the bar's label),
+    each to ``total`` (``None``: not known yet). Gone when done; silent when stderr is
+    not a terminal."""
+    from rich.progress import BarColumn, MofNCompleteColumn, TimeRemainingColumn
+    from rich.progress import Progress as RichProgress
+
+    with RichProgress(
         "[progress.description]{task.description}",
         BarColumn(),
         MofNCompleteColumn(),
@@ -147,8 +165,4 @@ def progress_bars(
         disable=not out.errors.is_terminal,
     ) as progress:
         tasks = {key: progress.add_task(label, total=total) for key, label in bars.items()}
-
-        def advance(key: K, step: int = 1) -> None:
-            progress.advance(tasks[key], step)
-
-        yield advance
+        yield Bars(progress, tasks)

@@ -74,10 +74,11 @@ def run(config_path: Path | None, today: str | None, yes: bool, as_json: bool) -
     roles = (Role.SOURCE, Role.CHANNEL, Role.PLUGIN)
     with open_session(loaded, today, out, dry_run=False, roles=roles) as session:
         invoices = session.fetch()
-        sendable = _sendable_once_confirmed(out, session, invoices, yes=yes)
+        if not yes:
+            _confirm_sending(out, session, invoices)
         steps = {Step.RENDERED: _("Rendering"), Step.SENT: _("Sending")}
-        with progress_bars(out, steps, sendable) as advance:
-            report = session.runner.run(invoices, progress=lambda step: advance(step, 1))
+        with progress_bars(out, steps, None) as bars:
+            report = session.runner.run(invoices, progress=bars)
     if as_json:
         out.json(run_document(report))
     else:
@@ -86,19 +87,17 @@ def run(config_path: Path | None, today: str | None, yes: bool, as_json: bool) -
         raise click.exceptions.Exit(EXIT_PLUGIN_ERROR)
 
 
-def _sendable_once_confirmed(
-    out: Output, session: Session, invoices: list[Invoice], *, yes: bool
-) -> int:
-    """How many reminders the run is to send, once the user agreed (or ``--yes``).
+def _confirm_sending(out: Output, session: Session, invoices: list[Invoice]) -> None:
+    """Show what the run would send and ask the user to agree (with ``--yes``, the run
+    neither plans this preview nor asks).
 
     The run plans again, with the history as it stands after the question: this plan
     is only shown, and dropped before the run (a million invoices plan to some 300 MB).
     """
     preview = session.plan(invoices)
     sendable = sum(not reminder.requires_approval for reminder in preview.reminders)
-    if sendable and not yes:
+    if sendable:
         _confirm(out, preview, sendable)
-    return sendable
 
 
 def _confirm(out: Output, preview: Plan, count: int) -> None:

@@ -27,6 +27,7 @@ from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Se
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Protocol
 
 from relance.batches import batches
 from relance.config import Configuration
@@ -62,8 +63,15 @@ class Step(StrEnum):
     SENT = "sent"
 
 
-Progress = Callable[[Step], None]
-"""Called once a reminder's messages are rendered, then once they are delivered."""
+class Progress(Protocol):
+    """What a run tells of its progress."""
+
+    def start(self, total: int, /) -> None:
+        """The run renders and sends ``total`` reminders (known once balances are
+        re-checked, before the first is rendered)."""
+
+    def advance(self, step: Step, /) -> None:
+        """A reminder's messages are rendered, then later delivered."""
 
 
 def fetch_all(host: PluginHost) -> list[Invoice]:
@@ -183,6 +191,8 @@ class Runner:
             return report
         final = self._recheck(invoices, state, ready, report)
         channels = self._channels_by_kind({kind for r in final for kind in r.channels})
+        if progress is not None:
+            progress.start(len(final))
         with self._render(final, progress) as rendered:
             for reminder, messages in zip(final, rendered, strict=True):
                 if reminder.is_handoff:
@@ -191,7 +201,7 @@ class Runner:
                 for message in messages:
                     self._deliver(reminder, channels[message.kind], message, state, report)
                 if progress is not None:
-                    progress(Step.SENT)
+                    progress.advance(Step.SENT)
         return report
 
     def _outside_window(self) -> str | None:
@@ -298,7 +308,7 @@ class Runner:
             ):
                 spool.add(messages)
                 if progress is not None:
-                    progress(Step.RENDERED)
+                    progress.advance(Step.RENDERED)
         except BaseException:
             spool.close()
             raise
