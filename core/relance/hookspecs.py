@@ -168,6 +168,9 @@ def relance_refresh_balances(
     Return a :class:`~relance.model.Balance` for each id that is still open. An id
     missing from the answer is taken as paid (or cancelled) and is not reminded;
     a balance with ``residual == 0`` or status ``paid``/``in_payment`` likewise.
+    A generator is welcome: relance takes the balances as they come and keeps only
+    those that moved (a large run re-reads hundreds of thousands), and for the same id
+    twice, the last answer counts.
 
     :param source: the source instance.
     :param invoice_ids: the ids to re-read, without duplicates.
