@@ -19,8 +19,9 @@ from aiosmtpd.smtp import AuthResult, LoginPassword
 from relance.config import load_config
 from relance.context import Role
 from relance.errors import ChannelError
-from relance.model import ChannelKind, Message
+from relance.model import Message
 from relance.plugins import PluginRegistry
+from relance.testing import ledgers
 
 PASSWORD = "s3cret-smtp-pass"
 
@@ -90,14 +91,9 @@ def channel_host(tmp_path: Path, port: int, extra: str = ""):
 
 
 def message(number: int, to: str = "compta@client.fr") -> Message:
-    return Message(
-        reminder_key=f"r{number}",
-        message_key=f"r{number}:email",
-        kind=ChannelKind.EMAIL,
+    return ledgers.message(
+        reminder=f"r{number}",
         customer_id=f"C{number}",
-        source="csv",
-        level="first",
-        language="fr",
         to=(to,),
         reply_to="compta@atelier-test.fr",
         subject=f"Relance \u2013 facture n°F{number} en attente, échéance dépassée",

@@ -16,7 +16,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from relance.channels.mime import to_email
-from relance.model import ChannelKind, Document, Message
+from relance.model import Document, Message
+from relance.testing import ledgers
 
 # Text as templates write it: any characters but the controls, lines ending in "\n";
 # long lines, leading dots and "From ", trailing spaces included.
@@ -33,18 +34,8 @@ addresses = st.sampled_from(["compta@client.fr", "a.b+c@exemple.co.uk", "x@sub.d
 
 
 def message(**fields: Any) -> Message:
-    """An email message to one customer, with ``fields`` set."""
-    fields = {"to": ("compta@client.fr",), "subject": "Relance", "text": "Bonjour,", **fields}
-    return Message(
-        reminder_key="r1",
-        message_key="r1:email",
-        kind=ChannelKind.EMAIL,
-        customer_id="C1",
-        source="csv",
-        level="first",
-        language="fr",
-        **fields,
-    )
+    """An email to one customer, with ``fields`` set."""
+    return ledgers.message(**{"to": ("compta@client.fr",), **fields})
 
 
 @st.composite

@@ -14,6 +14,7 @@ from relance.context import Role
 from relance.errors import ChannelError
 from relance.model import ChannelKind, Message, Money
 from relance.plugins import PluginHost, PluginRegistry
+from relance.testing import ledgers
 
 TODAY = date(2026, 3, 16)
 SCRIPT = "Bonjour, ici [votre prénom].\n\nPouvez-vous me dire à quelle date ?"
@@ -31,18 +32,14 @@ def phone_host(tmp_path: Path, extra: str = "") -> PluginHost:
 
 
 def message(number: int, phone: str | None = "04 78 00 12 34") -> Message:
-    return Message(
-        reminder_key=f"r{number}",
-        message_key=f"r{number}:phone",
-        kind=ChannelKind.PHONE,
+    return ledgers.message(
+        ChannelKind.PHONE,
+        reminder=f"r{number}",
         customer_id=f"C{number}",
-        source="csv",
         level="second",
-        language="fr",
         to=(phone,) if phone else (),
         recipient_name=f"Client n°{number}; SARL",
         contact_name="Hélène Martin",
-        subject="Relance",
         text=SCRIPT,
         invoice_numbers=("F1", "F2"),
         oldest_due_date=date(2026, 1, 31),

@@ -14,6 +14,7 @@ from relance.context import Role
 from relance.errors import ChannelError, ConfigError
 from relance.model import Address, ChannelKind, Message
 from relance.plugins import PluginHost, PluginRegistry
+from relance.testing import ledgers
 
 TOKEN = "tok-9f8e7d6c5b4a"
 URL = "https://sms.example.com/v1/messages"
@@ -35,18 +36,11 @@ def sms_host(tmp_path: Path, extra: str = "") -> PluginHost:
 
 
 def message(phone: str | None = "06 12 34 56 78", country: str | None = None) -> Message:
-    return Message(
-        reminder_key="r1",
-        message_key="r1:sms",
-        kind=ChannelKind.SMS,
-        customer_id="C1",
-        source="csv",
-        level="first",
-        language="fr",
+    return ledgers.message(
+        ChannelKind.SMS,
         to=(phone,) if phone else (),
         postal_address=Address(country=country) if country else None,
         recipient_name="Client Un",
-        subject="Relance",
         text=TEXT,
     )
 

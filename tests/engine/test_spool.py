@@ -9,7 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from relance.engine.spool import Spool
-from relance.model import ChannelKind, Document, Message, Money
+from relance.model import Document, Message, Money
+from relance.testing import ledgers
 
 ITEMS = st.lists(
     st.tuples(st.text(max_size=20), st.decimals(allow_nan=False, places=2), st.binary(max_size=64))
@@ -26,14 +27,9 @@ def test_items_come_back_equal_and_in_order(items: list[tuple[str, Decimal, byte
 
 
 def test_messages_with_attachments_round_trip_and_the_file_closes() -> None:
-    message = Message(
-        reminder_key="csv:CL01:first:2025-07-10",
-        message_key="csv:CL01:first:2025-07-10:email",
-        kind=ChannelKind.EMAIL,
+    message = ledgers.message(
+        reminder="csv:CL01:first:2025-07-10",
         customer_id="CL01",
-        source="csv",
-        level="first",
-        language="fr",
         to=("compta@client.fr",),
         subject="Relance \u2013 facture n°F4567",
         text="Madame, Monsieur,",

@@ -2,7 +2,7 @@
 
 Used by relance's own tests and available to plugin authors::
 
-    from relance.testing.ledgers import customer, invoice
+    from relance.testing.ledgers import customer, invoice, message
 
     late = invoice("F1", due=date(2026, 3, 1), residual="1200.00")
 """
@@ -22,6 +22,7 @@ from relance.model import (
     EventType,
     HistoryEvent,
     Invoice,
+    Message,
     Money,
 )
 
@@ -106,6 +107,32 @@ def sent(
         message_key=f"{reminder}:{channel.value}",
         invoice_ids=tuple(invoices),
         invoice_levels=tuple(invoices.items()),
+    )
+
+
+def message(
+    kind: ChannelKind = ChannelKind.EMAIL,
+    *,
+    reminder: str = "r1",
+    customer_id: str = "C1",
+    **fields: object,
+) -> Message:
+    """A rendered message for a channel's tests: of ``kind``, to customer ``customer_id``
+    (keys ``<reminder>:<kind>``), level ``first`` in French, with ``fields`` set (``to``,
+    ``subject``, ``text``, ``attachments``...; subject and text are short by default)."""
+    return Message.model_validate(
+        {
+            "reminder_key": reminder,
+            "message_key": f"{reminder}:{kind.value}",
+            "kind": kind,
+            "customer_id": customer_id,
+            "source": "csv",
+            "level": "first",
+            "language": "fr",
+            "subject": "Relance",
+            "text": "Bonjour,",
+            **fields,
+        }
     )
 
 
