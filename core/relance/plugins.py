@@ -358,13 +358,7 @@ class PluginHost:
     ) -> Iterator[Invoice]:
         """Stream the open items of one source, checking each record's type and source."""
         hook = "relance_fetch_invoices"
-        results = self._call(ctx, hook, source=ctx, since=since)
-        iterator = iter(results or ())
-        while True:
-            with self.registry.blame(ctx.plugin, hook, instance=ctx.name):
-                invoice = next(iterator, None)
-            if invoice is None:
-                return
+        for invoice in self._stream(ctx, hook, self._call(ctx, hook, source=ctx, since=since)):
             self._require_invoice(ctx, invoice, hook)
             yield invoice
 
@@ -399,12 +393,7 @@ class PluginHost:
         if not wanted:
             return
         results = self._call(ctx, hook, source=ctx, invoice_ids=list(wanted))
-        iterator = iter(results or ())
-        while True:
-            with self.registry.blame(ctx.plugin, hook, instance=ctx.name):
-                balance = next(iterator, None)
-            if balance is None:
-                return
+        for balance in self._stream(ctx, hook, results):
             self._require(ctx, balance, Balance, hook)
             if balance.invoice_id in wanted:
                 yield balance
@@ -489,6 +478,18 @@ class PluginHost:
                 ctx.close()
             except Exception as exc:  # closing must never hide the run's own outcome
                 log.warning("closing %s failed: %s", ctx.key_path, exc)
+
+    def _stream(self, ctx: PluginContext, hook: str, results: Any) -> Iterator[Any]:
+        """A plugin's iterable result, an item at a time (until an item is ``None``),
+        naming the plugin if iteration fails: :meth:`_drain` for results too large to
+        gather."""
+        iterator = iter(results or ())
+        while True:
+            with self.registry.blame(ctx.plugin, hook, instance=ctx.name):
+                item = next(iterator, None)
+            if item is None:
+                return
+            yield item
 
     def _drain(self, ctx: PluginContext, hook: str, results: Any) -> list[Any]:
         """Exhaust a plugin's iterable result, naming the plugin if iteration fails."""
