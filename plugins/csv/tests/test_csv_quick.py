@@ -111,8 +111,8 @@ def test_balances_are_those_of_the_records_read_in_full(
     """The balances re-read are those of the open items read in full, in the file's order
     (none for a paid row or a number the file lacks), or the problems stopping the re-read
     are where the full read finds problems too (worded as a balance's, for a currency the
-    record refused). The re-read may give a balance the full read
-    refused for the row's customer or due date, which a balance does not need."""
+    record refused). The re-read may give a balance the full read refused for the
+    row's customer or due date, which a balance does not need."""
     path = write(tmp_path / "factures.csv", lines)
     settings_ = CsvSettings(path=path, delimiter=";", encoding="utf-8")
     report = ReadReport()
