@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import tempfile
+from contextlib import suppress
 from pathlib import Path
 
 from relance.errors import ChannelError
@@ -11,30 +13,67 @@ from relance.i18n import _
 
 __all__ = ["write_once"]
 
+_NO_HARD_LINKS = frozenset({errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.ENOSYS})
+"""What ``link()`` answers on a filesystem without hard links (FAT, some network shares)."""
+
 
 def write_once(target: Path, content: bytes, key: str) -> None:
     """Write ``content`` to ``target``; a file already there means the message went out.
 
-    The file appears complete or not at all (written aside, synced, then renamed), so a
-    crash never leaves half a letter that looks delivered.
+    The file appears complete or not at all: it is written aside, synced, then linked
+    to its name, which fails if the name exists, however it came to exist (a check
+    before a rename would overwrite a file made in between). The folder is synced too,
+    so the name survives a power cut. Where the filesystem has no hard links, the file
+    is renamed into place after a check that the name is free.
     """
     folder = target.parent
+    temporary: str | None = None
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        if target.exists():
-            raise ChannelError(
-                _("{path} already exists: message {key} was already written").format(
-                    path=target, key=key
-                ),
-                permanent=True,
-            )
         descriptor, temporary = tempfile.mkstemp(dir=folder, prefix=".writing-")
         with os.fdopen(descriptor, "wb") as stream:
             stream.write(content)
             stream.flush()
             os.fsync(stream.fileno())
-        os.replace(temporary, target)
+        _claim_name(temporary, target, key)
+        _sync_folder(folder)
     except OSError as exc:
         raise ChannelError(
             _("cannot write to {path}: {error}").format(path=folder, error=exc.strerror)
         ) from None
+    finally:
+        if temporary is not None:
+            with suppress(FileNotFoundError):
+                os.unlink(temporary)
+
+
+def _claim_name(temporary: str, target: Path, key: str) -> None:
+    """Give the written file its name, unless a file already has it."""
+    try:
+        os.link(temporary, target)
+    except FileExistsError:
+        raise _already_written(target, key) from None
+    except OSError as exc:
+        if exc.errno not in _NO_HARD_LINKS:
+            raise
+        if target.exists():
+            raise _already_written(target, key) from None
+        os.replace(temporary, target)
+
+
+def _already_written(target: Path, key: str) -> ChannelError:
+    return ChannelError(
+        _("{path} already exists: message {key} was already written").format(path=target, key=key),
+        permanent=True,
+    )
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make the folder's new entry durable (POSIX; Windows cannot open a folder)."""
+    if os.name == "nt":
+        return
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
