@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import re
 import sqlite3
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -184,3 +186,109 @@ def test_a_read_only_store_never_creates_or_writes_the_file(tmp_path: Path) -> N
         assert [e.message_key for e in reader.unsettled()] == ["r1:email"]
         with pytest.raises(sqlite3.OperationalError, match="readonly"):
             reader.claim(intent("r2:email"))
+
+
+def _commits_by_sync_level(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The sync level (``FULL``, ``NORMAL``) each commit of the stores opened from now on
+    runs under, in order, read off the statements their connections execute."""
+    commits: list[str] = []
+    level = ["FULL"]  # as the store sets it on opening
+    connect = sqlite3.connect
+
+    def on_statement(statement: str) -> None:
+        words = statement.upper().replace("=", " = ").split()
+        if words[:3] == ["PRAGMA", "SYNCHRONOUS", "="]:
+            level[0] = words[3]
+        elif words == ["COMMIT"]:
+            commits.append(level[0])
+
+    def traced(*args: object, **kwargs: object) -> sqlite3.Connection:
+        db = connect(*args, **kwargs)  # type: ignore[arg-type]
+        db.set_trace_callback(on_statement)
+        return db
+
+    monkeypatch.setattr(sqlite3, "connect", traced)
+    return commits
+
+
+def test_only_settlements_commit_without_their_own_flush(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    commits = _commits_by_sync_level(monkeypatch)
+    with SQLiteStore(tmp_path / "history.sqlite3") as store:
+        del commits[:]  # the schema's creation
+        first, second = intent("r1:email"), intent("r2:email")
+        store.claim(first)
+        store.settle(settlement(first))
+        with pytest.raises(SettleError):
+            store.settle(settlement(first))
+        store.claim(second)
+        store.append(HistoryEvent(type=EventType.PAUSED, source="csv", customer_id="C1"))
+    assert commits == ["FULL", "NORMAL", "FULL", "FULL"]
+
+
+def _flushed_inodes(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The inodes of the files relance flushes with ``os.fsync`` from now on."""
+    inodes: list[int] = []
+    fsync = os.fsync
+
+    def record(descriptor: int) -> None:
+        inodes.append(os.fstat(descriptor).st_ino)
+        fsync(descriptor)
+
+    monkeypatch.setattr(os, "fsync", record)
+    return inodes
+
+
+def test_closing_flushes_a_settlement_no_claim_flushed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "history.sqlite3"
+    flushed = _flushed_inodes(monkeypatch)
+    reader = sqlite3.connect(path)  # another process reading keeps the log in place
+    store = SQLiteStore(path)
+    reader.execute("SELECT 1 FROM events").fetchall()
+    event = intent()
+    store.claim(event)
+    store.settle(settlement(event))
+    assert flushed == []
+    wal = Path(f"{path}-wal").stat().st_ino
+    store.close()
+    assert flushed == [wal]
+    reader.close()
+    assert [e.type for e in SQLiteStore(path, readonly=True).events()] == [
+        EventType.INTENT,
+        EventType.SENT,
+    ]
+
+
+def test_closing_after_a_claim_flushes_nothing_more(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    flushed = _flushed_inodes(monkeypatch)
+    with SQLiteStore(tmp_path / "history.sqlite3") as store:
+        first, second = intent("r1:email"), intent("r2:email")
+        store.claim(first)
+        store.settle(settlement(first))
+        store.claim(second)
+    assert flushed == []
+
+
+def test_a_flush_that_fails_on_closing_names_the_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "history.sqlite3"
+    store = SQLiteStore(path)
+    event = intent()
+    store.claim(event)
+    store.settle(settlement(event))
+
+    def failing(_descriptor: int) -> None:
+        raise OSError(5, "Input/output error")
+
+    monkeypatch.setattr(os, "fsync", failing)
+    message = f"history file {path}: cannot be written: [Errno 5] Input/output error"
+    with pytest.raises(HistoryError, match=re.escape(message)):
+        store.close()
+    with pytest.raises(sqlite3.ProgrammingError):  # closed all the same
+        store.schema_version  # noqa: B018
