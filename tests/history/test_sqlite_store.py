@@ -211,20 +211,22 @@ def _commits_by_sync_level(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return commits
 
 
-def test_only_settlements_commit_without_their_own_flush(
+def test_only_claims_commit_with_a_flush_of_their_own(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     commits = _commits_by_sync_level(monkeypatch)
     with SQLiteStore(tmp_path / "history.sqlite3") as store:
-        del commits[:]  # the schema's creation
+        assert commits == ["NORMAL"]  # the schema's creation
         first, second = intent("r1:email"), intent("r2:email")
         store.claim(first)
         store.settle(settlement(first))
         with pytest.raises(SettleError):
             store.settle(settlement(first))
+        with pytest.raises(AlreadyClaimed):
+            store.claim(intent("r1:email"))
         store.claim(second)
         store.append(HistoryEvent(type=EventType.PAUSED, source="csv", customer_id="C1"))
-    assert commits == ["FULL", "NORMAL", "FULL", "FULL"]
+    assert commits == ["NORMAL", "FULL", "NORMAL", "FULL", "NORMAL"]
 
 
 def _flushed_inodes(monkeypatch: pytest.MonkeyPatch) -> list[int]:
@@ -240,26 +242,28 @@ def _flushed_inodes(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     return inodes
 
 
-def test_closing_flushes_a_settlement_no_claim_flushed(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("last", ["settlement", "pause"])
+def test_closing_flushes_what_no_claim_flushed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, last: str
 ) -> None:
     path = tmp_path / "history.sqlite3"
+    SQLiteStore(path).close()
     flushed = _flushed_inodes(monkeypatch)
     reader = sqlite3.connect(path)  # another process reading keeps the log in place
     store = SQLiteStore(path)
     reader.execute("SELECT 1 FROM events").fetchall()
     event = intent()
     store.claim(event)
-    store.settle(settlement(event))
+    if last == "settlement":
+        store.settle(settlement(event))
+    else:
+        store.append(HistoryEvent(type=EventType.PAUSED, source="csv", customer_id="C1"))
     assert flushed == []
     wal = Path(f"{path}-wal").stat().st_ino
     store.close()
     assert flushed == [wal]
     reader.close()
-    assert [e.type for e in SQLiteStore(path, readonly=True).events()] == [
-        EventType.INTENT,
-        EventType.SENT,
-    ]
+    assert len(list(SQLiteStore(path, readonly=True).events())) == 2
 
 
 def test_closing_after_a_claim_flushes_nothing_more(

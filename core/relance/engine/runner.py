@@ -435,8 +435,9 @@ class Runner:
 
 
 RECORDED_TOGETHER = 1000
-"""Planned reminders recorded in one durable write: one disk flush each made 75,000 of
-them take 20 s; all of them at once would hold every event in memory (300 MB)."""
+"""Planned reminders recorded in one transaction: one each made 75,000 of them take 20 s
+when every write was flushed to disk; all of them at once would hold every event in
+memory (300 MB)."""
 
 
 def _new_id() -> str:

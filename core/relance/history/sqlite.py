@@ -10,14 +10,16 @@ claim a message.
 The schema is versioned with ``PRAGMA user_version``; :data:`MIGRATIONS` lists the steps
 from an empty file to the current version, applied in order when a store is opened.
 
-Every write is flushed to disk before it returns (``synchronous = FULL``) but one: a
-settlement. It is committed without a flush of its own, and made durable by the next
-flush, which is the next claim's (the write-ahead log is flushed in order: flushing a
-later transaction flushes every earlier one) or :meth:`SQLiteStore.close`'s. A sent
-message thus costs the history one flush, not two. A power cut in between loses at most
-the last settlement: its intent is left unsettled, which blocks a second send of that
-message until ``relance resolve`` says what happened, exactly as a crash between the
-delivery and its settlement does.
+A claim is flushed to disk before it returns (``synchronous = FULL``): the channel is
+called only once the intent is safe. Every other write (a settlement, a planned
+reminder, a hand-off, a pause) is committed without a flush of its own and made durable
+by the next one, which is the next claim's (the write-ahead log is flushed in order:
+flushing a later transaction flushes every earlier one) or :meth:`SQLiteStore.close`'s.
+A sent message thus costs the history one flush, not two. A power cut before that flush
+loses the writes since the last claim, none of which can make a message go twice: a
+lost settlement leaves its intent unsettled, which blocks a second send until
+``relance resolve`` says what happened (as a crash between the delivery and its
+settlement does), and the next run plans again what was planned.
 """
 
 from __future__ import annotations
@@ -94,7 +96,7 @@ class SQLiteStore:
             path.parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(path, isolation_level=None, timeout=30)
             self._db.execute("PRAGMA journal_mode = WAL")
-            self._db.execute("PRAGMA synchronous = FULL")
+            self._db.execute("PRAGMA synchronous = NORMAL")
             self._migrate()
         except (sqlite3.DatabaseError, OSError) as exc:
             raise HistoryError(
@@ -112,6 +114,7 @@ class SQLiteStore:
                         self._db.execute(statement)
                 self._db.execute(f"PRAGMA user_version = {number}")
                 self._db.execute("COMMIT")
+                self._unflushed = True
             except BaseException:
                 self._db.execute("ROLLBACK")
                 raise
@@ -162,7 +165,7 @@ class SQLiteStore:
             for event in events:
                 self._insert(event)
             self._db.execute("COMMIT")
-            self._unflushed = False
+            self._unflushed = True
         except BaseException:
             self._db.execute("ROLLBACK")
             raise
@@ -170,6 +173,14 @@ class SQLiteStore:
     def claim(self, intent: HistoryEvent) -> None:
         if intent.type is not EventType.INTENT or intent.message_key is None:
             raise ValueError("claim() takes an intent event with a message key")
+        self._db.execute("PRAGMA synchronous = FULL")  # the only flushed write: see the module
+        try:
+            self._claim(intent)
+        finally:
+            self._db.execute("PRAGMA synchronous = NORMAL")
+        self._unflushed = False
+
+    def _claim(self, intent: HistoryEvent) -> None:
         self._db.execute("BEGIN IMMEDIATE")
         try:
             blocking = self._db.execute(
@@ -189,7 +200,6 @@ class SQLiteStore:
                 )
             self._insert(intent)
             self._db.execute("COMMIT")
-            self._unflushed = False
         except BaseException:
             self._db.execute("ROLLBACK")
             raise
@@ -197,14 +207,6 @@ class SQLiteStore:
     def settle(self, event: HistoryEvent) -> None:
         if event.type not in SETTLEMENTS or event.settles is None:
             raise ValueError("settle() takes a sent, failed or resolved event naming its intent")
-        self._db.execute("PRAGMA synchronous = NORMAL")  # flushed later: see the module
-        try:
-            self._settle(event)
-        finally:
-            self._db.execute("PRAGMA synchronous = FULL")
-        self._unflushed = True
-
-    def _settle(self, event: HistoryEvent) -> None:
         self._db.execute("BEGIN IMMEDIATE")
         try:
             row = self._db.execute(
@@ -224,6 +226,7 @@ class SQLiteStore:
                     _("intent {id} is already settled").format(id=event.settles)
                 ) from exc
             self._db.execute("COMMIT")
+            self._unflushed = True
         except BaseException:
             self._db.execute("ROLLBACK")
             raise
