@@ -6,6 +6,7 @@ them with ``RELANCE_UPDATE_GOLDEN=1 pytest tests/render`` and review the diff.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from datetime import date
 from decimal import Decimal
@@ -337,3 +338,44 @@ def test_money_is_written_from_the_amount_s_own_digits() -> None:
         assert format_money(Decimal(amount), "EUR", "fr") == format_currency(
             Decimal(amount), "EUR", locale="fr"
         )
+
+
+def with_invoices(reminder: Any, count: int) -> Any:
+    """``reminder`` for ``count`` invoices: copies of its first one, numbered F1, F2..."""
+    item = reminder.items[0]
+    items = tuple(
+        dataclasses.replace(
+            item, invoice=item.invoice.model_copy(update={"id": f"F{n}", "number": f"F{n}"})
+        )
+        for n in range(1, count + 1)
+    )
+    return dataclasses.replace(reminder, items=items)
+
+
+SUBJECT_COUNTS = {"fr": "4 factures", "en": "4 invoices", "de": "4 Rechnungen"}
+
+
+@pytest.mark.parametrize(("language", "level"), CASES)
+def test_a_subject_names_up_to_three_invoices_then_counts_them(
+    sample: Any, language: str, level: str, templates: TemplateEnvironment
+) -> None:
+    """A large account's subject does not list every number (hundreds, in one header):
+    the statement in the message does."""
+    reminder, history = sample.planned(level, language)
+    subjects = {}
+    for count in (3, 4):
+        for kind in (ChannelKind.EMAIL, ChannelKind.LETTER):
+            message = compose(
+                with_invoices(reminder, count),
+                kind,
+                company=sample.company,
+                today=sample.today,
+                templates=templates,
+                history=history,
+            )
+            subjects[count, kind] = message.subject
+            assert all(f"F{n}" in message.text for n in range(1, count + 1))
+    for kind in (ChannelKind.EMAIL, ChannelKind.LETTER):
+        assert all(f"F{n}" in subjects[3, kind] for n in (1, 2, 3))
+        assert SUBJECT_COUNTS[language] in subjects[4, kind]
+        assert "F1" not in subjects[4, kind]
