@@ -8,6 +8,7 @@ given, not computed here.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -180,6 +181,22 @@ class Sample:
     @staticmethod
     def planned(level: str, language: str) -> tuple[Reminder, list[HistoryEvent]]:
         return planned(level, language)
+
+    @staticmethod
+    def with_invoices(reminder: Reminder, count: int) -> Reminder:
+        """``reminder`` for ``count`` invoices: copies of its first one, numbered F1, F2...
+        with the payment references RF-F1, RF-F2..."""
+        item = reminder.items[0]
+        items = tuple(
+            dataclasses.replace(
+                item,
+                invoice=item.invoice.model_copy(
+                    update={"id": f"F{n}", "number": f"F{n}", "payment_reference": f"RF-F{n}"}
+                ),
+            )
+            for n in range(1, count + 1)
+        )
+        return dataclasses.replace(reminder, items=items)
 
     def registered_letter(
         self,

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import zxingcpp
 from pypdf import PdfReader
 
 from relance.model import ChannelKind, Message
@@ -151,3 +152,45 @@ def test_an_earlier_common_template_without_channel_labels_names_the_channels(
     (tmp_path / "fr" / "_common.j2").write_text(older, encoding="utf-8")
     message = sample.registered_letter(templates=TemplateEnvironment(user=tmp_path))
     assert "27 mai 2025, email" in pdf_text(message)
+
+
+def qr_codes(pdf: bytes, tmp_path: Path) -> list[str]:
+    """The text of every QR code of the letter, its pages rendered (in the new folder
+    ``tmp_path``) in grey levels (PGM files: a short header, then one byte a pixel) and
+    read by zxing-cpp."""
+    tmp_path.mkdir()
+    source = tmp_path / "letter.pdf"
+    source.write_bytes(pdf)
+    subprocess.run(["pdftoppm", "-gray", "-r", "200", str(source), str(tmp_path / "p")], check=True)
+    codes = []
+    for page in sorted(tmp_path.glob("p-*.pgm")):
+        header, _, pixels = page.read_bytes().partition(b"\n255\n")
+        width, height = map(int, header.split()[1:3])
+        image = memoryview(pixels).cast("B", (height, width))
+        codes += [c.text for c in zxingcpp.read_barcodes(image, text_mode=zxingcpp.TextMode.Plain)]
+    return codes
+
+
+@pytest.mark.skipif(
+    shutil.which("pdftoppm") is None, reason="pdftoppm (poppler-utils) is not installed"
+)
+def test_a_letter_for_many_invoices_asks_for_the_customer_reference(
+    sample: Any, tmp_path: Path
+) -> None:
+    """In the payment details and in the transfer the QR code fills in: a SEPA label
+    holds 140 characters."""
+    reminder, history = sample.planned("final", "fr")
+    for count, quoted in ((3, "RF-F1 RF-F2 RF-F3"), (4, reminder.customer.id)):
+        message = compose(
+            sample.with_invoices(reminder, count),
+            ChannelKind.LETTER,
+            company=sample.company,
+            today=sample.today,
+            templates=TemplateEnvironment(),
+            history=history,
+        )
+        text = pdf_text(message)
+        assert f"Référence à rappeler : {quoted.replace(' ', ', ')} " in text
+        (code,) = qr_codes(message.attachments[0].content, tmp_path / str(count))
+        assert code.startswith("BCD\n002\n")
+        assert code.splitlines()[-1] == quoted

@@ -6,7 +6,6 @@ them with ``RELANCE_UPDATE_GOLDEN=1 pytest tests/render`` and review the diff.
 
 from __future__ import annotations
 
-import dataclasses
 import os
 from datetime import date
 from decimal import Decimal
@@ -340,18 +339,6 @@ def test_money_is_written_from_the_amount_s_own_digits() -> None:
         )
 
 
-def with_invoices(reminder: Any, count: int) -> Any:
-    """``reminder`` for ``count`` invoices: copies of its first one, numbered F1, F2..."""
-    item = reminder.items[0]
-    items = tuple(
-        dataclasses.replace(
-            item, invoice=item.invoice.model_copy(update={"id": f"F{n}", "number": f"F{n}"})
-        )
-        for n in range(1, count + 1)
-    )
-    return dataclasses.replace(reminder, items=items)
-
-
 SUBJECT_COUNTS = {"fr": "4 factures", "en": "4 invoices", "de": "4 Rechnungen"}
 
 
@@ -366,7 +353,7 @@ def test_a_subject_names_up_to_three_invoices_then_counts_them(
     for count in (3, 4):
         for kind in (ChannelKind.EMAIL, ChannelKind.LETTER):
             message = compose(
-                with_invoices(reminder, count),
+                sample.with_invoices(reminder, count),
                 kind,
                 company=sample.company,
                 today=sample.today,
@@ -379,3 +366,38 @@ def test_a_subject_names_up_to_three_invoices_then_counts_them(
         assert all(f"F{n}" in subjects[3, kind] for n in (1, 2, 3))
         assert SUBJECT_COUNTS[language] in subjects[4, kind]
         assert "F1" not in subjects[4, kind]
+
+
+OWN_REFERENCE = {"fr": "votre référence client", "en": "your customer reference"}
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_a_transfer_quotes_up_to_three_references_else_the_customers(
+    sample: Any, language: str, templates: TemplateEnvironment
+) -> None:
+    """A bank transfer's label holds 140 characters: a large account is asked for its
+    customer reference, in the wording and in the payment details."""
+    reminder, history = sample.planned("first", language)
+    texts = {}
+    for count in (3, 4):
+        email = compose(
+            sample.with_invoices(reminder, count),
+            ChannelKind.EMAIL,
+            company=sample.company,
+            today=sample.today,
+            templates=templates,
+            history=history,
+        )
+        assert email.html is not None
+        texts[count] = (email.text, email.html)
+    customer = reminder.customer.id
+    for body in texts[3]:
+        assert "RF-F1, RF-F2, RF-F3" in body
+        assert OWN_REFERENCE[language] not in body
+    for body in texts[4]:
+        assert "RF-F" not in body
+        assert f"{OWN_REFERENCE[language]} {customer}" in body
+    for count, quoted in ((3, "RF-F1, RF-F2, RF-F3"), (4, customer)):
+        lines = texts[count][0].splitlines()
+        bic = next(n for n, line in enumerate(lines) if line.strip().startswith("BIC"))
+        assert lines[bic + 1].endswith(f" {quoted}")  # the payment details' reference

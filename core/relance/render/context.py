@@ -130,6 +130,11 @@ def previous_reminders(
     )
 
 
+LISTED_REFERENCES = 3
+"""References a transfer's label is asked to carry; beyond, the customer's reference (a
+SEPA label holds 140 characters, and a long list is copied wrong or not at all)."""
+
+
 def template_context(
     reminder: Reminder,
     kind: ChannelKind,
@@ -150,6 +155,7 @@ def template_context(
         for currency, amount in reminder.totals.items()
     }
     billing = reminder.customer.billing_contact
+    references = sorted({i.invoice.payment_reference or i.invoice.number for i in invoices})
     return {
         "language": language,
         "locale": _locale(reminder.language, language),
@@ -177,8 +183,9 @@ def template_context(
         "grand_totals": grand_totals,
         "quotes_penalties": reminder.level.penalties,
         "penalty_rows": penalty_rows(invoices),
-        "payment_references": sorted(
-            {i.invoice.payment_reference or i.invoice.number for i in invoices}
+        "payment_references": references,
+        "remittance": (
+            references if len(references) <= LISTED_REFERENCES else [reminder.customer.id]
         ),
         "previous": previous_reminders(history, reminder),
         "attachments": list(attachments),

@@ -226,7 +226,7 @@ class _Letter:
         if not iban:
             return None
         company, t = self.c["company"], self.text
-        references = ", ".join(self.c["payment_references"])
+        references = ", ".join(self.c["remittance"])
         rows = [
             _line(t["label_payment"], bold=True),
             _line(self.label("label_beneficiary") + company.name),
@@ -242,7 +242,7 @@ class _Letter:
                 iban=str(company.iban),
                 bic=company.bic,
                 amount=amount,
-                text=" ".join(self.c["payment_references"]),
+                text=" ".join(self.c["remittance"]),
             )
         return {"lines": rows, "qr": qr, "qr_label": t["label_qr"]}
 
