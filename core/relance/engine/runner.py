@@ -51,6 +51,7 @@ from relance.model import (
 )
 from relance.plugins import PluginHost, RecordFailure
 from relance.render import TemplateEnvironment, invoice_documents
+from relance.render.documents import InvoiceCopies
 from relance.render.pool import Rendering, compose_all, workers_for
 
 __all__ = ["Delivery", "Progress", "RunReport", "Runner", "Step", "fetch_all"]
@@ -280,18 +281,23 @@ class Runner:
         """What rendering each reminder needs beside it, gathered as it is wanted: its
         customer's delivered reminders (a formal notice lists them; read from the
         history's per-customer index, not kept for every customer of a large day) and,
-        for an email, its invoices' PDFs."""
+        for an email, its invoices' PDFs, within ``[templates] attachments_max_mb``."""
+        limit = self.config.settings.templates.attachments_limit
         for reminder in reminders:
             source, customer_id = reminder.customer_key
             delivered = self.store.events(
                 source=source, customer_id=customer_id, types=(EventType.SENT,)
             )
+            copies = (
+                invoice_documents(self.host, reminder, limit=limit)
+                if ChannelKind.EMAIL in reminder.channels
+                else InvoiceCopies()
+            )
             yield Rendering(
                 reminder,
                 history=tuple(delivered),
-                documents=invoice_documents(self.host, reminder)
-                if ChannelKind.EMAIL in reminder.channels
-                else (),
+                documents=copies.documents,
+                documents_held_back=copies.held_back,
             )
 
     def _render(self, reminders: list[Reminder], progress: Progress | None) -> Spool[list[Message]]:

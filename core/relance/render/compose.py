@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from relance.i18n import _
 from relance.model import ChannelKind, Document, HistoryEvent, Message, Money
@@ -37,14 +37,18 @@ def compose(
     templates: TemplateEnvironment,
     history: Sequence[HistoryEvent] = (),
     documents: Sequence[Document] = (),
+    documents_held_back: bool = False,
 ) -> Message:
     """Render ``reminder`` for the channel ``kind``; a template error raises RenderError.
 
     :param history: the history events so far; the formal notice lists the reminders
         already delivered for these invoices.
     :param documents: the invoices' PDFs (``relance_fetch_document``), attached to emails.
+    :param documents_held_back: some PDFs were left out for the email's size; the
+        wording offers them on request.
     """
-    return _compose(reminder, kind, company, today, templates, history, documents, {})
+    attached = _Attached(documents, documents_held_back)
+    return _compose(reminder, kind, company, today, templates, history, attached, {})
 
 
 def compose_reminder(
@@ -55,6 +59,7 @@ def compose_reminder(
     templates: TemplateEnvironment,
     history: Sequence[HistoryEvent] = (),
     documents: Sequence[Document] = (),
+    documents_held_back: bool = False,
 ) -> list[Message]:
     """:func:`compose` for each of the reminder's channels, in their order.
 
@@ -62,10 +67,18 @@ def compose_reminder(
     it is laid out once (a letter costs ten to twenty times an email).
     """
     letters: dict[ChannelKind, Document] = {}
+    attached = _Attached(documents, documents_held_back)
     return [
-        _compose(reminder, kind, company, today, templates, history, documents, letters)
+        _compose(reminder, kind, company, today, templates, history, attached, letters)
         for kind in reminder.channels
     ]
+
+
+class _Attached(NamedTuple):
+    """The invoices' PDFs given to attach to an email, and whether some were left out."""
+
+    documents: Sequence[Document]
+    held_back: bool
 
 
 def _compose(
@@ -75,15 +88,18 @@ def _compose(
     today: date,
     templates: TemplateEnvironment,
     history: Sequence[HistoryEvent],
-    documents: Sequence[Document],
+    documents: _Attached,
     letters: dict[ChannelKind, Document],
 ) -> Message:
     template = reminder.level.template_name
     language = templates.language_for(template, [reminder.language, company.language, "en"])
     informal = templates.is_informal(reminder.customer.tags)
-    attached = tuple(documents) if kind is ChannelKind.EMAIL else ()
+    email = kind is ChannelKind.EMAIL
+    attached = tuple(documents.documents) if email else ()
 
-    def rendered(for_kind: ChannelKind, attachments: Sequence[str]) -> dict[str, Any]:
+    def rendered(
+        for_kind: ChannelKind, attachments: Sequence[str], held_back: bool = False
+    ) -> dict[str, Any]:
         context = template_context(
             reminder,
             for_kind,
@@ -93,6 +109,7 @@ def _compose(
             informal=informal,
             history=history,
             attachments=attachments,
+            attachments_held_back=held_back,
         )
         names = templates.wording_names(language, template, informal)
         context["text"] = templates.sections(names, context)
@@ -103,7 +120,7 @@ def _compose(
             letters[for_kind] = _letter(context or rendered(for_kind, ()), reminder)
         return letters[for_kind]
 
-    context = rendered(kind, [d.filename for d in attached])
+    context = rendered(kind, [d.filename for d in attached], email and documents.held_back)
     html = None
     to = reminder.emails if kind is ChannelKind.EMAIL else ()
     spoken = language

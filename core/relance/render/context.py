@@ -145,6 +145,7 @@ def template_context(
     informal: bool = False,
     history: Sequence[HistoryEvent] = (),
     attachments: Sequence[str] = (),
+    attachments_held_back: bool = False,
 ) -> dict[str, Any]:
     """Every variable a reminder template may use (documented in docs/templates.md)."""
     invoices = [i for i in reminder.items if i.invoice.kind is DocumentKind.INVOICE]
@@ -189,6 +190,7 @@ def template_context(
         ),
         "previous": previous_reminders(history, reminder),
         "attachments": list(attachments),
+        "attachments_held_back": attachments_held_back,
     }
 
 

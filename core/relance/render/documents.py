@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from relance.model import Document, DocumentKind
@@ -10,26 +11,57 @@ if TYPE_CHECKING:
     from relance.engine.planner import Reminder
     from relance.plugins import PluginHost
 
-__all__ = ["invoice_documents"]
+__all__ = ["InvoiceCopies", "encoded_size", "invoice_documents"]
 
 HOOK = "relance_fetch_document"
 
 
-def invoice_documents(host: PluginHost, reminder: Reminder) -> tuple[Document, ...]:
-    """The PDF of each invoice of ``reminder`` whose source provides one.
+@dataclass(frozen=True)
+class InvoiceCopies:
+    """The invoices' PDFs to attach to a reminder's email."""
 
-    Sources without ``relance_fetch_document`` are skipped; a source that fails raises
-    (the run sends nothing rather than a reminder missing its invoice).
+    documents: tuple[Document, ...] = ()
+    held_back: bool = False
+    """Some were left out: attaching them would have made the email too large."""
+
+
+def encoded_size(document: Document) -> int:
+    """The bytes ``document`` takes in an email: base64, 76 characters and a line break
+    a line."""
+    characters = (len(document.content) + 2) // 3 * 4
+    return characters + (characters + 75) // 76 * 2
+
+
+def invoice_documents(
+    host: PluginHost, reminder: Reminder, *, limit: int | None = None
+) -> InvoiceCopies:
+    """The PDF of each invoice of ``reminder`` whose source provides one, in the
+    reminder's order (the oldest due first), while their size in the email stays within
+    ``limit`` bytes (no limit: ``None``).
+
+    Mail servers refuse an email over their size limit (10 MB is common), and a refused
+    reminder does not go at all: the copies that would pass the limit, and those after
+    them, are left out (``held_back``; the wording then offers them on request), and not
+    fetched. Sources without ``relance_fetch_document`` are skipped; a source that fails
+    raises (the run sends nothing rather than a reminder missing its invoice).
     """
     sources = {ctx.name: ctx for ctx in host.sources}
     found: list[Document] = []
+    room = limit
     for item in reminder.items:
         if item.invoice.kind is not DocumentKind.INVOICE:
             continue
         ctx = sources.get(item.invoice.source)
         if ctx is None or not host.registry.implements(ctx.plugin, HOOK):
             continue
+        if room is not None and room <= 0:
+            return InvoiceCopies(tuple(found), held_back=True)
         document = host.fetch_document(ctx, item.invoice)
-        if document is not None:
-            found.append(document)
-    return tuple(found)
+        if document is None:
+            continue
+        if room is not None:
+            room -= encoded_size(document)
+            if room < 0:
+                return InvoiceCopies(tuple(found), held_back=True)
+        found.append(document)
+    return InvoiceCopies(tuple(found))

@@ -53,6 +53,8 @@ class Rendering:
     """Its customer's history: the formal notice lists the reminders delivered."""
     documents: Sequence[Document] = ()
     """Its invoices' PDFs, attached to its email."""
+    documents_held_back: bool = False
+    """Some of its invoices' PDFs were left out, to keep the email within the size limit."""
 
 
 def default_workers() -> int:
@@ -134,6 +136,7 @@ def _compose(
         templates=templates,
         history=rendering.history,
         documents=rendering.documents,
+        documents_held_back=rendering.documents_held_back,
     )
 
 

@@ -1,6 +1,9 @@
-"""``[templates]``: where the user's own templates live, and the informal variant."""
+"""``[templates]``: where the user's own templates live, the informal variant, how many
+processes render, and how much of the invoices an email carries."""
 
 from __future__ import annotations
+
+from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -27,3 +30,14 @@ class TemplateSettings(BaseModel):
         description="processes rendering a run's messages; default: every core once a run "
         "has 100 letters to lay out, else 1 (in the relance process)",
     )
+    attachments_max_mb: Decimal = Field(
+        Decimal(8),
+        ge=0,
+        description="megabytes the invoices' PDFs may take in an email (encoded); the "
+        "oldest invoices are attached first, the others offered on request; 0 attaches none",
+    )
+
+    @property
+    def attachments_limit(self) -> int:
+        """``attachments_max_mb`` in bytes."""
+        return int(self.attachments_max_mb * 1_000_000)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from relance import Balance, ConfigPath, Invoice, SourceSettings, hookimpl
+from relance import Balance, ConfigPath, Document, Invoice, SourceSettings, hookimpl
 
 
 class LedgerSettings(SourceSettings):
@@ -32,3 +32,16 @@ def relance_refresh_balances(source, invoice_ids):
     for invoice in _read(source):
         if invoice.id in wanted:
             yield Balance(invoice_id=invoice.id, residual=invoice.residual, currency=invoice.currency)
+
+
+@hookimpl
+def relance_fetch_document(source, invoice):
+    """``documents/<id>.pdf`` beside the ledger, if there is one; each fetch is logged
+    to ``documents/fetched.log``."""
+    folder = source.settings.path.parent / "documents"
+    path = folder / f"{invoice.id}.pdf"
+    if not path.exists():
+        return None
+    with (folder / "fetched.log").open("a", encoding="utf-8") as log:
+        log.write(f"{invoice.id}\n")
+    return Document(filename=path.name, content=path.read_bytes())

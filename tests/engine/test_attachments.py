@@ -1,0 +1,109 @@
+"""The invoices' PDFs an email carries: the oldest first, within the size limit."""
+
+from __future__ import annotations
+
+import base64
+from datetime import date, timedelta
+from email import message_from_bytes
+from email.message import EmailMessage
+from email.policy import default as email_policy
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from relance.model import Document
+from relance.render.documents import encoded_size
+from relance.testing.ledgers import invoice
+
+from .conftest import OUTBOX, Workspace
+
+TODAY = date(2026, 3, 16)
+PDF_BYTES = 40_000
+ENCODED = encoded_size(Document(filename="x.pdf", content=b"x" * PDF_BYTES))
+"""54,738 bytes in the email: two fit in 0.12 MB, not three."""
+
+
+def run_with_documents(workspace: Workspace, cli, limit: str | None) -> EmailMessage:
+    """Three overdue invoices of one customer, each with a PDF of 40 kB at its source;
+    the email the run writes to the outbox, with ``[templates] attachments_max_mb``."""
+    workspace.write_ledger(
+        [invoice(f"F{n}", due=TODAY - timedelta(days=40 - n)) for n in (3, 1, 2)]
+    )
+    folder = workspace.folder / "documents"
+    folder.mkdir()
+    for n in (1, 2, 3):
+        (folder / f"F{n}.pdf").write_bytes(b"%PDF-" + bytes([n]) * (PDF_BYTES - 5))
+    templates = "" if limit is None else f"\n[templates]\nattachments_max_mb = {limit}\n"
+    workspace.configure(OUTBOX + templates)
+    result = cli("run", "--yes", "--today", TODAY.isoformat())
+    assert result.code == 0, result.err
+    (name,) = workspace.sent_files()
+    email = message_from_bytes((workspace.outbox / name).read_bytes(), policy=email_policy)
+    assert isinstance(email, EmailMessage)
+    return email
+
+
+def attached(email: EmailMessage) -> list[str]:
+    return [part.get_filename() or "" for part in email.iter_attachments()]
+
+
+def fetched(workspace: Workspace) -> list[str]:
+    log = workspace.folder / "documents" / "fetched.log"
+    return log.read_text(encoding="utf-8").split() if log.exists() else []
+
+
+def text_of(email: EmailMessage) -> str:
+    body = email.get_body(("plain",))
+    assert isinstance(body, EmailMessage)
+    return " ".join(body.get_content().split())
+
+
+def test_every_copy_is_attached_within_the_default_limit(workspace: Workspace, cli) -> None:
+    email = run_with_documents(workspace, cli, None)
+    assert attached(email) == ["F1.pdf", "F2.pdf", "F3.pdf"]
+    assert "une copie de nos factures." in text_of(email)
+    assert "sur simple demande" not in text_of(email)
+
+
+def test_the_oldest_copies_that_fit_are_attached_the_others_offered(
+    workspace: Workspace, cli
+) -> None:
+    email = run_with_documents(workspace, cli, "0.12")
+    assert 2 * ENCODED <= 120_000 < 3 * ENCODED
+    assert attached(email) == ["F1.pdf", "F2.pdf"]
+    assert "une copie de nos factures les plus anciennes ; nous vous adresserons les autres" in (
+        text_of(email)
+    )
+    assert fetched(workspace) == ["F1", "F2", "F3"]  # the third was fetched, then left out
+
+
+def test_a_limit_of_zero_attaches_nothing_and_fetches_nothing(workspace: Workspace, cli) -> None:
+    email = run_with_documents(workspace, cli, "0")
+    assert attached(email) == []
+    assert "Nous vous adresserons une copie de nos factures sur simple demande." in text_of(email)
+    assert fetched(workspace) == []
+
+
+def test_a_negative_limit_is_refused_naming_the_key(workspace: Workspace, cli) -> None:
+    workspace.configure(OUTBOX + "\n[templates]\nattachments_max_mb = -1\n")
+    result = cli("plan", "--today", TODAY.isoformat())
+    assert result.code != 0
+    assert "templates.attachments_max_mb" in result.err
+
+
+@given(st.binary(max_size=2_000))
+def test_the_size_counted_is_the_size_in_the_email(content: bytes) -> None:
+    """Base64 in lines of 76 characters, each ended by CRLF as SMTP carries them."""
+    lines = base64.encodebytes(content).replace(b"\n", b"\r\n")
+    assert encoded_size(Document(filename="f.pdf", content=content)) == len(lines)
+
+
+@pytest.mark.parametrize("limit", [None, "0.12", "0"])
+def test_the_email_never_carries_more_than_the_limit(workspace: Workspace, cli, limit) -> None:
+    email = run_with_documents(workspace, cli, limit)
+    carried = sum(
+        encoded_size(Document(filename="f.pdf", content=part.get_content()))
+        for part in email.iter_attachments()
+    )
+    assert carried <= (8_000_000 if limit is None else float(limit) * 1_000_000)
