@@ -13,11 +13,12 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from datetime import date
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 from relance.i18n import _
 from relance.model import ChannelKind, Document, HistoryEvent, Message, Money
 from relance.render.context import LETTER_KINDS, template_context
+from relance.render.documents import InvoiceCopies
 from relance.render.environment import RenderError
 
 if TYPE_CHECKING:
@@ -47,7 +48,7 @@ def compose(
     :param documents_held_back: some PDFs were left out for the email's size; the
         wording offers them on request.
     """
-    attached = _Attached(documents, documents_held_back)
+    attached = InvoiceCopies(tuple(documents), documents_held_back)
     return _compose(reminder, kind, company, today, templates, history, attached, {})
 
 
@@ -67,18 +68,11 @@ def compose_reminder(
     it is laid out once (a letter costs ten to twenty times an email).
     """
     letters: dict[ChannelKind, Document] = {}
-    attached = _Attached(documents, documents_held_back)
+    attached = InvoiceCopies(tuple(documents), documents_held_back)
     return [
         _compose(reminder, kind, company, today, templates, history, attached, letters)
         for kind in reminder.channels
     ]
-
-
-class _Attached(NamedTuple):
-    """The invoices' PDFs given to attach to an email, and whether some were left out."""
-
-    documents: Sequence[Document]
-    held_back: bool
 
 
 def _compose(
@@ -88,14 +82,14 @@ def _compose(
     today: date,
     templates: TemplateEnvironment,
     history: Sequence[HistoryEvent],
-    documents: _Attached,
+    documents: InvoiceCopies,
     letters: dict[ChannelKind, Document],
 ) -> Message:
     template = reminder.level.template_name
     language = templates.language_for(template, [reminder.language, company.language, "en"])
     informal = templates.is_informal(reminder.customer.tags)
     email = kind is ChannelKind.EMAIL
-    attached = tuple(documents.documents) if email else ()
+    attached = documents.documents if email else ()
 
     def rendered(
         for_kind: ChannelKind, attachments: Sequence[str], held_back: bool = False
@@ -122,7 +116,7 @@ def _compose(
 
     context = rendered(kind, [d.filename for d in attached], email and documents.held_back)
     html = None
-    to = reminder.emails if kind is ChannelKind.EMAIL else ()
+    to = reminder.emails if email else ()
     spoken = language
     letter_kind = next((k for k in reminder.channels if k in LETTER_KINDS), None)
     if kind in SPOKEN:
@@ -140,7 +134,7 @@ def _compose(
     else:
         body = templates.render("email.txt.j2", context)
         attachments = attached
-        if kind is ChannelKind.EMAIL:
+        if email:
             html = templates.render("email.html.j2", context)
             if letter_kind is not None:
                 attachments = (letter(letter_kind), *attachments)
