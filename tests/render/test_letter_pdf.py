@@ -4,9 +4,12 @@ The payment QR code has its own tests (test_payment_qr.py)."""
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import shutil
 import subprocess
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -14,15 +17,24 @@ import pytest
 import zxingcpp
 from pypdf import PdfReader
 
+from relance.engine.planner import Reminder
 from relance.model import ChannelKind, Message
 from relance.render import TemplateEnvironment, compose
 from relance.render.environment import BUILTIN_TEMPLATES
 
 
-def letter(sample: Any, level: str, language: str, kind: ChannelKind) -> Message:
+def letter(
+    sample: Any,
+    level: str,
+    language: str,
+    kind: ChannelKind,
+    adapt: Callable[[Reminder], Reminder] = lambda reminder: reminder,
+) -> Message:
+    """The sample's reminder of ``level`` in ``language``, changed by ``adapt``, as a
+    letter of ``kind``."""
     reminder, history = sample.planned(level, language)
     return compose(
-        reminder,
+        adapt(reminder),
         kind,
         company=sample.company,
         today=sample.today,
@@ -90,25 +102,14 @@ def test_a_simple_letter_is_not_registered(sample: Any) -> None:
 
 
 def test_without_segments_the_breakdown_shows_each_invoice_total(sample: Any) -> None:
-    reminder, history = sample.planned("formal_notice", "en")
-    items = tuple(
-        type(item)(
-            **{
-                **item.__dict__,
-                "penalty": item.penalty.model_copy(update={"segments": ()}),
-            }
+    def without_segments(reminder: Reminder) -> Reminder:
+        items = tuple(
+            dataclasses.replace(item, penalty=item.penalty.model_copy(update={"segments": ()}))
+            for item in reminder.items
         )
-        for item in reminder.items
-    )
-    plain = type(reminder)(**{**reminder.__dict__, "items": items})
-    message = compose(
-        plain,
-        ChannelKind.REGISTERED_LETTER,
-        company=sample.company,
-        today=sample.today,
-        templates=TemplateEnvironment(),
-        history=history,
-    )
+        return dataclasses.replace(reminder, items=items)
+
+    message = letter(sample, "formal_notice", "en", ChannelKind.REGISTERED_LETTER, without_segments)
     text = pdf_text(message)
     assert "Recorded delivery" in text
     assert "27 May 2025, by email" in text
@@ -179,16 +180,10 @@ def test_a_letter_for_many_invoices_asks_for_the_customer_reference(
 ) -> None:
     """In the payment details and in the transfer the QR code fills in: a SEPA label
     holds 140 characters."""
-    reminder, history = sample.planned("final", "fr")
-    for count, quoted in ((3, "RF-F1 RF-F2 RF-F3"), (4, reminder.customer.id)):
-        message = compose(
-            sample.with_invoices(reminder, count),
-            ChannelKind.LETTER,
-            company=sample.company,
-            today=sample.today,
-            templates=TemplateEnvironment(),
-            history=history,
-        )
+    customer = sample.planned("final", "fr")[0].customer.id
+    for count, quoted in ((3, "RF-F1 RF-F2 RF-F3"), (4, customer)):
+        adapt = partial(sample.with_invoices, count=count)
+        message = letter(sample, "final", "fr", ChannelKind.LETTER, adapt)
         text = pdf_text(message)
         assert f"Référence à rappeler : {quoted.replace(' ', ', ')} " in text
         (code,) = qr_codes(message.attachments[0].content, tmp_path / str(count))
