@@ -5,6 +5,7 @@ from __future__ import annotations
 import socket
 import ssl
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from email import message_from_bytes
 from email.policy import default as email_policy
@@ -19,7 +20,8 @@ from aiosmtpd.smtp import AuthResult, LoginPassword
 from relance.config import load_config
 from relance.context import Role
 from relance.errors import ChannelError
-from relance.model import Message
+from relance.i18n import current_language, set_language
+from relance.model import Document, Message
 from relance.plugins import PluginRegistry
 from relance.testing import ledgers
 
@@ -58,9 +60,9 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-@pytest.fixture(params=[False], ids=["ascii"])
-def server(request: pytest.FixtureRequest) -> Iterator[Server]:
-    """A local SMTP server; ``True`` as the parameter announces SMTPUTF8."""
+@contextmanager
+def serving(**options: Any) -> Iterator[Server]:
+    """A local SMTP server taking logins without TLS, with aiosmtpd's ``options``."""
     smtp = Server(port=free_port())
     controller = Controller(
         smtp,
@@ -68,11 +70,20 @@ def server(request: pytest.FixtureRequest) -> Iterator[Server]:
         port=smtp.port,
         authenticator=smtp.authenticate,
         auth_require_tls=False,
-        enable_SMTPUTF8=request.param,
+        **options,
     )
     controller.start()
-    yield smtp
-    controller.stop()
+    try:
+        yield smtp
+    finally:
+        controller.stop()
+
+
+@pytest.fixture(params=[False], ids=["ascii"])
+def server(request: pytest.FixtureRequest) -> Iterator[Server]:
+    """A local SMTP server; ``True`` as the parameter announces SMTPUTF8."""
+    with serving(enable_SMTPUTF8=request.param) as smtp:
+        yield smtp
 
 
 def channel_host(tmp_path: Path, port: int, extra: str = ""):
@@ -152,6 +163,49 @@ def test_an_internationalised_address_without_smtputf8_is_a_permanent_failure(
         host.send(channel, message(1))
     assert caught.value.permanent
     assert len(server.messages) == 1
+
+
+def test_a_message_over_the_servers_size_limit_says_what_to_lower(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("RELANCE_SMTP_PASSWORD", PASSWORD)
+    copy = Document(filename="F1.pdf", content=b"%PDF-" + b"x" * 300_000)
+    large = message(1).model_copy(update={"attachments": (copy,)})
+    with serving(data_size_limit=200_000) as server, channel_host(tmp_path, server.port) as host:
+        channel = host.instance("email", Role.CHANNEL)
+        (check,) = host.check_connection(channel)
+        assert check.summary.endswith("; messages up to 0.2 MB")
+        with pytest.raises(ChannelError) as caught:
+            host.send(channel, large)
+        host.send(channel, message(2))  # the connection still serves
+    assert caught.value.permanent
+    assert str(caught.value).startswith(
+        "[email] SMTP server refused the message as too large (552 "
+    )
+    assert str(caught.value).endswith(
+        "): it is 0.4 MB, the server takes 0.2 MB; lower [templates] attachments_max_mb, "
+        "the room given to the invoices' copies"
+    )
+    assert len(server.messages) == 1
+
+
+def test_the_check_gives_the_servers_size_limit_in_the_operators_language(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("RELANCE_SMTP_PASSWORD", PASSWORD)
+    previous = current_language()
+    set_language("fr")
+    try:
+        with (
+            serving(data_size_limit=10_485_760) as server,
+            channel_host(tmp_path, server.port) as host,
+        ):
+            (check,) = host.check_connection(host.instance("email", Role.CHANNEL))
+    finally:
+        set_language(previous)
+    assert check.summary == (
+        f"le serveur SMTP 127.0.0.1:{server.port} répond (250) ; messages jusqu'à 10,5 Mo"
+    )
 
 
 def test_a_wrong_password_is_a_permanent_failure_that_never_shows_it(

@@ -11,15 +11,18 @@ from __future__ import annotations
 
 import smtplib
 import ssl
+from decimal import Decimal
+from email.message import Message as Email
 from enum import StrEnum
 
+from babel.numbers import format_decimal
 from pydantic import EmailStr, Field
 
 from relance import hookimpl
 from relance.channels.mime import to_email
 from relance.context import PluginContext
 from relance.errors import ChannelError
-from relance.i18n import _
+from relance.i18n import _, current_language
 from relance.model import ChannelKind, CheckResult, Message, Receipt
 from relance.secrets import SecretEnv
 from relance.settings import ChannelSettings, ConfigPath
@@ -122,18 +125,53 @@ def _smtp_text(exc: smtplib.SMTPResponseException) -> str:
     return f"{exc.smtp_code} {text}"
 
 
+SIZE_EXCEEDED = 552
+"""What a server answers to a message over its size limit (RFC 1870)."""
+
+
+def _size_limit(smtp: smtplib.SMTP) -> int | None:
+    """The largest message the server takes, in bytes, if it says (``SIZE`` in EHLO)."""
+    announced = smtp.esmtp_features.get("size", "")
+    return int(announced) if announced.isdigit() and int(announced) > 0 else None
+
+
+def _megabytes(size: int) -> str:
+    """``size`` bytes in megabytes, one decimal, as the operator's language writes it."""
+    return format_decimal(Decimal(size).scaleb(-6), "0.0", locale=current_language())
+
+
+def _too_large(
+    smtp: smtplib.SMTP, email: Email, exc: smtplib.SMTPResponseException
+) -> ChannelError:
+    """The refusal of a message too large, with its size, the server's limit and what
+    to change: most of a large reminder is its invoices' copies."""
+    size, limit = _megabytes(len(email.as_bytes())), _size_limit(smtp)
+    where = (
+        _("it is {size} MB, the server takes {limit} MB").format(size=size, limit=_megabytes(limit))
+        if limit is not None
+        else _("it is {size} MB").format(size=size)
+    )
+    return ChannelError(
+        _(
+            "SMTP server refused the message as too large ({error}): {where}; lower "
+            "[templates] attachments_max_mb, the room given to the invoices' copies"
+        ).format(error=_smtp_text(exc), where=where),
+        permanent=True,
+    )
+
+
 @hookimpl
 def relance_check_connection(context: PluginContext) -> list[CheckResult]:
     settings = _settings(context)
     smtp = _connection(context)
     code, _banner = smtp.noop()
-    return [
-        CheckResult(
-            summary=_("SMTP server {host}:{port} answers ({code})").format(
-                host=settings.host, port=settings.effective_port, code=code
-            )
-        )
-    ]
+    summary = _("SMTP server {host}:{port} answers ({code})").format(
+        host=settings.host, port=settings.effective_port, code=code
+    )
+    limit = _size_limit(smtp)
+    if limit is not None:
+        summary += _("; messages up to {size} MB").format(size=_megabytes(limit))
+    return [CheckResult(summary=summary)]
 
 
 @hookimpl
@@ -165,6 +203,8 @@ def relance_send_reminder(channel: PluginContext, message: Message) -> Receipt |
             permanent=True,
         ) from None
     except smtplib.SMTPResponseException as exc:
+        if exc.smtp_code == SIZE_EXCEEDED:
+            raise _too_large(smtp, email, exc) from None
         raise ChannelError(
             _("SMTP server rejected the message: {error}").format(error=_smtp_text(exc)),
             permanent=500 <= exc.smtp_code < 600,
