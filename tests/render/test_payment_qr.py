@@ -76,11 +76,24 @@ def test_name_and_text_are_cut_to_the_guidelines_limits() -> None:
         iban="FR7630006000011234567890189",
         bic=None,
         amount=Decimal(1),
-        text="T " * 100,
+        text="T" * 200,
     )
     lines = payload.decode("iso-8859-1").split("\n")
     assert lines[5] == "N" * 70
-    assert len(lines[10]) == 140
+    assert lines[10] == "T" * 140
+
+
+def test_a_long_text_is_cut_between_references() -> None:
+    references = " ".join(f"FA-2026-{n:05d}" for n in range(1, 20))  # 13 characters each
+    payload = epc_payload(
+        name="Atelier",
+        iban="FR7630006000011234567890189",
+        bic=None,
+        amount=Decimal(1),
+        text=references,
+    )
+    text = payload.decode("iso-8859-1").split("\n")[10]
+    assert text == " ".join(f"FA-2026-{n:05d}" for n in range(1, 11))  # 139 characters
 
 
 @pytest.mark.parametrize("amount", ["0.01", "40", "999999999.99"])
@@ -93,11 +106,12 @@ def test_a_long_text_outside_iso_8859_1_is_cut_to_331_bytes() -> None:
     payload = epc_payload(
         name=name, iban="GR1601101250000000012300695", bic=None, amount=Decimal(1), text=text
     )
-    assert 331 - 2 < len(payload) <= 331  # a Greek letter takes two bytes
+    assert len(payload) <= 331
     lines = payload.decode("utf-8").split("\n")
     assert lines[5] == " ".join(name.split())[:70]
-    assert " ".join(text.split()).startswith(lines[10])
-    assert len(lines[10]) < 140
+    words, kept = text.split(), lines[10].split()
+    assert kept == words[: len(kept)]  # whole words, as many as fit
+    assert len(payload) + len((" " + words[len(kept)]).encode()) > 331  # the next one not
 
 
 @pytest.mark.parametrize("amount", ["0", "0.001", "0.009", "-5", "1000000000"])

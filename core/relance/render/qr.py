@@ -37,12 +37,14 @@ def epc_payload(*, name: str, iban: str, bic: str | None, amount: Decimal, text:
     The beneficiary name and the remittance text are cut to the guidelines' limits
     (70 and 140 characters), then the text (and, with no text left, the name) further
     while the payload passes 331 bytes (outside ISO 8859-1, UTF-8 takes several bytes a
-    character). ``amount`` must lie between 0.01 and 999,999,999.99.
+    character). The text is cut between words where it can: half a reference would
+    match no invoice, or the wrong one. ``amount`` must lie between 0.01 and
+    999,999,999.99.
     """
     if not payable(amount):
         raise ValueError(f"a payment QR code takes 0.01 to 999999999.99 euros, not {amount}")
     beneficiary = " ".join(name.split())[:MAX_NAME]
-    remittance = " ".join(text.split())[:MAX_TEXT]
+    remittance = _cut(" ".join(text.split()), MAX_TEXT)
     account, euros = iban.replace(" ", ""), f"EUR{amount:.2f}"
     while True:
         # Purpose and structured reference are left empty: the text carries the references.
@@ -50,9 +52,17 @@ def epc_payload(*, name: str, iban: str, bic: str | None, amount: Decimal, text:
         if len(payload) <= MAX_PAYLOAD:
             return payload
         if remittance:
-            remittance = remittance[:-1]
+            remittance = _cut(remittance, len(remittance) - 1)
         else:
             beneficiary = beneficiary[:-1]
+
+
+def _cut(text: str, length: int) -> str:
+    """``text`` in at most ``length`` characters: whole words when one fits, else cut."""
+    if len(text) <= length:
+        return text
+    words = text[: length + 1].rpartition(" ")[0]
+    return words or text[:length]
 
 
 def _encoded(fields: list[str]) -> bytes:
