@@ -8,7 +8,14 @@ from pathlib import Path
 import click
 from rich.table import Table
 
-from relance.cli.common import config_option, json_option, load, output, today_option
+from relance.cli.common import (
+    config_option,
+    invoice_numbers,
+    json_option,
+    load,
+    output,
+    today_option,
+)
 from relance.cli.session import actor, open_session
 from relance.context import Role
 from relance.engine.planner import Reminder
@@ -95,7 +102,7 @@ def approve(
             f"{reminder.customer.name} ({reminder.customer.id})",
             reminder.level.name,
             ", ".join(c.value for c in reminder.channels),
-            ", ".join(i.invoice.number for i in reminder.items),
+            invoice_numbers([i.invoice.number for i in reminder.items]),
         )
     out.console.print(table)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
@@ -91,6 +91,18 @@ def _is_tty(stream: IO[str]) -> bool:
 
 def output() -> Output:
     return Output(console=console(), errors=console(stderr=True))
+
+
+LISTED_NUMBERS = 3
+"""Invoice numbers a table cell shows before counting the rest."""
+
+
+def invoice_numbers(numbers: Sequence[str]) -> str:
+    """``numbers`` for a table cell: the first three, then how many more (a large
+    account's hundreds would fill the screen; ``--json`` lists them all)."""
+    shown = ", ".join(numbers[:LISTED_NUMBERS])
+    rest = len(numbers) - LISTED_NUMBERS
+    return shown if rest <= 0 else _("{numbers} and {count} more").format(numbers=shown, count=rest)
 
 
 def parse_date(value: str, option: str) -> date:

@@ -13,6 +13,7 @@ from rich.table import Table
 from relance.cli.common import (
     Output,
     config_option,
+    invoice_numbers,
     json_option,
     load,
     output,
@@ -125,12 +126,12 @@ def _reminder_table(title: str, reminders: list[Reminder]) -> Table:
     table.add_column(_("Approval"))
     language = current_language()
     for reminder in reminders:
-        numbers = ", ".join(i.invoice.number for i in reminder.items if i.reaches is not None)
+        numbers = [i.invoice.number for i in reminder.items if i.reaches is not None]
         table.add_row(
             f"{reminder.customer.name} ({reminder.customer.id})",
             reminder.level.name,
             ", ".join(c.value for c in reminder.channels) or "—",
-            numbers,
+            invoice_numbers(numbers),
             _money_cell(dict(reminder.totals), language),
             _("required") if reminder.requires_approval else "",
         )
