@@ -97,10 +97,11 @@ def test_plan_writes_nothing_and_prints_the_documented_json(workspace: Workspace
 @pytest.mark.parametrize(
     ("language", "cell"), [("en", "F1, F2, F3 and 2 more"), ("fr", "F1, F2, F3 et 2 autres")]
 )
-def test_the_plan_table_names_three_invoices_then_counts_them(
+def test_the_tables_name_three_invoices_then_count_them(
     workspace: Workspace, cli, language: str, cell: str
 ) -> None:
-    """A large account's hundreds of numbers would fill the screen; --json has them all."""
+    """A large account's hundreds of numbers would fill the screen; --json has them all.
+    The history's table does the same."""
     workspace.write_ledger([invoice(f"F{n}", due=days(-10 + n)) for n in range(1, 6)])
     table = cli("--lang", language, "plan", "--today", DAY)
     assert table.code == 0, table.err
@@ -109,6 +110,9 @@ def test_the_plan_table_names_three_invoices_then_counts_them(
     assert [i["number"] for i in document["reminders"][0]["invoices"]] == [
         "F1", "F2", "F3", "F4", "F5"
     ]  # fmt: skip
+    assert cli("run", "--yes", "--today", DAY).code == 0
+    history = cli("--lang", language, "history", "--customer", "C1")
+    assert history.out.count(cell) == 3  # planned, intent, sent
 
 
 def test_a_command_unfreezes_what_it_kept_from_the_collector(workspace: Workspace, cli) -> None:

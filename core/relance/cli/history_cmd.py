@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 from rich.table import Table
 
-from relance.cli.common import config_option, json_option, load, output
+from relance.cli.common import config_option, invoice_numbers, json_option, load, output
 from relance.cli.session import actor
 from relance.engine.state import RESOLVED_NOT_SENT, RESOLVED_SENT
 from relance.errors import InputError, Problem
@@ -62,7 +62,9 @@ def history(
             event.customer_name or event.customer_id or "",
             event.level or "",
             event.channel.value if event.channel else "",
-            event.message_key if unsettled else (event.reason or ", ".join(event.invoice_numbers)),
+            event.message_key
+            if unsettled
+            else (event.reason or invoice_numbers(event.invoice_numbers)),
         )
     out.console.print(table)
 
