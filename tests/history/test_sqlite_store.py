@@ -192,7 +192,7 @@ def _commits_by_sync_level(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The sync level (``FULL``, ``NORMAL``) each commit of the stores opened from now on
     runs under, in order, read off the statements their connections execute."""
     commits: list[str] = []
-    level = ["FULL"]  # as the store sets it on opening
+    level = ["FULL"]  # SQLite's default, until the store sets its own
     connect = sqlite3.connect
 
     def on_statement(statement: str) -> None:
@@ -296,3 +296,38 @@ def test_a_flush_that_fails_on_closing_names_the_file(
         store.close()
     with pytest.raises(sqlite3.ProgrammingError):  # closed all the same
         store.schema_version  # noqa: B018
+
+
+def test_a_store_opened_through_a_link_flushes_the_log_beside_the_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SQLite keeps the log beside the real file: that is the one to flush."""
+    (tmp_path / "real").mkdir()
+    link = tmp_path / "history.sqlite3"
+    link.symlink_to(tmp_path / "real" / "history.sqlite3")
+    flushed = _flushed_inodes(monkeypatch)
+    store = SQLiteStore(link)
+    event = intent()
+    store.claim(event)
+    store.settle(settlement(event))
+    wal = (tmp_path / "real" / "history.sqlite3-wal").stat().st_ino
+    store.close()
+    assert flushed == [wal]
+
+
+def test_a_failed_flush_does_not_hide_the_error_on_its_way_out(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    def failing(_descriptor: int) -> None:
+        raise OSError(5, "Input/output error")
+
+    with (  # noqa: PT012 - the error must leave the store's block
+        pytest.raises(KeyError, match="the run's own error"),
+        SQLiteStore(tmp_path / "history.sqlite3") as store,
+    ):
+        event = intent()
+        store.claim(event)
+        store.settle(settlement(event))
+        monkeypatch.setattr(os, "fsync", failing)
+        raise KeyError("the run's own error")
+    assert "cannot be written: [Errno 5] Input/output error" in caplog.text

@@ -24,6 +24,7 @@ settlement does), and the next run plans again what was planned.
 
 from __future__ import annotations
 
+import logging
 import os
 import sqlite3
 from collections.abc import Iterable, Iterator
@@ -35,6 +36,8 @@ from relance.i18n import _
 from relance.model import EventType, HistoryEvent
 
 __all__ = ["MIGRATIONS", "SQLiteStore"]
+
+log = logging.getLogger("relance.history")
 
 MIGRATIONS: tuple[str, ...] = (
     """
@@ -83,6 +86,8 @@ class SQLiteStore:
         """
         self.path = path
         self._unflushed = False
+        self._between_claims = "FULL"
+        """The sync level of every write but a claim: NORMAL once the file is in WAL mode."""
         try:
             if readonly and not path.exists():
                 self._db = sqlite3.connect(":memory:", isolation_level=None)
@@ -95,8 +100,12 @@ class SQLiteStore:
                 return
             path.parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(path, isolation_level=None, timeout=30)
-            self._db.execute("PRAGMA journal_mode = WAL")
-            self._db.execute("PRAGMA synchronous = NORMAL")
+            (mode,) = self._db.execute("PRAGMA journal_mode = WAL").fetchone()
+            if str(mode).lower() == "wal":
+                # Without WAL (a filesystem that cannot share memory), every write is
+                # flushed: a rollback journal under NORMAL can be corrupted by a power cut.
+                self._between_claims = "NORMAL"
+            self._db.execute(f"PRAGMA synchronous = {self._between_claims}")
             self._migrate()
         except (sqlite3.DatabaseError, OSError) as exc:
             raise HistoryError(
@@ -177,7 +186,7 @@ class SQLiteStore:
         try:
             self._claim(intent)
         finally:
-            self._db.execute("PRAGMA synchronous = NORMAL")
+            self._db.execute(f"PRAGMA synchronous = {self._between_claims}")
         self._unflushed = False
 
     def _claim(self, intent: HistoryEvent) -> None:
@@ -262,11 +271,12 @@ class SQLiteStore:
         return [HistoryEvent.model_validate_json(payload) for (payload,) in rows]
 
     def close(self) -> None:
-        """Flush the last settlement if no claim did (see the module), and close."""
+        """Flush what no claim flushed (see the module), and close."""
         try:
-            if self._unflushed:
-                _flush(Path(f"{self.path}-wal"))
-                self._unflushed = False
+            if self._unflushed and self._between_claims == "NORMAL":
+                (_seq, _name, database) = self._db.execute("PRAGMA database_list").fetchone()
+                _flush(Path(f"{database}-wal"))  # beside the file, whatever link led to it
+            self._unflushed = False
         except OSError as exc:
             raise HistoryError(
                 _("history file {path}: cannot be written: {error}").format(
@@ -285,14 +295,21 @@ class SQLiteStore:
         value: BaseException | None,
         traceback: TracebackType | None,
     ) -> None:
-        self.close()
+        if kind is None:
+            self.close()
+            return
+        try:
+            self.close()
+        except HistoryError as exc:
+            # The error already on its way out says more; this one is told, not raised.
+            log.warning("%s", exc)
 
 
 def _flush(path: Path) -> None:
     """Flush the file at ``path`` to disk (its pages written by any descriptor), if it
-    exists."""
+    exists; opened for writing, which Windows needs to flush a file."""
     try:
-        descriptor = os.open(path, os.O_RDONLY)
+        descriptor = os.open(path, os.O_RDWR)
     except FileNotFoundError:
         return
     try:
