@@ -69,7 +69,7 @@ def test_the_folder_is_synced_after_the_file(
     assert synced == ["file", "folder"]
 
 
-@pytest.mark.parametrize("code", [errno.EPERM, errno.EOPNOTSUPP])
+@pytest.mark.parametrize("code", [errno.EPERM, errno.EOPNOTSUPP, errno.EINVAL])
 def test_without_hard_links_the_file_is_renamed_into_place(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, code: int
 ) -> None:
@@ -98,3 +98,22 @@ def test_a_failed_write_leaves_neither_the_file_nor_its_draft(
         write_once(target, b"content", "k1")
     assert not target.exists()
     assert _leftovers(tmp_path) == []
+
+
+def test_a_folder_that_cannot_be_synced_leaves_the_message_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Some filesystems refuse to sync a folder: the file is there, the message went."""
+    real_fsync = os.fsync
+
+    def no_folder_sync(descriptor: int) -> None:
+        if stat.S_ISDIR(os.fstat(descriptor).st_mode):
+            raise OSError(errno.EINVAL, os.strerror(errno.EINVAL))
+        real_fsync(descriptor)
+
+    monkeypatch.setattr(os, "fsync", no_folder_sync)
+    target = tmp_path / "message.eml"
+    write_once(target, b"content", "k1")
+    assert target.read_bytes() == b"content"
+    assert _leftovers(tmp_path) == []
+    assert f"cannot sync the folder {tmp_path}: Invalid argument" in caplog.text

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import logging
 import os
 import tempfile
 from contextlib import suppress
@@ -13,8 +14,12 @@ from relance.i18n import _
 
 __all__ = ["write_once"]
 
-_NO_HARD_LINKS = frozenset({errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.ENOSYS})
+_NO_HARD_LINKS = frozenset(
+    {errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.ENOSYS, errno.EINVAL}
+)
 """What ``link()`` answers on a filesystem without hard links (FAT, some network shares)."""
+
+log = logging.getLogger("relance.channels")
 
 
 def write_once(target: Path, content: bytes, key: str) -> None:
@@ -36,7 +41,6 @@ def write_once(target: Path, content: bytes, key: str) -> None:
             stream.flush()
             os.fsync(stream.fileno())
         _claim_name(temporary, target, key)
-        _sync_folder(folder)
     except OSError as exc:
         raise ChannelError(
             _("cannot write to {path}: {error}").format(path=folder, error=exc.strerror)
@@ -45,6 +49,7 @@ def write_once(target: Path, content: bytes, key: str) -> None:
         if temporary is not None:
             with suppress(FileNotFoundError):
                 os.unlink(temporary)
+    _sync_folder(folder)
 
 
 def _claim_name(temporary: str, target: Path, key: str) -> None:
@@ -69,11 +74,20 @@ def _already_written(target: Path, key: str) -> ChannelError:
 
 
 def _sync_folder(folder: Path) -> None:
-    """Make the folder's new entry durable (POSIX; Windows cannot open a folder)."""
+    """Make the folder's entries durable: the new name, the draft's removal (POSIX;
+    Windows cannot open a folder). The file is written by then: a folder that cannot
+    be synced is told, not raised, or the message would be retried and refused as
+    already written."""
     if os.name == "nt":
         return
-    descriptor = os.open(folder, os.O_RDONLY)
     try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
+        descriptor = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)
+    except OSError as exc:
+        log.warning(
+            "%s",
+            _("cannot sync the folder {path}: {error}").format(path=folder, error=exc.strerror),
+        )
