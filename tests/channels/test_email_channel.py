@@ -43,6 +43,8 @@ class Server:
         return "250 OK"
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        if any(address.startswith("full@") for address in envelope.rcpt_tos):
+            return "552 5.2.2 Mailbox full"
         self.messages.append((session.peer, envelope))
         return "250 OK"
 
@@ -86,13 +88,13 @@ def server(request: pytest.FixtureRequest) -> Iterator[Server]:
         yield smtp
 
 
-def channel_host(tmp_path: Path, port: int, extra: str = ""):
+def channel_host(tmp_path: Path, port: int, extra: str = "", *, login: bool = True):
     config = tmp_path / "relance.toml"
     config.write_text(
         '[company]\nname = "Atelier Test"\n'
         f'[channels.email]\nhost = "127.0.0.1"\nport = {port}\nsecurity = "none"\n'
-        'username = "relance"\npassword_env = "RELANCE_SMTP_PASSWORD"\n'
-        'sender = "relances@atelier-test.fr"\nsender_name = "Atelier Test"\n'
+        + ('username = "relance"\npassword_env = "RELANCE_SMTP_PASSWORD"\n' if login else "")
+        + 'sender = "relances@atelier-test.fr"\nsender_name = "Atelier Test"\n'
         'bcc = ["archive@atelier-test.fr"]\n' + extra,
         encoding="utf-8",
     )
@@ -183,10 +185,27 @@ def test_a_message_over_the_servers_size_limit_says_what_to_lower(
         "[email] SMTP server refused the message as too large (552 "
     )
     assert str(caught.value).endswith(
-        "): it is 0.4 MB, the server takes 0.2 MB; lower [templates] attachments_max_mb, "
+        "): it is 0.4 MB and the server takes at most 0.2 MB; lower [templates] attachments_max_mb, "
         "the room given to the invoices' copies"
     )
     assert len(server.messages) == 1
+
+
+def test_a_full_mailbox_is_not_taken_for_a_message_too_large(
+    server: Server, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A server also answers 552 for a mailbox over its quota: lowering the attachments
+    would not help, and the message does not say it would."""
+    monkeypatch.setenv("RELANCE_SMTP_PASSWORD", PASSWORD)
+    with (
+        channel_host(tmp_path, server.port) as host,
+        pytest.raises(
+            ChannelError, match=r"rejected the message: 552 5\.2\.2 Mailbox full"
+        ) as caught,
+    ):
+        host.send(host.instance("email", Role.CHANNEL), message(1, to="full@client.fr"))
+    assert caught.value.permanent
+    assert "attachments_max_mb" not in str(caught.value)
 
 
 def test_the_check_gives_the_servers_size_limit_in_the_operators_language(
@@ -198,7 +217,7 @@ def test_the_check_gives_the_servers_size_limit_in_the_operators_language(
     try:
         with (
             serving(data_size_limit=10_485_760) as server,
-            channel_host(tmp_path, server.port) as host,
+            channel_host(tmp_path, server.port, login=False) as host,
         ):
             (check,) = host.check_connection(host.instance("email", Role.CHANNEL))
     finally:

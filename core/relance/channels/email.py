@@ -9,9 +9,11 @@ engine records them and retries the others on a later run.
 
 from __future__ import annotations
 
+import io
 import smtplib
 import ssl
 from decimal import Decimal
+from email.generator import BytesGenerator
 from email.message import Message as Email
 from enum import StrEnum
 
@@ -126,7 +128,10 @@ def _smtp_text(exc: smtplib.SMTPResponseException) -> str:
 
 
 SIZE_EXCEEDED = 552
-"""What a server answers to a message over its size limit (RFC 1870)."""
+"""What a server answers to a message over its size limit (RFC 1870), and also, with
+another meaning, to a mailbox over its quota (RFC 5321)."""
+SIZE_STATUSES = ("5.3.4", "5.2.3")
+"""The enhanced status codes (RFC 3463) of a message too large."""
 
 
 def _size_limit(smtp: smtplib.SMTP) -> int | None:
@@ -140,22 +145,35 @@ def _megabytes(size: int) -> str:
     return format_decimal(Decimal(size).scaleb(-6), "0.0", locale=current_language())
 
 
+def _wire_size(email: Email) -> int:
+    """The bytes ``email`` takes on the wire, lines ended by CRLF as smtplib sends them."""
+    with io.BytesIO() as buffer:
+        BytesGenerator(buffer).flatten(email, linesep="\r\n")
+        return buffer.tell()
+
+
 def _too_large(
     smtp: smtplib.SMTP, email: Email, exc: smtplib.SMTPResponseException
-) -> ChannelError:
+) -> ChannelError | None:
     """The refusal of a message too large, with its size, the server's limit and what
-    to change: most of a large reminder is its invoices' copies."""
-    size, limit = _megabytes(len(email.as_bytes())), _size_limit(smtp)
+    to change (most of a large reminder is its invoices' copies); ``None`` when the
+    refusal is about something else (a full mailbox also answers 552)."""
+    size, limit = _wire_size(email), _size_limit(smtp)
+    said = _smtp_text(exc)
+    if not ((limit is not None and size > limit) or any(s in said for s in SIZE_STATUSES)):
+        return None
     where = (
-        _("it is {size} MB, the server takes {limit} MB").format(size=size, limit=_megabytes(limit))
+        _("it is {size} MB and the server takes at most {limit} MB").format(
+            size=_megabytes(size), limit=_megabytes(limit)
+        )
         if limit is not None
-        else _("it is {size} MB").format(size=size)
+        else _("it is {size} MB").format(size=_megabytes(size))
     )
     return ChannelError(
         _(
             "SMTP server refused the message as too large ({error}): {where}; lower "
             "[templates] attachments_max_mb, the room given to the invoices' copies"
-        ).format(error=_smtp_text(exc), where=where),
+        ).format(error=said, where=where),
         permanent=True,
     )
 
@@ -165,6 +183,7 @@ def relance_check_connection(context: PluginContext) -> list[CheckResult]:
     settings = _settings(context)
     smtp = _connection(context)
     code, _banner = smtp.noop()
+    smtp.ehlo_or_helo_if_needed()  # without a login, nothing asked for the extensions yet
     summary = _("SMTP server {host}:{port} answers ({code})").format(
         host=settings.host, port=settings.effective_port, code=code
     )
@@ -203,8 +222,9 @@ def relance_send_reminder(channel: PluginContext, message: Message) -> Receipt |
             permanent=True,
         ) from None
     except smtplib.SMTPResponseException as exc:
-        if exc.smtp_code == SIZE_EXCEEDED:
-            raise _too_large(smtp, email, exc) from None
+        too_large = _too_large(smtp, email, exc) if exc.smtp_code == SIZE_EXCEEDED else None
+        if too_large is not None:
+            raise too_large from None
         raise ChannelError(
             _("SMTP server rejected the message: {error}").format(error=_smtp_text(exc)),
             permanent=500 <= exc.smtp_code < 600,
