@@ -102,10 +102,14 @@ def test_the_tables_name_three_invoices_then_count_them(
 ) -> None:
     """A large account's hundreds of numbers would fill the screen; --json has them all.
     The history's table does the same."""
-    workspace.write_ledger([invoice(f"F{n}", due=days(-10 + n)) for n in range(1, 6)])
+    workspace.write_ledger(
+        [invoice(f"F{n}", due=days(-10 + n)) for n in range(1, 6)]
+        + [invoice(f"G{n}", due=days(-10 + n), who=customer("C2")) for n in range(1, 5)]
+    )
     table = cli("--lang", language, "plan", "--today", DAY)
     assert table.code == 0, table.err
     assert cell in table.out
+    assert "G1, G2, G3, G4" in table.out  # one more is shown, not counted
     document = json.loads(cli("plan", "--json", "--today", DAY).out)
     assert [i["number"] for i in document["reminders"][0]["invoices"]] == [
         "F1", "F2", "F3", "F4", "F5"

@@ -99,10 +99,14 @@ LISTED_NUMBERS = 3
 
 def invoice_numbers(numbers: Sequence[str]) -> str:
     """``numbers`` for a table cell: the first three, then how many more (a large
-    account's hundreds would fill the screen; ``--json`` lists them all)."""
+    account's hundreds would fill the screen; ``--json`` lists them all). One more is
+    shown rather than counted."""
+    if len(numbers) <= LISTED_NUMBERS + 1:
+        return ", ".join(numbers)
     shown = ", ".join(numbers[:LISTED_NUMBERS])
-    rest = len(numbers) - LISTED_NUMBERS
-    return shown if rest <= 0 else _("{numbers} and {count} more").format(numbers=shown, count=rest)
+    return _("{numbers} and {count} more").format(
+        numbers=shown, count=len(numbers) - LISTED_NUMBERS
+    )
 
 
 def parse_date(value: str, option: str) -> date:
