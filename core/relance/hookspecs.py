@@ -294,10 +294,13 @@ def relance_record_history(context: PluginContext, event: HistoryEvent) -> None:
     """Mirror one history event, e.g. into the ERP the invoices came from.
 
     Called for every enabled instance that implements it, after the built-in history
-    store has recorded the event (the store is the authority; this is a mirror). A
-    connector typically writes a note on the invoice or the customer (an Odoo chatter
-    note, an Axonaut event) for ``sent`` events of its own source
-    (``event.source == context.name``) and ignores the others.
+    store has recorded the event (the store is the authority; this is a mirror). Only a
+    claim is on disk by then; any other event is made durable with the next claim or
+    when the run ends, so a power cut in between can leave the mirror with an event the
+    store lost (a ``sent`` then recorded again by ``relance resolve``): a mirror should
+    not mind seeing an outcome twice. A connector typically writes a note on the invoice
+    or the customer (an Odoo chatter note, an Axonaut event) for ``sent`` events of its
+    own source (``event.source == context.name``) and ignores the others.
 
     A failing mirror never loses the event and never stops the run: the failure is
     logged, shown in the run summary, and the run goes on. Not called in dry runs.

@@ -40,9 +40,9 @@ def invoice_documents(
     ``limit`` bytes (no limit: ``None``).
 
     Mail servers refuse an email over their size limit (10 MB is common), and a refused
-    reminder does not go at all: the copies that would pass the limit, and those after
-    them, are left out (``held_back``; the wording then offers them on request), and not
-    fetched. Sources without ``relance_fetch_document`` are skipped; a source that fails
+    reminder does not go at all: the first copy that passes the limit is left out, and
+    those after it are not even fetched (``held_back``; the wording then offers them on
+    request). Sources without ``relance_fetch_document`` are skipped; a source that fails
     raises (the run sends nothing rather than a reminder missing its invoice).
     """
     sources = {ctx.name: ctx for ctx in host.sources}
