@@ -368,16 +368,20 @@ def test_a_subject_names_up_to_three_invoices_then_counts_them(
         assert "F1" not in subjects[4, kind]
 
 
-OWN_REFERENCE = {"fr": "votre référence client", "en": "your customer reference"}
+OWN_REFERENCE = {
+    "fr": "votre référence client",
+    "en": "your customer reference",
+    "de": "Ihre Kundennummer",
+}
 
 
-@pytest.mark.parametrize("language", ["fr", "en"])
+@pytest.mark.parametrize(("language", "level"), [("fr", "first"), ("en", "first"), ("de", "final")])
 def test_a_transfer_quotes_up_to_three_references_else_the_customers(
-    sample: Any, language: str, templates: TemplateEnvironment
+    sample: Any, language: str, level: str, templates: TemplateEnvironment
 ) -> None:
     """A bank transfer's label holds 140 characters: a large account is asked for its
     customer reference, in the wording and in the payment details."""
-    reminder, history = sample.planned("first", language)
+    reminder, history = sample.planned(level, language)
     texts = {}
     for count in (3, 4):
         email = compose(
