@@ -331,3 +331,38 @@ def test_a_failed_flush_does_not_hide_the_error_on_its_way_out(
         monkeypatch.setattr(os, "fsync", failing)
         raise KeyError("the run's own error")
     assert "cannot be written: [Errno 5] Input/output error" in caplog.text
+
+
+class _NoWal:
+    """A connection on a filesystem where SQLite cannot use WAL (some network shares):
+    asking for it leaves the rollback journal."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self._db = db
+
+    def execute(self, statement: str, *args: object) -> sqlite3.Cursor:
+        if statement == "PRAGMA journal_mode = WAL":
+            statement = "PRAGMA journal_mode"
+        return self._db.execute(statement, *args)  # type: ignore[arg-type]
+
+    def close(self) -> None:
+        self._db.close()
+
+
+def test_without_wal_every_write_is_flushed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A rollback journal under NORMAL can be corrupted by a power cut: every commit is
+    then FULL, and closing has no log to flush."""
+    commits = _commits_by_sync_level(monkeypatch)
+    traced = sqlite3.connect
+    monkeypatch.setattr(sqlite3, "connect", lambda *a, **k: _NoWal(traced(*a, **k)))
+    flushed = _flushed_inodes(monkeypatch)
+    with SQLiteStore(tmp_path / "history.sqlite3") as store:
+        event = intent()
+        store.claim(event)
+        store.settle(settlement(event))
+        store.append(HistoryEvent(type=EventType.PAUSED, source="csv", customer_id="C1"))
+    assert commits == ["FULL", "FULL", "FULL", "FULL"]
+    assert flushed == []
+    assert not Path(f"{tmp_path / 'history.sqlite3'}-wal").exists()
