@@ -6,6 +6,7 @@ them with ``RELANCE_UPDATE_GOLDEN=1 pytest tests/render`` and review the diff.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from datetime import date
 from decimal import Decimal
@@ -368,20 +369,24 @@ def test_a_subject_names_up_to_three_invoices_then_counts_them(
         assert "F1" not in subjects[4, kind]
 
 
-OWN_REFERENCE = {
-    "fr": "votre référence client",
-    "en": "your customer reference",
-    "de": "Ihre Kundennummer",
-}
-
-
-@pytest.mark.parametrize(("language", "level"), [("fr", "first"), ("en", "first"), ("de", "final")])
+@pytest.mark.parametrize(
+    ("language", "level", "tags", "own_reference"),
+    [
+        ("fr", "first", (), "votre référence client"),
+        ("fr", "first", ("tu",), "ta référence client"),
+        ("fr", "courtesy", ("tu",), "ta référence client"),
+        ("en", "first", (), "your customer reference"),
+        ("de", "final", (), "Ihre Kundennummer"),
+    ],
+)
 def test_a_transfer_quotes_up_to_three_references_else_the_customers(
-    sample: Any, language: str, level: str, templates: TemplateEnvironment
+    sample: Any, language: str, level: str, tags: tuple[str, ...], own_reference: str
 ) -> None:
     """A bank transfer's label holds 140 characters: a large account is asked for its
-    customer reference, in the wording and in the payment details."""
+    customer reference, in the wording (informal too) and in the payment details."""
     reminder, history = sample.planned(level, language)
+    tagged = reminder.customer.model_copy(update={"tags": frozenset(tags)})
+    reminder = dataclasses.replace(reminder, customer=tagged)
     texts = {}
     for count in (3, 4):
         email = compose(
@@ -389,7 +394,7 @@ def test_a_transfer_quotes_up_to_three_references_else_the_customers(
             ChannelKind.EMAIL,
             company=sample.company,
             today=sample.today,
-            templates=templates,
+            templates=TemplateEnvironment(informal_tag="tu"),
             history=history,
         )
         assert email.html is not None
@@ -397,10 +402,10 @@ def test_a_transfer_quotes_up_to_three_references_else_the_customers(
     customer = reminder.customer.id
     for body in texts[3]:
         assert "RF-F1, RF-F2, RF-F3" in body
-        assert OWN_REFERENCE[language] not in body
+        assert own_reference not in body
     for body in texts[4]:
         assert "RF-F" not in body
-        assert f"{OWN_REFERENCE[language]} {customer}" in body
+        assert f"{own_reference} {customer}" in body
     for count, quoted in ((3, "RF-F1, RF-F2, RF-F3"), (4, customer)):
         lines = texts[count][0].splitlines()
         bic = next(n for n, line in enumerate(lines) if line.strip().startswith("BIC"))
