@@ -9,6 +9,7 @@ import tempfile
 from contextlib import suppress
 from pathlib import Path
 
+from relance.disk import flush_to_disk
 from relance.errors import ChannelError
 from relance.i18n import _
 
@@ -81,11 +82,7 @@ def _sync_folder(folder: Path) -> None:
     if os.name == "nt":
         return
     try:
-        descriptor = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(descriptor)
-        finally:
-            os.close(descriptor)
+        flush_to_disk(folder, folder=True)
     except OSError as exc:
         log.warning(
             "%s",

@@ -25,12 +25,13 @@ settlement does), and the next run plans again what was planned.
 from __future__ import annotations
 
 import logging
-import os
 import sqlite3
 from collections.abc import Iterable, Iterator
+from contextlib import suppress
 from pathlib import Path
 from types import TracebackType
 
+from relance.disk import flush_to_disk
 from relance.history.store import SETTLEMENTS, AlreadyClaimed, HistoryError, SettleError
 from relance.i18n import _
 from relance.model import EventType, HistoryEvent
@@ -275,7 +276,8 @@ class SQLiteStore:
         try:
             if self._unflushed and self._between_claims == "NORMAL":
                 (_seq, _name, database) = self._db.execute("PRAGMA database_list").fetchone()
-                _flush(Path(f"{database}-wal"))  # beside the file, whatever link led to it
+                with suppress(FileNotFoundError):  # copied into the file already, and removed
+                    flush_to_disk(Path(f"{database}-wal"))  # beside the file a link leads to
             self._unflushed = False
         except OSError as exc:
             raise HistoryError(
@@ -303,16 +305,3 @@ class SQLiteStore:
         except HistoryError as exc:
             # The error already on its way out says more; this one is told, not raised.
             log.warning("%s", exc)
-
-
-def _flush(path: Path) -> None:
-    """Flush the file at ``path`` to disk (its pages written by any descriptor), if it
-    exists; opened for writing, which Windows needs to flush a file."""
-    try:
-        descriptor = os.open(path, os.O_RDWR)
-    except FileNotFoundError:
-        return
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
