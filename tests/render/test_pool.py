@@ -20,6 +20,7 @@ from relance.i18n import current_language, set_language
 from relance.model import Document
 from relance.render import RenderError, TemplateEnvironment
 from relance.render.context import LETTER_KINDS
+from relance.render.documents import InvoiceCopies
 from relance.render.pool import Rendering, compose_all, workers_for
 
 START = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
@@ -56,7 +57,7 @@ def renderings(sample: Any) -> list[Rendering]:
     for language, level in CASES:
         reminder, history = sample.planned(level, language)
         pdf = Document(filename=f"{level}.pdf", content=f"%PDF {level}".encode())
-        found.append(Rendering(reminder, history=history, documents=(pdf,)))
+        found.append(Rendering(reminder, history=history, copies=InvoiceCopies((pdf,))))
     return found
 
 

@@ -293,12 +293,7 @@ class Runner:
                 if ChannelKind.EMAIL in reminder.channels
                 else InvoiceCopies()
             )
-            yield Rendering(
-                reminder,
-                history=tuple(delivered),
-                documents=copies.documents,
-                documents_held_back=copies.held_back,
-            )
+            yield Rendering(reminder, history=tuple(delivered), copies=copies)
 
     def _render(self, reminders: list[Reminder], progress: Progress | None) -> Spool[list[Message]]:
         """Every message of ``reminders``, rendered before anything is sent and spooled to

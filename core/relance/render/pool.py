@@ -22,16 +22,17 @@ import threading
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from multiprocessing.connection import wait
 from typing import TYPE_CHECKING
 
 from relance.batches import batches
 from relance.i18n import current_language, set_language
-from relance.model import Document, HistoryEvent, Message
+from relance.model import HistoryEvent, Message
 from relance.render.compose import compose_reminder
 from relance.render.context import LETTER_KINDS
+from relance.render.documents import InvoiceCopies
 
 if TYPE_CHECKING:
     from relance.config import CompanySettings
@@ -51,10 +52,8 @@ class Rendering:
     reminder: Reminder
     history: Sequence[HistoryEvent] = ()
     """Its customer's history: the formal notice lists the reminders delivered."""
-    documents: Sequence[Document] = ()
-    """Its invoices' PDFs, attached to its email."""
-    documents_held_back: bool = False
-    """Some of its invoices' PDFs were left out, to keep the email within the size limit."""
+    copies: InvoiceCopies = field(default_factory=InvoiceCopies)
+    """Its invoices' PDFs, attached to its email, and whether some were left out."""
 
 
 def default_workers() -> int:
@@ -135,8 +134,8 @@ def _compose(
         today=today,
         templates=templates,
         history=rendering.history,
-        documents=rendering.documents,
-        documents_held_back=rendering.documents_held_back,
+        documents=rendering.copies.documents,
+        documents_held_back=rendering.copies.held_back,
     )
 
 
