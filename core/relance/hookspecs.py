@@ -230,7 +230,7 @@ def relance_fetch_document(source: PluginContext, invoice: Invoice) -> Document 
 
     Called when a message is rendered for sending or preview, once per invoice of the
     reminder (the oldest due first), for the source that produced the invoice, until
-    the copies reach ``[templates] attachments_max_mb``. Check that what you return is
+    a copy passes ``[templates] attachments_max_mb``. Check that what you return is
     really a PDF (not an HTML login page). Return ``None`` when the source has no
     document for this invoice; raise :class:`~relance.errors.ConnectorError` when it
     has one but cannot deliver it.

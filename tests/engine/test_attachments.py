@@ -24,16 +24,20 @@ ENCODED = encoded_size(Document(filename="x.pdf", content=b"x" * PDF_BYTES))
 """54,738 bytes in the email: two fit in 0.12 MB, not three."""
 
 
-def run_with_documents(workspace: Workspace, cli, limit: str | None) -> EmailMessage:
-    """Three overdue invoices of one customer, each with a PDF of 40 kB at its source;
-    the email the run writes to the outbox, with ``[templates] attachments_max_mb``."""
+def run_with_documents(
+    workspace: Workspace, cli, limit: str | None, without: tuple[str, ...] = ()
+) -> EmailMessage:
+    """Three overdue invoices of one customer, each but those ``without`` with a PDF of
+    40 kB at its source; the email the run writes to the outbox, with ``[templates]
+    attachments_max_mb``."""
     workspace.write_ledger(
         [invoice(f"F{n}", due=TODAY - timedelta(days=40 - n)) for n in (3, 1, 2)]
     )
     folder = workspace.folder / "documents"
     folder.mkdir()
     for n in (1, 2, 3):
-        (folder / f"F{n}.pdf").write_bytes(b"%PDF-" + bytes([n]) * (PDF_BYTES - 5))
+        if f"F{n}" not in without:
+            (folder / f"F{n}.pdf").write_bytes(b"%PDF-" + bytes([n]) * (PDF_BYTES - 5))
     templates = "" if limit is None else f"\n[templates]\nattachments_max_mb = {limit}\n"
     workspace.configure(OUTBOX + templates)
     result = cli("run", "--yes", "--today", TODAY.isoformat())
@@ -78,11 +82,25 @@ def test_the_oldest_copies_that_fit_are_attached_the_others_offered(
     assert fetched(workspace) == ["F1", "F2", "F3"]  # the third was fetched, then left out
 
 
-def test_a_limit_of_zero_attaches_nothing_and_fetches_nothing(workspace: Workspace, cli) -> None:
+def test_a_limit_of_zero_attaches_nothing_and_fetches_only_the_first(
+    workspace: Workspace, cli
+) -> None:
+    """The first copy is fetched to know there is one to offer."""
     email = run_with_documents(workspace, cli, "0")
     assert attached(email) == []
     assert "Nous vous adresserons une copie de nos factures sur simple demande." in text_of(email)
-    assert fetched(workspace) == []
+    assert fetched(workspace) == ["F1"]
+
+
+def test_copies_are_offered_only_when_one_was_left_out(workspace: Workspace, cli) -> None:
+    """Two copies fill the limit to the byte and the third invoice has none at its
+    source: nothing was left out, so nothing is offered."""
+    limit = f"0.{2 * ENCODED:06d}"
+    email = run_with_documents(workspace, cli, limit, without=("F3",))
+    assert attached(email) == ["F1.pdf", "F2.pdf"]
+    assert "une copie de nos factures." in text_of(email)
+    assert "sur simple demande" not in text_of(email)
+    assert fetched(workspace) == ["F1", "F2", "F3"]
 
 
 def test_a_negative_limit_is_refused_naming_the_key(workspace: Workspace, cli) -> None:

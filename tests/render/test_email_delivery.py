@@ -18,6 +18,7 @@ from relance.context import Role
 from relance.model import ChannelKind, Document
 from relance.plugins import PluginRegistry
 from relance.render import TemplateEnvironment, compose
+from relance.render.documents import InvoiceCopies
 
 INVOICE_PDF = b"%PDF-1.4\n% a stand-in for the invoice F4567 from its source\n%%EOF\n"
 
@@ -59,7 +60,7 @@ def send(sample: Any, tmp_path: Path, port: int, level: str, language: str) -> E
         today=sample.today,
         templates=TemplateEnvironment(),
         history=history,
-        documents=(Document(filename="F4567.pdf", content=INVOICE_PDF),),
+        copies=InvoiceCopies((Document(filename="F4567.pdf", content=INVOICE_PDF),)),
     )
     loaded = load_config(config, PluginRegistry())
     with loaded.host(today=sample.today, dry_run=False, roles=[Role.CHANNEL]) as host:

@@ -28,6 +28,8 @@ if TYPE_CHECKING:
 
 __all__ = ["compose", "compose_reminder"]
 
+NO_COPIES = InvoiceCopies()
+
 
 def compose(
     reminder: Reminder,
@@ -37,19 +39,17 @@ def compose(
     today: date,
     templates: TemplateEnvironment,
     history: Sequence[HistoryEvent] = (),
-    documents: Sequence[Document] = (),
-    documents_held_back: bool = False,
+    copies: InvoiceCopies = NO_COPIES,
 ) -> Message:
     """Render ``reminder`` for the channel ``kind``; a template error raises RenderError.
 
     :param history: the history events so far; the formal notice lists the reminders
         already delivered for these invoices.
-    :param documents: the invoices' PDFs (``relance_fetch_document``), attached to emails.
-    :param documents_held_back: some PDFs were left out for the email's size; the
-        wording offers them on request.
+    :param copies: the invoices' PDFs (:func:`relance.render.invoice_documents`),
+        attached to emails; when some were left out for the email's size, the wording
+        offers them on request.
     """
-    attached = InvoiceCopies(tuple(documents), documents_held_back)
-    return _compose(reminder, kind, company, today, templates, history, attached, {})
+    return _compose(reminder, kind, company, today, templates, history, copies, {})
 
 
 def compose_reminder(
@@ -59,18 +59,17 @@ def compose_reminder(
     today: date,
     templates: TemplateEnvironment,
     history: Sequence[HistoryEvent] = (),
-    documents: Sequence[Document] = (),
-    documents_held_back: bool = False,
+    copies: InvoiceCopies = NO_COPIES,
 ) -> list[Message]:
     """:func:`compose` for each of the reminder's channels, in their order.
 
     A reminder that goes by letter and by email carries the same letter PDF in both:
-    it is laid out once (a letter costs ten to twenty times an email).
+    it is laid out once (a letter costs ten to twenty times an email), and the email
+    keeps only the invoices' copies that fit beside it within their limit.
     """
     letters: dict[ChannelKind, Document] = {}
-    attached = InvoiceCopies(tuple(documents), documents_held_back)
     return [
-        _compose(reminder, kind, company, today, templates, history, attached, letters)
+        _compose(reminder, kind, company, today, templates, history, copies, letters)
         for kind in reminder.channels
     ]
 
@@ -82,14 +81,14 @@ def _compose(
     today: date,
     templates: TemplateEnvironment,
     history: Sequence[HistoryEvent],
-    documents: InvoiceCopies,
+    copies: InvoiceCopies,
     letters: dict[ChannelKind, Document],
 ) -> Message:
     template = reminder.level.template_name
     language = templates.language_for(template, [reminder.language, company.language, "en"])
     informal = templates.is_informal(reminder.customer.tags)
     email = kind is ChannelKind.EMAIL
-    attached = documents.documents if email else ()
+    letter_kind = next((k for k in reminder.channels if k in LETTER_KINDS), None)
 
     def rendered(
         for_kind: ChannelKind, attachments: Sequence[str], held_back: bool = False
@@ -114,11 +113,15 @@ def _compose(
             letters[for_kind] = _letter(context or rendered(for_kind, ()), reminder)
         return letters[for_kind]
 
-    context = rendered(kind, [d.filename for d in attached], email and documents.held_back)
+    if not email:
+        copies = NO_COPIES
+    elif letter_kind is not None:
+        copies = copies.beside(letter(letter_kind))
+    attached = copies.documents
+    context = rendered(kind, [d.filename for d in attached], copies.held_back)
     html = None
     to = reminder.emails if email else ()
     spoken = language
-    letter_kind = next((k for k in reminder.channels if k in LETTER_KINDS), None)
     if kind in SPOKEN:
         to = _phones(reminder)
         # A German customer gets the English SMS when there is no German one.

@@ -23,6 +23,20 @@ class InvoiceCopies:
     documents: tuple[Document, ...] = ()
     held_back: bool = False
     """Some were left out: attaching them would have made the email too large."""
+    limit: int | None = None
+    """The room they were gathered within, in bytes as encoded (``None``: no limit)."""
+
+    def beside(self, other: Document) -> InvoiceCopies:
+        """These copies within the room that ``other`` (the letter PDF an email carries
+        too) leaves: the last ones are left out until it fits."""
+        if self.limit is None:
+            return self
+        room = self.limit - encoded_size(other)
+        for kept, document in enumerate(self.documents):
+            room -= encoded_size(document)
+            if room < 0:
+                return InvoiceCopies(self.documents[:kept], held_back=True, limit=self.limit)
+        return self
 
 
 def encoded_size(document: Document) -> int:
@@ -42,8 +56,9 @@ def invoice_documents(
     Mail servers refuse an email over their size limit (10 MB is common), and a refused
     reminder does not go at all: the first copy that passes the limit is left out, and
     those after it are not even fetched (``held_back``; the wording then offers them on
-    request). Sources without ``relance_fetch_document`` are skipped; a source that fails
-    raises (the run sends nothing rather than a reminder missing its invoice).
+    request). ``held_back`` is only set for a copy the source did provide. Sources without
+    ``relance_fetch_document`` are skipped; a source that fails raises (the run sends
+    nothing rather than a reminder missing its invoice).
     """
     sources = {ctx.name: ctx for ctx in host.sources}
     found: list[Document] = []
@@ -54,14 +69,12 @@ def invoice_documents(
         ctx = sources.get(item.invoice.source)
         if ctx is None or not host.registry.implements(ctx.plugin, HOOK):
             continue
-        if room is not None and room <= 0:
-            return InvoiceCopies(tuple(found), held_back=True)
         document = host.fetch_document(ctx, item.invoice)
         if document is None:
             continue
         if room is not None:
             room -= encoded_size(document)
             if room < 0:
-                return InvoiceCopies(tuple(found), held_back=True)
+                return InvoiceCopies(tuple(found), held_back=True, limit=limit)
         found.append(document)
-    return InvoiceCopies(tuple(found))
+    return InvoiceCopies(tuple(found), limit=limit)

@@ -134,8 +134,7 @@ def _compose(
         today=today,
         templates=templates,
         history=rendering.history,
-        documents=rendering.copies.documents,
-        documents_held_back=rendering.copies.held_back,
+        copies=rendering.copies,
     )
 
 

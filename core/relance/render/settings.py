@@ -33,8 +33,9 @@ class TemplateSettings(BaseModel):
     attachments_max_mb: Decimal = Field(
         Decimal(8),
         ge=0,
-        description="megabytes the invoices' PDFs may take in an email (encoded); the "
-        "oldest invoices are attached first, the others offered on request; 0 attaches none",
+        description="megabytes the invoices' PDFs (and the letter's, when the reminder also "
+        "goes by post) may take in an email (encoded); the oldest invoices are attached "
+        "first, the others offered on request; 0 attaches none",
     )
 
     @property

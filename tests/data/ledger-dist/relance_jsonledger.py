@@ -36,12 +36,13 @@ def relance_refresh_balances(source, invoice_ids):
 
 @hookimpl
 def relance_fetch_document(source, invoice):
-    """``documents/<id>.pdf`` beside the ledger, if there is one; each fetch is logged
-    to ``documents/fetched.log``."""
+    """``documents/<id>.pdf`` beside the ledger, if there is one; each fetch asked, found
+    or not, is logged to ``documents/fetched.log``."""
     folder = source.settings.path.parent / "documents"
     path = folder / f"{invoice.id}.pdf"
+    if folder.is_dir():
+        with (folder / "fetched.log").open("a", encoding="utf-8") as log:
+            log.write(f"{invoice.id}\n")
     if not path.exists():
         return None
-    with (folder / "fetched.log").open("a", encoding="utf-8") as log:
-        log.write(f"{invoice.id}\n")
     return Document(filename=path.name, content=path.read_bytes())
