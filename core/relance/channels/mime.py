@@ -62,7 +62,7 @@ def to_email(
 
     email = _body(message, policy)
     headers = [
-        ("From", formataddr((sender_name, sender)) if sender_name else sender),
+        ("From", _mailbox(sender_name, sender)),
         ("To", ", ".join(message.to) if message.to else "undisclosed-recipients:;"),
         *([("Cc", ", ".join(message.cc))] if message.cc else []),
         *([("Bcc", ", ".join(all_bcc))] if all_bcc else []),
@@ -114,6 +114,13 @@ def _part(part: Email) -> Email:
     (:func:`_body` gives it to the top of the email only)."""
     del part["MIME-Version"]
     return part
+
+
+def _mailbox(name: str | None, address: str) -> str:
+    """``name <address>``, the name's runs of spaces written as one space: a display
+    name is a phrase of words, and readers fold the spaces between them so."""
+    words = " ".join(name.split()) if name else ""
+    return formataddr((words, address)) if words else address
 
 
 def _words(value: str, name: str) -> str:
