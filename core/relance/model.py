@@ -127,14 +127,16 @@ def _known_currencies() -> frozenset[str]:
     return frozenset(list_currencies())
 
 
-def _check_currency(value: str) -> str:
+def currency_code(value: str) -> str:
+    """``value`` as an ISO 4217 code (``eur`` gives ``EUR``); ValueError if it is not one.
+    The check every amount's currency goes through, for connectors too."""
     code = value.strip().upper()
     if code not in _known_currencies():
         raise ValueError(f"{value!r} is not an ISO 4217 currency code")
     return code
 
 
-CurrencyCode = Annotated[str, AfterValidator(_check_currency)]
+CurrencyCode = Annotated[str, AfterValidator(currency_code)]
 """An ISO 4217 currency code such as ``EUR``; lower case is accepted and upper-cased."""
 
 

@@ -16,7 +16,7 @@ from functools import cache, lru_cache
 
 from relance import CustomerKind, DocumentKind
 from relance.i18n import _
-from relance.model import country_code
+from relance.model import country_code, currency_code
 
 # Spaces that group thousands: space, no-break space, narrow no-break space, thin space,
 # and the apostrophe of Swiss exports (1'234.50).
@@ -252,6 +252,15 @@ def parse_country(raw: str) -> str:
         return country_code(code)  # the model's own check: what a record accepts
     except ValueError:
         raise ValueError(_("not a country (expected a code such as FR or a name)")) from None
+
+
+def parse_currency(raw: str) -> str:
+    """``EUR``, ``eur``... -> an ISO 4217 code: read with the other cells, a code the
+    record would refuse is a problem in its column."""
+    try:
+        return currency_code(raw)  # the model's own check
+    except ValueError:
+        raise ValueError(_("not an ISO 4217 currency code (such as EUR)")) from None
 
 
 @cache

@@ -28,7 +28,7 @@ from relance.i18n import _
 from relance.model import derived_status
 from relance_csv.columns import CUSTOMER_SYNONYMS, INVOICE_SYNONYMS, ColumnMap, normalise
 from relance_csv.customers import CustomersFile, InlineCustomers
-from relance_csv.parse import amount_parser, parse_date, parse_flag, parse_kind
+from relance_csv.parse import amount_parser, parse_currency, parse_date, parse_flag, parse_kind
 from relance_csv.report import ReadReport
 from relance_csv.row import Row
 from relance_csv.settings import CsvSettings
@@ -353,7 +353,7 @@ class InvoiceRows:
             row.parse("dispute_until", self._date),
             row.parse("promise_date", self._date),
             row.parse("paid_date", self._date),
-            row.text("currency"),
+            row.parse("currency", parse_currency) or "",
             row.text("dispute_reason"),
             row.text("payment_reference"),
         )
@@ -395,7 +395,7 @@ class InvoiceRows:
             _parsed(cells, at[7], day),
             _parsed(cells, at[8], day),
             _parsed(cells, at[9], day),
-            _text(cells, at[10]),
+            _parsed(cells, at[10], parse_currency) or "",
             _text(cells, at[11]),
         )
 
