@@ -70,6 +70,22 @@ def test_run_cli_sends_and_records_on_a_copy_of_the_ledger(data: str, tmp_path: 
     assert not (ledger / "var").exists()  # the run wrote to its copy only
 
 
+@pytest.mark.slow
+def test_history_growth_folds_from_every_event_and_from_the_checkpoint(
+    data: str, tmp_path: Path
+) -> None:
+    line = run(
+        "history_growth.py", *LEDGER, "--days", "2", "--at", "0,2", "--save-after", "0",
+        "--data", data, tmp_path=tmp_path,
+    )  # fmt: skip
+    growth = line["growth"]
+    assert isinstance(growth, list)
+    assert [row["day"] for row in growth] == [0, 2]
+    assert growth[0]["checkpoint_mb"] == 0  # no run yet, no checkpoint
+    assert growth[1]["events"] == growth[0]["events"] + 2 * line["events_per_day"]
+    assert growth[1]["replayed"] == line["events_per_day"]  # the day-2 run saved one
+
+
 def test_penalties_quotes_the_late_invoices(data: str, tmp_path: Path) -> None:
     line = run("penalties.py", *LEDGER, "--data", data, tmp_path=tmp_path)
     assert 0 < int(line["late"]) <= int(line["invoices_quoted"])

@@ -2,7 +2,8 @@
 
 Each example is a ledger (customers, invoices with random due dates and amounts) and a
 sequence of days. On each day, payments may arrive, promises and disputes may be made,
-the run may be missed; when it runs, the planner decides from the history, and each
+the run may be missed; when it runs, the planner decides from the history (folded from
+the checkpoint the run before saved, as the whole history would fold), and each
 message is claimed and settled in a real SQLite history store, with random delivery
 failures and crashes (an intent left unsettled, resolved by a person a few days later).
 
@@ -25,6 +26,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from relance.engine.calendar import BusinessCalendar
+from relance.engine.checkpoint import fold
 from relance.engine.planner import Reminder, plan
 from relance.engine.policy import PolicyBook, StartLevel
 from relance.engine.state import RESOLVED_NOT_SENT, DunningState
@@ -219,7 +221,10 @@ def test_daily_runs_keep_every_promise(ledger: list[Invoice], schedule: list[Day
 
 
 def run_once(world: World, day: Day, today: date, calendar: BusinessCalendar) -> None:
-    state = DunningState.from_events(world.store.events())
+    # Each run folds from the checkpoint the previous one saved, as `relance run` does
+    # once enough events have piled up: it must be the fold of the whole history.
+    state = fold(world.store, save_after=0)
+    assert state == DunningState.from_events(world.store.events())
     result = plan(world.open_items(), state, BOOK, calendar, today)
     customers = [r.customer.id for r in result.reminders]
     assert len(customers) == len(set(customers))

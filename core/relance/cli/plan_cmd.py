@@ -79,7 +79,7 @@ def run(config_path: Path | None, today: str | None, yes: bool, as_json: bool) -
             _confirm_sending(out, session, invoices)
         steps = {Step.RENDERED: _("Rendering"), Step.SENT: _("Sending")}
         with progress_bars(out, steps, None) as bars:
-            report = session.runner.run(invoices, progress=bars)
+            report = session.runner.run(invoices, session.state(save=True), progress=bars)
     if as_json:
         out.json(run_document(report))
     else:

@@ -56,10 +56,10 @@ class Session:
             )
         return invoices
 
-    def state(self) -> DunningState:
+    def state(self, *, save: bool = False) -> DunningState:
         """The history folded for the planner (see :meth:`Runner.state`)."""
         with long_lived():
-            return self.runner.state()
+            return self.runner.state(save=save)
 
     def plan(self, invoices: list[Invoice]) -> Plan:
         """Today's plan from the history as it stands (the reminders live until the end)."""

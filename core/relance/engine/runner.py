@@ -32,6 +32,7 @@ from typing import Protocol
 from relance.batches import batches
 from relance.config import Configuration
 from relance.context import PluginContext
+from relance.engine.checkpoint import SAVE_AFTER, fold
 from relance.engine.planner import Calendar, PenaltyCalculator, Plan, Quote, Reminder, plan
 from relance.engine.spool import Spool
 from relance.engine.state import CustomerKey, DunningState
@@ -128,8 +129,10 @@ class Runner:
 
     # -- planning ---------------------------------------------------------------------
 
-    def state(self) -> DunningState:
-        return DunningState.from_events(self.store.events())
+    def state(self, *, save: bool = False) -> DunningState:
+        """The history folded for the planner, from its checkpoint when there is one
+        (:mod:`relance.engine.checkpoint`); ``save`` writes a new one when due."""
+        return fold(self.store, save_after=SAVE_AFTER if save else None)
 
     def plan(self, invoices: Sequence[Invoice], state: DunningState) -> Plan:
         return plan(
@@ -170,9 +173,18 @@ class Runner:
 
     # -- running ----------------------------------------------------------------------
 
-    def run(self, invoices: Sequence[Invoice], *, progress: Progress | None = None) -> RunReport:
-        """Plan, re-check, send and record. ``invoices`` come from :func:`fetch_all`."""
-        state = self.state()
+    def run(
+        self,
+        invoices: Sequence[Invoice],
+        state: DunningState | None = None,
+        *,
+        progress: Progress | None = None,
+    ) -> RunReport:
+        """Plan, re-check, send and record. ``invoices`` come from :func:`fetch_all`;
+        ``state`` is the history folded just before (``self.state(save=True)`` if not
+        given)."""
+        if state is None:
+            state = self.state(save=True)
         first = self.plan(invoices, state)
         report = RunReport(today=self.today, plan=first)
         deferred = self._outside_window()

@@ -16,7 +16,7 @@ same state, and the rules it encodes are in one place:
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -130,6 +130,24 @@ class DunningState:
         """The customer's reminders, by key, in the order they were first recorded."""
         keys = self._reminders_by_customer.get(customer, ())
         return [(key, self.reminders[key]) for key in keys]
+
+    def unsettled_by_customer(self) -> dict[CustomerKey, list[str]]:
+        """The message keys of each customer's unsettled intents, in the order claimed
+        (which a message claimed again can make differ from ``unsettled``'s)."""
+        return {
+            customer: list(intents) for customer, intents in self._unsettled_by_customer.items()
+        }
+
+    def reindex(self, unsettled_by_customer: Mapping[CustomerKey, Iterable[str]]) -> None:
+        """Build the per-customer indexes of a state made from its parts (a checkpoint):
+        the reminders' from their order, the unsettled intents' from the keys given."""
+        self._reminders_by_customer = {}
+        for key, reminder in self.reminders.items():
+            self._reminders_by_customer.setdefault(reminder.customer, []).append(key)
+        self._unsettled_by_customer = {
+            customer: {key: self.unsettled[key] for key in keys}
+            for customer, keys in unsettled_by_customer.items()
+        }
 
     def apply(self, event: HistoryEvent) -> None:  # noqa: PLR0912 - one branch per verb
         """Fold one event into the state."""

@@ -27,12 +27,18 @@ from __future__ import annotations
 import logging
 import sqlite3
 from collections.abc import Iterable, Iterator
-from contextlib import suppress
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from types import TracebackType
 
 from relance.disk import flush_to_disk
-from relance.history.store import SETTLEMENTS, AlreadyClaimed, HistoryError, SettleError
+from relance.history.store import (
+    SETTLEMENTS,
+    AlreadyClaimed,
+    Checkpoint,
+    HistoryError,
+    SettleError,
+)
 from relance.i18n import _
 from relance.model import EventType, HistoryEvent
 
@@ -64,8 +70,20 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE TRIGGER events_no_delete BEFORE DELETE ON events
         BEGIN SELECT RAISE(ABORT, 'the history is append-only'); END;
     """,
+    # The fold of the events up to one of them (relance.engine.checkpoint): one row,
+    # replaced as the history grows; a cache, outside the append-only events.
+    """
+    CREATE TABLE checkpoint (
+        slot INTEGER PRIMARY KEY CHECK (slot = 1),
+        seq INTEGER NOT NULL,
+        fingerprint TEXT NOT NULL,
+        payload BLOB NOT NULL
+    );
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
+CHECKPOINTS = 2
+"""The schema version that added the checkpoint table."""
 
 _INSERT = (
     "INSERT INTO events (id, type, at, source, customer_id, reminder_key, message_key,"
@@ -117,17 +135,24 @@ class SQLiteStore:
         version = int(self._db.execute("PRAGMA user_version").fetchone()[0])
         self._check_version(version)
         for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
+            with self._transaction():
                 for statement in script.split(";\n"):
                     if statement.strip():
                         self._db.execute(statement)
                 self._db.execute(f"PRAGMA user_version = {number}")
-                self._db.execute("COMMIT")
-                self._unflushed = True
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
+
+    @contextmanager
+    def _transaction(self) -> Iterator[None]:
+        """A write-locking transaction around the block: committed when it ends, rolled
+        back when it raises. Flushed to disk only under ``synchronous = FULL``."""
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+            self._db.execute("COMMIT")
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._unflushed = True
 
     def _check_version(self, version: int) -> None:
         if version > SCHEMA_VERSION:
@@ -170,15 +195,9 @@ class SQLiteStore:
         for event in events:
             if event.type is EventType.INTENT or event.type in SETTLEMENTS:
                 raise ValueError(f"{event.type.value} events are recorded with claim() or settle()")
-        self._db.execute("BEGIN IMMEDIATE")
-        try:
+        with self._transaction():
             for event in events:
                 self._insert(event)
-            self._db.execute("COMMIT")
-            self._unflushed = True
-        except BaseException:
-            self._db.execute("ROLLBACK")
-            raise
 
     def claim(self, intent: HistoryEvent) -> None:
         if intent.type is not EventType.INTENT or intent.message_key is None:
@@ -191,8 +210,7 @@ class SQLiteStore:
         self._unflushed = False
 
     def _claim(self, intent: HistoryEvent) -> None:
-        self._db.execute("BEGIN IMMEDIATE")
-        try:
+        with self._transaction():
             blocking = self._db.execute(
                 "SELECT type FROM events AS e WHERE e.message_key = ? AND ("
                 " e.type = 'sent'"
@@ -209,16 +227,11 @@ class SQLiteStore:
                     )
                 )
             self._insert(intent)
-            self._db.execute("COMMIT")
-        except BaseException:
-            self._db.execute("ROLLBACK")
-            raise
 
     def settle(self, event: HistoryEvent) -> None:
         if event.type not in SETTLEMENTS or event.settles is None:
             raise ValueError("settle() takes a sent, failed or resolved event naming its intent")
-        self._db.execute("BEGIN IMMEDIATE")
-        try:
+        with self._transaction():
             row = self._db.execute(
                 "SELECT message_key FROM events WHERE id = ? AND type = 'intent'",
                 (event.settles,),
@@ -235,11 +248,6 @@ class SQLiteStore:
                 raise SettleError(
                     _("intent {id} is already settled").format(id=event.settles)
                 ) from exc
-            self._db.execute("COMMIT")
-            self._unflushed = True
-        except BaseException:
-            self._db.execute("ROLLBACK")
-            raise
 
     # -- reading ------------------------------------------------------------------------
 
@@ -266,6 +274,30 @@ class SQLiteStore:
         query = f"SELECT payload FROM events{where} ORDER BY seq"  # noqa: S608 - fixed fragments
         for (payload,) in self._db.execute(query, params):
             yield HistoryEvent.model_validate_json(payload)
+
+    def replay(self, after: int = 0) -> Iterator[tuple[int, HistoryEvent]]:
+        rows = self._db.execute(
+            "SELECT seq, payload FROM events WHERE seq > ? ORDER BY seq", (after,)
+        )
+        for seq, payload in rows:
+            yield seq, HistoryEvent.model_validate_json(payload)
+
+    def checkpoint(self) -> Checkpoint | None:
+        if self.schema_version < CHECKPOINTS:
+            return None  # a file of an earlier relance, opened read-only
+        row = self._db.execute(
+            "SELECT c.seq, c.fingerprint, c.payload FROM checkpoint AS c"
+            " WHERE EXISTS (SELECT 1 FROM events AS e WHERE e.seq = c.seq)"
+        ).fetchone()
+        return None if row is None else Checkpoint(int(row[0]), str(row[1]), bytes(row[2]))
+
+    def save_checkpoint(self, checkpoint: Checkpoint) -> None:
+        with self._transaction():
+            self._db.execute(
+                "INSERT OR REPLACE INTO checkpoint (slot, seq, fingerprint, payload)"
+                " VALUES (1, ?, ?, ?)",
+                (checkpoint.seq, checkpoint.fingerprint, checkpoint.payload),
+            )
 
     def unsettled(self) -> list[HistoryEvent]:
         rows = self._db.execute(_UNSETTLED + " ORDER BY seq").fetchall()

@@ -12,12 +12,20 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from typing import Protocol
 
 from relance.errors import RelanceError
 from relance.model import EventType, HistoryEvent
 
-__all__ = ["SETTLEMENTS", "AlreadyClaimed", "HistoryError", "HistoryStore", "SettleError"]
+__all__ = [
+    "SETTLEMENTS",
+    "AlreadyClaimed",
+    "Checkpoint",
+    "HistoryError",
+    "HistoryStore",
+    "SettleError",
+]
 
 SETTLEMENTS = frozenset({EventType.SENT, EventType.FAILED, EventType.RESOLVED})
 
@@ -32,6 +40,17 @@ class AlreadyClaimed(RelanceError):
 
 class SettleError(RelanceError):
     """A settlement names no unsettled intent (unknown, or already settled)."""
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    """The history folded up to the event numbered ``seq``, as
+    :mod:`relance.engine.checkpoint` wrote it: a cache of the fold, never the record."""
+
+    seq: int
+    fingerprint: str
+    """Which fold wrote it (:func:`relance.engine.checkpoint.fingerprint`)."""
+    payload: bytes
 
 
 class HistoryStore(Protocol):
@@ -58,6 +77,16 @@ class HistoryStore(Protocol):
         types: Iterable[EventType] | None = None,
     ) -> Iterator[HistoryEvent]:
         """Events in the order they were recorded, optionally filtered."""
+
+    def replay(self, after: int = 0) -> Iterator[tuple[int, HistoryEvent]]:
+        """Every event recorded after the one numbered ``after``, in order, with its
+        number (increasing, never reused)."""
+
+    def checkpoint(self) -> Checkpoint | None:
+        """The last checkpoint saved, if it is one of this history (its event is here)."""
+
+    def save_checkpoint(self, checkpoint: Checkpoint) -> None:
+        """Keep ``checkpoint`` in place of the last one (not flushed: it is a cache)."""
 
     def unsettled(self) -> list[HistoryEvent]:
         """Intents that no event settles yet, oldest first."""

@@ -1,0 +1,242 @@
+"""The folded history saved in the history file: a fold from a checkpoint is the fold
+of every event, and a checkpoint that does not fit is ignored, never trusted."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from relance.engine import checkpoint
+from relance.engine.checkpoint import digest, dump, fingerprint, fold, load
+from relance.engine.state import DunningState
+from relance.history import SQLiteStore
+from relance.history.store import Checkpoint
+from relance.model import ChannelKind, EventType, HistoryEvent
+
+START = date(2026, 1, 5)
+CUSTOMERS = ["C1", "C2", "C3"]
+MESSAGES = ["m1", "m2", "m3", "m4"]
+REMINDERS = ["r1", "r2", "r3"]
+
+
+@st.composite
+def events(draw: st.DrawFn) -> HistoryEvent:
+    """Any event the fold may meet, consistent or not: the same few customers, reminders
+    and message keys, so that events meet each other's."""
+    kind = draw(st.sampled_from(list(EventType)))
+    day = START + timedelta(days=draw(st.integers(0, 30)))
+    customer = draw(st.sampled_from([*CUSTOMERS, None]))
+    invoices = draw(st.lists(st.sampled_from(["F1", "F2", "F3", "F4"]), max_size=3, unique=True))
+    return HistoryEvent(
+        type=kind,
+        at=datetime(day.year, day.month, day.day, 9, tzinfo=UTC),
+        run_date=draw(st.none() | st.just(day)),
+        source=draw(st.sampled_from(["csv", "csv", "odoo", None])),
+        customer_id=customer,
+        invoice_ids=tuple(invoices),
+        invoice_levels=tuple((i, draw(st.sampled_from(["first", "final"]))) for i in invoices),
+        level=draw(st.sampled_from(["first", "final", None])),
+        channel=draw(st.none() | st.sampled_from(list(ChannelKind))),
+        reminder_key=draw(st.sampled_from([*REMINDERS, None])),
+        message_key=draw(st.sampled_from([*MESSAGES, None])),
+        until=draw(st.none() | st.just(day + timedelta(days=7))),
+        reason=draw(st.sampled_from([None, "sent", "sent by hand", "not_sent", "dispute"])),
+        details=draw(st.sampled_from([(), (("permanent", "true"),), (("permanent", "false"),)])),
+    )
+
+
+def views(state: DunningState) -> tuple[object, ...]:
+    """What the planner reads of a state, the per-customer indexes included (the
+    dataclass's equality leaves them out)."""
+    customers = {e.customer for _, e in state.reminders.items()} | {
+        (source, customer) for source in ("csv", "odoo", "") for customer in [*CUSTOMERS, ""]
+    }
+    return (
+        state,
+        {c: [key for key, _ in state.reminders_of(c)] for c in customers},
+        {c: [e.id for e in state.unsettled_for(c)] for c in customers},
+        state.unsettled_by_customer(),
+        [(k, e.id) for k, e in state.unsettled.items()],
+    )
+
+
+@given(st.lists(events(), max_size=40), st.integers(0, 40))
+def test_a_fold_resumed_from_a_checkpoint_is_the_fold_of_every_event(
+    history: list[HistoryEvent], cut: int
+) -> None:
+    cut = min(cut, len(history))
+    resumed = load(dump(DunningState.from_events(history[:cut])))
+    for event in history[cut:]:
+        resumed.apply(event)
+    assert views(resumed) == views(DunningState.from_events(history))
+
+
+@given(st.lists(events(), max_size=40))
+def test_dump_then_load_gives_the_same_state(history: list[HistoryEvent]) -> None:
+    state = DunningState.from_events(history)
+    assert views(load(dump(state))) == views(state)
+
+
+def planned(reminder: str, customer: str = "C1") -> HistoryEvent:
+    return HistoryEvent(
+        type=EventType.PLANNED,
+        at=datetime(2026, 1, 5, 9, tzinfo=UTC),
+        source="csv",
+        customer_id=customer,
+        reminder_key=reminder,
+    )
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> SQLiteStore:
+    return SQLiteStore(tmp_path / "history.sqlite3")
+
+
+class Replays:
+    """A store whose replays are counted: where each started, how many events each gave."""
+
+    def __init__(self, store: SQLiteStore) -> None:
+        self.store = store
+        self.calls: list[tuple[int, int]] = []
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.store, name)
+
+    def replay(self, after: int = 0):  # type: ignore[no-untyped-def]
+        given = list(self.store.replay(after))
+        self.calls.append((after, len(given)))
+        return iter(given)
+
+
+def test_a_run_saves_a_checkpoint_and_the_next_fold_replays_only_what_came_after(
+    store: SQLiteStore,
+) -> None:
+    store.append_all(planned(f"r{n}") for n in range(5))
+    assert store.checkpoint() is None
+    folded = fold(store, save_after=3)
+    saved = store.checkpoint()
+    assert saved is not None
+    assert (saved.seq, saved.fingerprint) == (5, fingerprint())
+    assert views(load(saved.payload)) == views(folded)
+
+    store.append_all(planned(f"r{n}", customer="C2") for n in range(5, 7))
+    counted = Replays(store)
+    again = fold(counted, save_after=3)  # type: ignore[arg-type]
+    assert counted.calls == [(5, 2)]
+    assert views(again) == views(DunningState.from_events(store.events()))
+    assert store.checkpoint() == saved  # two events: not worth a new one
+
+
+def test_no_checkpoint_is_saved_below_the_threshold_or_without_asking(store: SQLiteStore) -> None:
+    store.append_all(planned(f"r{n}") for n in range(5))
+    fold(store, save_after=5)
+    fold(store)
+    assert store.checkpoint() is None
+
+
+def test_a_checkpoint_of_another_fold_is_not_used(
+    store: SQLiteStore, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A checkpoint written by another version of relance's fold would carry a state its
+    rules did not build: the whole history is replayed instead."""
+    store.append_all(planned(f"r{n}") for n in range(3))
+    store.save_checkpoint(Checkpoint(3, "another fold", dump(DunningState())))
+    counted = Replays(store)
+    with caplog.at_level(logging.INFO, logger="relance.history"):
+        state = fold(counted)  # type: ignore[arg-type]
+    assert counted.calls == [(0, 3)]
+    assert state.planned == {"r0", "r1", "r2"}
+    assert "another version of relance" in caplog.text
+
+
+def test_an_unreadable_checkpoint_is_replaced_by_the_whole_history(
+    store: SQLiteStore, caplog: pytest.LogCaptureFixture
+) -> None:
+    store.append_all(planned(f"r{n}") for n in range(3))
+    store.save_checkpoint(Checkpoint(3, fingerprint(), b'{"invoices": [1]}'))
+    with caplog.at_level(logging.WARNING, logger="relance.history"):
+        state = fold(store, save_after=0)
+    assert state.planned == {"r0", "r1", "r2"}
+    assert "history checkpoint unreadable" in caplog.text
+    saved = store.checkpoint()
+    assert saved is not None  # replaced by a good one
+    assert load(saved.payload) == state
+
+
+def test_a_checkpoint_past_the_last_event_is_not_this_history(store: SQLiteStore) -> None:
+    """A checkpoint kept from a later history (the file restored from a backup under
+    it) covers events this file does not have."""
+    store.append_all(planned(f"r{n}") for n in range(3))
+    later = DunningState.from_events([planned("r9")])
+    store.save_checkpoint(Checkpoint(10, fingerprint(), dump(later)))
+    assert store.checkpoint() is None
+    assert fold(store).planned == {"r0", "r1", "r2"}
+
+
+def test_a_history_of_an_earlier_relance_read_only_has_no_checkpoint(tmp_path: Path) -> None:
+    """A file of schema version 1, opened read-only (``relance plan``), cannot be given
+    the checkpoint table: it folds from the first event."""
+    path = tmp_path / "history.sqlite3"
+    with SQLiteStore(path) as store:
+        store.append_all(planned(f"r{n}") for n in range(2))
+    db = sqlite3.connect(path)
+    db.executescript("DROP TABLE checkpoint; PRAGMA user_version = 1;")
+    db.close()
+    with SQLiteStore(path, readonly=True) as old:
+        assert old.checkpoint() is None
+        assert fold(old).planned == {"r0", "r1"}
+    with SQLiteStore(path) as migrated:
+        assert migrated.schema_version == 2
+        fold(migrated, save_after=0)
+        assert migrated.checkpoint() is not None
+
+
+def test_the_fingerprint_follows_the_fold_source(tmp_path: Path) -> None:
+    """Any change to the fold's module, this format's or the event model's gives another
+    fingerprint, so a checkpoint from before an upgrade is never used after it."""
+    from relance import model
+    from relance.engine import state as state_module
+
+    assert [Path(p).name for p in checkpoint.FOLD_SOURCES] == [
+        Path(m.__file__).name for m in (state_module, checkpoint, model)
+    ]
+    assert fingerprint() == digest(checkpoint.FOLD_SOURCES)
+    copies = []
+    for source in checkpoint.FOLD_SOURCES:
+        copy = tmp_path / Path(source).name
+        copy.write_bytes(Path(source).read_bytes())
+        copies.append(copy)
+    assert digest(copies) == fingerprint()
+    for copy in copies:
+        original = copy.read_bytes()
+        copy.write_bytes(original + b"\n")
+        assert digest(copies) != fingerprint()
+        copy.write_bytes(original)
+
+
+def test_without_its_sources_relance_is_told_apart_by_its_version(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Installed from compiled files only, the fold's sources cannot be read: the
+    version stands for them, and folding works as before."""
+    from relance import __version__
+
+    monkeypatch.setattr(checkpoint, "FOLD_SOURCES", (str(tmp_path / "state.py"),))
+    fingerprint.cache_clear()
+    try:
+        assert fingerprint() == f"relance {__version__}"
+        with SQLiteStore(tmp_path / "history.sqlite3") as store:
+            store.append_all(planned(f"r{n}") for n in range(2))
+            fold(store, save_after=0)
+            saved = store.checkpoint()
+            assert saved is not None
+            assert saved.fingerprint == f"relance {__version__}"
+            assert fold(store).planned == {"r0", "r1"}
+    finally:
+        fingerprint.cache_clear()
