@@ -58,7 +58,7 @@ class Session:
 
     def state(self, *, save: bool = False) -> DunningState:
         """The history folded for the planner (see :meth:`Runner.state`)."""
-        with long_lived():
+        with progress_bar(self.out, _("Reading the history"), None), long_lived():
             return self.runner.state(save=save)
 
     def plan(self, invoices: list[Invoice]) -> Plan:
