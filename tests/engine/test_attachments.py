@@ -82,14 +82,11 @@ def test_the_oldest_copies_that_fit_are_attached_the_others_offered(
     assert fetched(workspace) == ["F1", "F2", "F3"]  # the third was fetched, then left out
 
 
-def test_a_limit_of_zero_attaches_nothing_and_fetches_only_the_first(
-    workspace: Workspace, cli
-) -> None:
-    """The first copy is fetched to know there is one to offer."""
+def test_a_limit_of_zero_attaches_nothing_and_fetches_nothing(workspace: Workspace, cli) -> None:
     email = run_with_documents(workspace, cli, "0")
     assert attached(email) == []
     assert "Nous vous adresserons une copie de nos factures sur simple demande." in text_of(email)
-    assert fetched(workspace) == ["F1"]
+    assert fetched(workspace) == []
 
 
 def test_copies_are_offered_only_when_one_was_left_out(workspace: Workspace, cli) -> None:
