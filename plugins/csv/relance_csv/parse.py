@@ -254,11 +254,20 @@ def parse_country(raw: str) -> str:
         raise ValueError(_("not a country (expected a code such as FR or a name)")) from None
 
 
+_CURRENCY_NAMES = {
+    "€": "EUR", "euro": "EUR", "euros": "EUR",
+    "£": "GBP", "livre sterling": "GBP", "livres sterling": "GBP", "pound sterling": "GBP",
+    "franc suisse": "CHF", "francs suisses": "CHF",
+}  # fmt: skip
+"""What exports write for a currency besides its code. Not ``$``: dollars are of many
+countries."""
+
+
 def parse_currency(raw: str) -> str:
-    """``EUR``, ``eur``... -> an ISO 4217 code: read with the other cells, a code the
-    record would refuse is a problem in its column."""
+    """``EUR``, ``eur``, ``€``, ``Euros``, ``£``... -> an ISO 4217 code: read with the
+    other cells, a currency the record would refuse is a problem in its column."""
     try:
-        return currency_code(raw)  # the model's own check
+        return currency_code(_CURRENCY_NAMES.get(_key(raw), raw))  # the model's own check
     except ValueError:
         raise ValueError(_("not an ISO 4217 currency code (such as EUR)")) from None
 

@@ -274,11 +274,15 @@ class InvoiceRows:
         from ``customers``; ``None`` when paid or invalid (``row.failed`` then says so and
         the problems are in the report). Reading paid invoices, it is the other way
         round: ``None`` for open items and credits."""
+        cells_read = not row.failed
         customer = customers.customer_of(row)
-        if row.failed or customer is None:
+        if not cells_read:
             return None
+        # Checked even without a customer: the row's problems are reported together.
         amounts = _amounts(row, parsed.total, parsed.residual, parsed.kind)
         if amounts is None or not _has_due_date(row, amounts[0], parsed.due_date):
+            return None
+        if customer is None:
             return None
         kind, total, residual = amounts
         is_paid = residual == 0

@@ -14,6 +14,7 @@ from relance_csv.columns import INVOICE_SYNONYMS, map_columns, normalise
 from relance_csv.parse import (
     parse_amount,
     parse_country,
+    parse_currency,
     parse_customer_kind,
     parse_date,
     parse_flag,
@@ -168,6 +169,12 @@ def test_flags_kinds_and_codes() -> None:
     for unknown in ("Atlantide", "AA", "qq"):
         with pytest.raises(ValueError, match="not a country"):
             parse_country(unknown)
+    assert [parse_currency(v) for v in ("EUR", "gbp", "€", "Euros", "£", "Livre sterling")] == [
+        "EUR", "GBP", "EUR", "EUR", "GBP", "GBP",
+    ]  # fmt: skip
+    for unknown in ("ZZZ", "$", "dollars", "EU"):
+        with pytest.raises(ValueError, match="not an ISO 4217 currency code"):
+            parse_currency(unknown)
 
 
 def test_headers_are_recognised_in_french_and_english() -> None:
