@@ -4,8 +4,9 @@ Records N events in a fresh store the way a run does, each message an intent cla
 then settled as sent (two write transactions, each durable on disk before the next
 step), for C customers. Then answers "what was already sent" two ways: per customer
 (``events(source=, customer_id=, types=[sent])`` for each of the C customers, what
-``relance history --customer`` asks) and for everyone at once (the fold
-``DunningState.from_events(store.events())`` that every plan starts with).
+``relance history --customer`` asks) and for everyone at once (the fold of every event,
+``DunningState.from_events(store.events())``, which a plan does when the history has
+no checkpoint yet: ``history_growth.py`` measures the fold from one).
 
     .venv/bin/python bench/history_store.py -n 100k
 """
@@ -68,7 +69,7 @@ def main() -> None:
             found += sum(1 for _event in sent)
         per_customer = time.perf_counter() - start
         start = time.perf_counter()
-        with long_lived():  # as relance plan folds it (Session.state)
+        with long_lived():  # as relance plan folds (Session.state)
             state = DunningState.from_events(store.events())
         folding = time.perf_counter() - start
     if found != events // 2 or len(state.sent_messages) != events // 2:

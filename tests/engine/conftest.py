@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+from relance.engine.state import CustomerKey, DunningState
 from relance.history import SQLiteStore
 from relance.model import HistoryEvent, Invoice
 
@@ -79,3 +80,20 @@ def workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Works
     yield space
     for name in [m for m in sys.modules if m in ("relance_jsonledger", "relance_failbox")]:
         del sys.modules[name]
+
+
+def state_views(state: DunningState, customers: Iterable[CustomerKey]) -> tuple[object, ...]:
+    """What the planner reads of a state, in the order it reads it: the per-customer
+    indexes for ``customers`` and those the state knows (the dataclass's equality leaves
+    the indexes out) and the order of every mapping."""
+    known = {*customers, *(r.customer for r in state.reminders.values()), *state.customers}
+    return (
+        state,
+        [(k, list(m.levels.items())) for k, m in state.invoices.items()],
+        list(state.customers.items()),
+        [(k, list(m.failed.items())) for k, m in state.reminders.items()],
+        {c: [key for key, _ in state.reminders_of(c)] for c in known},
+        {c: [e.id for e in state.unsettled_for(c)] for c in known},
+        state.unsettled_by_customer(),
+        [(k, e.id) for k, e in state.unsettled.items()],
+    )

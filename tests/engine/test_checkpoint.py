@@ -8,18 +8,25 @@ import sqlite3
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+import orjson
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from relance.engine import checkpoint
+from relance.engine import runner as runner_module
 from relance.engine.checkpoint import digest, dump, fingerprint, fold, load
 from relance.engine.state import DunningState
 from relance.history import SQLiteStore
+from relance.history.sqlite import SCHEMA_VERSION
 from relance.history.store import Checkpoint
 from relance.model import ChannelKind, EventType, HistoryEvent
+from relance.testing.ledgers import invoice
+
+from .conftest import OUTBOX, Workspace, state_views
 
 START = date(2026, 1, 5)
+TODAY = date(2026, 3, 16)
 CUSTOMERS = ["C1", "C2", "C3"]
 MESSAGES = ["m1", "m2", "m3", "m4"]
 REMINDERS = ["r1", "r2", "r3"]
@@ -52,17 +59,8 @@ def events(draw: st.DrawFn) -> HistoryEvent:
 
 
 def views(state: DunningState) -> tuple[object, ...]:
-    """What the planner reads of a state, the per-customer indexes included (the
-    dataclass's equality leaves them out)."""
-    customers = {e.customer for _, e in state.reminders.items()} | {
-        (source, customer) for source in ("csv", "odoo", "") for customer in [*CUSTOMERS, ""]
-    }
-    return (
-        state,
-        {c: [key for key, _ in state.reminders_of(c)] for c in customers},
-        {c: [e.id for e in state.unsettled_for(c)] for c in customers},
-        state.unsettled_by_customer(),
-        [(k, e.id) for k, e in state.unsettled.items()],
+    return state_views(
+        state, [(source, c) for source in ("csv", "odoo", "") for c in [*CUSTOMERS, ""]]
     )
 
 
@@ -179,22 +177,104 @@ def test_a_checkpoint_past_the_last_event_is_not_this_history(store: SQLiteStore
     assert fold(store).planned == {"r0", "r1", "r2"}
 
 
-def test_a_history_of_an_earlier_relance_read_only_has_no_checkpoint(tmp_path: Path) -> None:
-    """A file of schema version 1, opened read-only (``relance plan``), cannot be given
-    the checkpoint table: it folds from the first event."""
+def test_a_history_without_the_checkpoint_table_gets_it_and_keeps_its_version(
+    tmp_path: Path,
+) -> None:
+    """A file an earlier relance wrote has no checkpoint table: read-only (``relance
+    plan``) it folds from the first event; opened to write, it gets the table and keeps
+    its schema version, so that the earlier relance still opens it."""
     path = tmp_path / "history.sqlite3"
     with SQLiteStore(path) as store:
         store.append_all(planned(f"r{n}") for n in range(2))
     db = sqlite3.connect(path)
-    db.executescript("DROP TABLE checkpoint; PRAGMA user_version = 1;")
+    db.execute("DROP TABLE checkpoint")
     db.close()
-    with SQLiteStore(path, readonly=True) as old:
-        assert old.checkpoint() is None
-        assert fold(old).planned == {"r0", "r1"}
-    with SQLiteStore(path) as migrated:
-        assert migrated.schema_version == 2
-        fold(migrated, save_after=0)
-        assert migrated.checkpoint() is not None
+    with SQLiteStore(path, readonly=True) as earlier:
+        assert earlier.checkpoint() is None
+        assert fold(earlier).planned == {"r0", "r1"}
+    with SQLiteStore(path) as store:
+        assert store.schema_version == SCHEMA_VERSION
+        fold(store, save_after=0)
+        assert store.checkpoint() is not None
+
+
+def test_a_checkpoint_whose_index_disagrees_is_not_trusted(
+    store: SQLiteStore, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A message in doubt holds its customer: a checkpoint whose per-customer index
+    leaves one out would let the customer be reminded. It is refused, and the whole
+    history replayed."""
+    intent = HistoryEvent(
+        type=EventType.INTENT, source="csv", customer_id="C1", reminder_key="r1",
+        message_key="r1:email", channel=ChannelKind.EMAIL,
+    )  # fmt: skip
+    store.claim(intent)
+    good = DunningState.from_events([intent])
+    assert [e.id for e in good.unsettled_for(("csv", "C1"))] == [intent.id]
+    document = orjson.loads(dump(good))
+    document["unsettled_by_customer"] = []
+    with pytest.raises(ValueError, match="missing from their index"):
+        load(orjson.dumps(document))
+    document["unsettled_by_customer"] = [["csv", "C2", ["r1:email"]]]
+    with pytest.raises(ValueError, match="misplaced"):
+        load(orjson.dumps(document))
+    store.save_checkpoint(Checkpoint(1, fingerprint(), orjson.dumps(document)))
+    with caplog.at_level(logging.WARNING, logger="relance.history"):
+        state = fold(store)
+    assert [e.id for e in state.unsettled_for(("csv", "C1"))] == [intent.id]
+    assert "history checkpoint unreadable" in caplog.text
+
+
+def test_a_checkpoint_that_cannot_be_written_is_reported_and_the_fold_goes_on(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    path = tmp_path / "history.sqlite3"
+    with SQLiteStore(path) as store:
+        store.append_all(planned(f"r{n}") for n in range(3))
+    with SQLiteStore(path, readonly=True) as readonly:
+        with caplog.at_level(logging.WARNING, logger="relance.history"):
+            state = fold(readonly, save_after=0)
+        assert state.planned == {"r0", "r1", "r2"}
+        assert readonly.checkpoint() is None
+    assert "cannot keep the checkpoint" in caplog.text
+    assert str(path) in caplog.text
+
+
+def test_an_earlier_checkpoint_does_not_replace_a_later_one(store: SQLiteStore) -> None:
+    """Two runs at once: the one that folded fewer events saves last, and the later
+    checkpoint stays; one written by another fold is replaced whatever its event."""
+    store.append_all(planned(f"r{n}") for n in range(3))
+    later = Checkpoint(3, fingerprint(), dump(DunningState.from_events(store.events())))
+    store.save_checkpoint(later)
+    store.save_checkpoint(Checkpoint(2, fingerprint(), b"{}"))
+    assert store.checkpoint() == later
+    store.save_checkpoint(Checkpoint(3, "another fold", b"{}"))
+    store.save_checkpoint(Checkpoint(2, fingerprint(), later.payload))
+    saved = store.checkpoint()
+    assert saved is not None
+    assert (saved.seq, saved.fingerprint) == (2, fingerprint())
+
+
+def test_relance_run_saves_a_checkpoint_and_relance_plan_does_not(
+    workspace: Workspace, cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Below 20,000 events replayed, a run saves none; here the threshold is 0."""
+    monkeypatch.setattr(runner_module, "SAVE_AFTER", 0)
+    workspace.write_ledger([invoice("F1", due=TODAY - timedelta(days=40))])
+    workspace.configure(OUTBOX)
+    with SQLiteStore(workspace.folder / "history.sqlite3") as store:
+        store.append(planned("earlier"))
+    assert cli("plan", "--today", TODAY.isoformat()).code == 0
+    with SQLiteStore(workspace.folder / "history.sqlite3") as store:
+        assert store.checkpoint() is None
+    result = cli("run", "--yes", "--today", TODAY.isoformat())
+    assert result.code == 0, result.err
+    with SQLiteStore(workspace.folder / "history.sqlite3") as store:
+        saved = store.checkpoint()
+        assert saved is not None
+        assert saved.seq == 1  # the history as the run found it, before its own events
+        assert len(list(store.replay(saved.seq))) > 0
+        assert views(fold(store)) == views(DunningState.from_events(store.events()))
 
 
 def test_the_fingerprint_follows_the_fold_source(tmp_path: Path) -> None:

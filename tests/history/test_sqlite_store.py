@@ -217,7 +217,8 @@ def test_only_claims_commit_with_a_flush_of_their_own(
 ) -> None:
     commits = _commits_by_sync_level(monkeypatch)
     with SQLiteStore(tmp_path / "history.sqlite3") as store:
-        created = ["NORMAL"] * SCHEMA_VERSION  # the schema's creation, a commit a step
+        # The schema's creation, a commit a step, then the checkpoint's table.
+        created = ["NORMAL"] * (SCHEMA_VERSION + 1)
         assert commits == created
         first, second = intent("r1:email"), intent("r2:email")
         store.claim(first)
@@ -366,6 +367,6 @@ def test_without_wal_every_write_is_flushed(
         store.claim(event)
         store.settle(settlement(event))
         store.append(HistoryEvent(type=EventType.PAUSED, source="csv", customer_id="C1"))
-    assert commits == ["FULL"] * (SCHEMA_VERSION + 3)
+    assert commits == ["FULL"] * (SCHEMA_VERSION + 1 + 3)
     assert flushed == []
     assert not Path(f"{tmp_path / 'history.sqlite3'}-wal").exists()

@@ -77,9 +77,10 @@ def run(config_path: Path | None, today: str | None, yes: bool, as_json: bool) -
         invoices = session.fetch()
         if not yes:
             _confirm_sending(out, session, invoices)
+        state = session.state(save=True)  # its own progress line: one display at a time
         steps = {Step.RENDERED: _("Rendering"), Step.SENT: _("Sending")}
         with progress_bars(out, steps, None) as bars:
-            report = session.runner.run(invoices, session.state(save=True), progress=bars)
+            report = session.runner.run(invoices, state, progress=bars)
     if as_json:
         out.json(run_document(report))
     else:

@@ -22,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Iterable
+from contextlib import suppress
 from datetime import date
 from functools import cache
 from pathlib import Path
@@ -39,7 +40,7 @@ from relance.engine.state import (
     Pause,
     ReminderMemory,
 )
-from relance.history.store import Checkpoint
+from relance.history.store import Checkpoint, HistoryError
 from relance.model import ChannelKind, HistoryEvent
 
 if TYPE_CHECKING:
@@ -54,10 +55,10 @@ SAVE_AFTER = 20_000
 that, replaying them costs less than writing the state (about 0.3 s)."""
 
 
-FOLD_SOURCES = (
-    state_module.__file__,
-    __file__,
-    model_module.__file__,
+FOLD_SOURCES: tuple[str | None, ...] = (
+    getattr(state_module, "__file__", None),
+    globals().get("__file__"),
+    getattr(model_module, "__file__", None),
 )
 """What a state is built from: the fold's rules, this format, the events' model."""
 
@@ -67,10 +68,11 @@ def fingerprint() -> str:
     """The fold that this relance runs, as :func:`digest` of :data:`FOLD_SOURCES`: a
     checkpoint written by any other is not used. Installed without its sources, relance
     is told apart by its version."""
-    try:
-        return digest(FOLD_SOURCES)
-    except OSError:
-        return f"relance {relance_version}"
+    sources = [source for source in FOLD_SOURCES if source is not None]
+    if len(sources) == len(FOLD_SOURCES):
+        with suppress(OSError):
+            return digest(sources)
+    return f"relance {relance_version}"
 
 
 def digest(files: Iterable[str | Path]) -> str:
@@ -90,8 +92,9 @@ def fold(store: HistoryStore, *, save_after: int | None = None) -> DunningState:
     """The history of ``store`` folded: from its checkpoint when this fold wrote it,
     replaying the events recorded after it; else from the first event.
 
-    :param save_after: write a new checkpoint when more events than this were replayed
-        (a run passes :data:`SAVE_AFTER`); ``None`` writes none (a read-only ``plan``).
+    :param save_after: write a new checkpoint when the events replayed number more than
+        this (counted by their numbers; a run passes :data:`SAVE_AFTER`); ``None`` writes
+        none (a read-only ``plan``). One that cannot be written is logged, not raised.
     """
     state: DunningState | None = None
     after = 0
@@ -113,8 +116,14 @@ def fold(store: HistoryStore, *, save_after: int | None = None) -> DunningState:
     for last, event in store.replay(after):  # noqa: B007 - the last seq is what is kept
         state.apply(event)
     if save_after is not None and last - after > save_after:
-        store.save_checkpoint(Checkpoint(last, fingerprint(), dump(state)))
+        try:
+            store.save_checkpoint(Checkpoint(last, fingerprint(), dump(state)))
+        except HistoryError as exc:  # a cache: the run goes on without it
+            log.warning("%s", exc)
     return state
+
+
+_CHANNELS = {kind.value: kind for kind in ChannelKind}
 
 
 def dump(state: DunningState) -> bytes:
@@ -178,8 +187,8 @@ def load(payload: bytes) -> DunningState:
                 (source, customer_id),
                 level,
                 tuple((invoice_id, lvl) for invoice_id, lvl in invoice_levels),
-                {CHANNELS[channel] for channel in sent},
-                {CHANNELS[c]: (day(text), bool(permanent)) for c, text, permanent in failed},
+                {_CHANNELS[channel] for channel in sent},
+                {_CHANNELS[c]: (day(text), bool(permanent)) for c, text, permanent in failed},
             )
             for key, source, customer_id, level, invoice_levels, sent, failed in document[
                 "reminders"
@@ -200,9 +209,6 @@ def load(payload: bytes) -> DunningState:
         }
     )
     return state
-
-
-CHANNELS = {kind.value: kind for kind in ChannelKind}
 
 
 class _Days:

@@ -140,14 +140,27 @@ class DunningState:
 
     def reindex(self, unsettled_by_customer: Mapping[CustomerKey, Iterable[str]]) -> None:
         """Build the per-customer indexes of a state made from its parts (a checkpoint):
-        the reminders' from their order, the unsettled intents' from the keys given."""
+        the reminders' from their order, the unsettled intents' from the keys given.
+
+        ``ValueError`` unless the keys given are those of ``unsettled``, each once, under
+        its intent's customer: an intent missing there would no longer hold its customer.
+        """
         self._reminders_by_customer = {}
         for key, reminder in self.reminders.items():
             self._reminders_by_customer.setdefault(reminder.customer, []).append(key)
-        self._unsettled_by_customer = {
-            customer: {key: self.unsettled[key] for key in keys}
-            for customer, keys in unsettled_by_customer.items()
-        }
+        indexed: dict[CustomerKey, dict[str, HistoryEvent]] = {}
+        seen = 0
+        for customer, keys in unsettled_by_customer.items():
+            intents = indexed[customer] = {}
+            for key in keys:
+                intent = self.unsettled.get(key)
+                if intent is None or _customer_of(intent) != customer or key in intents:
+                    raise ValueError(f"unsettled intent {key!r} misplaced in the index")
+                intents[key] = intent
+                seen += 1
+        if seen != len(self.unsettled):  # each placed once, under its own customer
+            raise ValueError("unsettled intents missing from their index")
+        self._unsettled_by_customer = indexed
 
     def apply(self, event: HistoryEvent) -> None:  # noqa: PLR0912 - one branch per verb
         """Fold one event into the state."""

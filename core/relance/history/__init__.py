@@ -6,6 +6,19 @@ implement the same interface.
 """
 
 from relance.history.sqlite import SQLiteStore
-from relance.history.store import AlreadyClaimed, HistoryError, HistoryStore, SettleError
+from relance.history.store import (
+    AlreadyClaimed,
+    Checkpoint,
+    HistoryError,
+    HistoryStore,
+    SettleError,
+)
 
-__all__ = ["AlreadyClaimed", "HistoryError", "HistoryStore", "SQLiteStore", "SettleError"]
+__all__ = [
+    "AlreadyClaimed",
+    "Checkpoint",
+    "HistoryError",
+    "HistoryStore",
+    "SQLiteStore",
+    "SettleError",
+]

@@ -70,20 +70,21 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE TRIGGER events_no_delete BEFORE DELETE ON events
         BEGIN SELECT RAISE(ABORT, 'the history is append-only'); END;
     """,
-    # The fold of the events up to one of them (relance.engine.checkpoint): one row,
-    # replaced as the history grows; a cache, outside the append-only events.
-    """
-    CREATE TABLE checkpoint (
+)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+_CHECKPOINT_TABLE = """
+    CREATE TABLE IF NOT EXISTS checkpoint (
         slot INTEGER PRIMARY KEY CHECK (slot = 1),
         seq INTEGER NOT NULL,
         fingerprint TEXT NOT NULL,
         payload BLOB NOT NULL
-    );
-    """,
-)
-SCHEMA_VERSION = len(MIGRATIONS)
-CHECKPOINTS = 2
-"""The schema version that added the checkpoint table."""
+    )
+"""
+"""The fold of the events up to one of them (:mod:`relance.engine.checkpoint`): one row,
+replaced as the history grows. A cache beside the append-only events, not part of the
+schema's versions: a relance that does not know it leaves it alone, and the events it
+appends are replayed after it."""
 
 _INSERT = (
     "INSERT INTO events (id, type, at, source, customer_id, reminder_key, message_key,"
@@ -126,6 +127,9 @@ class SQLiteStore:
                 self._between_claims = "NORMAL"
             self._db.execute(f"PRAGMA synchronous = {self._between_claims}")
             self._migrate()
+            if not self._has_checkpoints():
+                with self._transaction():
+                    self._db.execute(_CHECKPOINT_TABLE)
         except (sqlite3.DatabaseError, OSError) as exc:
             raise HistoryError(
                 _("history file {path}: cannot be opened: {error}").format(path=path, error=exc)
@@ -282,9 +286,15 @@ class SQLiteStore:
         for seq, payload in rows:
             yield seq, HistoryEvent.model_validate_json(payload)
 
+    def _has_checkpoints(self) -> bool:
+        found = self._db.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'checkpoint'"
+        ).fetchone()
+        return found is not None
+
     def checkpoint(self) -> Checkpoint | None:
-        if self.schema_version < CHECKPOINTS:
-            return None  # a file of an earlier relance, opened read-only
+        if not self._has_checkpoints():
+            return None  # a file no relance has written one to yet, opened read-only
         row = self._db.execute(
             "SELECT c.seq, c.fingerprint, c.payload FROM checkpoint AS c"
             " WHERE EXISTS (SELECT 1 FROM events AS e WHERE e.seq = c.seq)"
@@ -292,12 +302,24 @@ class SQLiteStore:
         return None if row is None else Checkpoint(int(row[0]), str(row[1]), bytes(row[2]))
 
     def save_checkpoint(self, checkpoint: Checkpoint) -> None:
-        with self._transaction():
-            self._db.execute(
-                "INSERT OR REPLACE INTO checkpoint (slot, seq, fingerprint, payload)"
-                " VALUES (1, ?, ?, ?)",
-                (checkpoint.seq, checkpoint.fingerprint, checkpoint.payload),
-            )
+        try:
+            with self._transaction():
+                # Two runs at once: the later fold's checkpoint stays.
+                self._db.execute(
+                    "INSERT INTO checkpoint (slot, seq, fingerprint, payload)"
+                    " VALUES (1, ?, ?, ?) ON CONFLICT (slot) DO UPDATE SET"
+                    " seq = excluded.seq, fingerprint = excluded.fingerprint,"
+                    " payload = excluded.payload"
+                    " WHERE excluded.seq >= checkpoint.seq"
+                    " OR excluded.fingerprint != checkpoint.fingerprint",
+                    (checkpoint.seq, checkpoint.fingerprint, checkpoint.payload),
+                )
+        except sqlite3.Error as exc:
+            raise HistoryError(
+                _("history file {path}: cannot keep the checkpoint: {error}").format(
+                    path=self.path, error=exc
+                )
+            ) from exc
 
     def unsettled(self) -> list[HistoryEvent]:
         rows = self._db.execute(_UNSETTLED + " ORDER BY seq").fetchall()

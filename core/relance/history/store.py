@@ -80,13 +80,22 @@ class HistoryStore(Protocol):
 
     def replay(self, after: int = 0) -> Iterator[tuple[int, HistoryEvent]]:
         """Every event recorded after the one numbered ``after``, in order, with its
-        number (increasing, never reused)."""
+        number (increasing, never reused).
+
+        Numbers follow the order in which events are committed: once an event can be
+        read, no event with a lower number may appear later. A checkpoint relies on it
+        (the events up to its number are all in it); a store whose numbers are handed
+        out before commit (a database sequence, with concurrent writers) must not offer
+        checkpoints.
+        """
 
     def checkpoint(self) -> Checkpoint | None:
         """The last checkpoint saved, if it is one of this history (its event is here)."""
 
     def save_checkpoint(self, checkpoint: Checkpoint) -> None:
-        """Keep ``checkpoint`` in place of the last one (not flushed: it is a cache)."""
+        """Keep ``checkpoint`` in place of the last one, unless that one is of a later
+        event by the same fold (not flushed: it is a cache); :class:`HistoryError` if it
+        cannot be written."""
 
     def unsettled(self) -> list[HistoryEvent]:
         """Intents that no event settles yet, oldest first."""
