@@ -141,6 +141,11 @@ class HistorySettings(Section):
     """``[history]``: where the authoritative log of every reminder is kept."""
 
     path: ConfigPath = Path("relance-history.sqlite3")
+    checkpoint: bool = Field(
+        True,
+        description="keep the folded history in the file, so that a plan replays only the "
+        "events since the last run; false: every plan folds every event, none is written",
+    )
 
 
 class Settings(Section):

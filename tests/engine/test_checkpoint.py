@@ -23,7 +23,7 @@ from relance.history.store import Checkpoint
 from relance.model import ChannelKind, EventType, HistoryEvent
 from relance.testing.ledgers import invoice
 
-from .conftest import OUTBOX, Workspace, state_views
+from .conftest import CONFIG, OUTBOX, Workspace, state_views
 
 START = date(2026, 1, 5)
 TODAY = date(2026, 3, 16)
@@ -320,3 +320,36 @@ def test_without_its_sources_relance_is_told_apart_by_its_version(
             assert fold(store).planned == {"r0", "r1"}
     finally:
         fingerprint.cache_clear()
+
+
+def test_without_checkpoints_a_run_folds_every_event_and_writes_none(
+    workspace: Workspace, cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``[history] checkpoint = false``: the same decisions, every event folded, and a
+    checkpoint already in the file left unread."""
+    monkeypatch.setattr(runner_module, "SAVE_AFTER", 0)
+    workspace.write_ledger([invoice("F1", due=TODAY - timedelta(days=40))])
+    history = '[history]\npath = "history.sqlite3"\n'
+    assert history in CONFIG
+    workspace.config.write_text(
+        CONFIG.replace(history, history + "checkpoint = false\n") + OUTBOX, encoding="utf-8"
+    )
+    with SQLiteStore(workspace.folder / "history.sqlite3") as store:
+        store.append(planned("earlier"))
+        # A checkpoint that would hide the event above, were it read.
+        store.save_checkpoint(Checkpoint(1, fingerprint(), dump(DunningState())))
+    counted: list[int] = []
+    replay = SQLiteStore.replay
+
+    def spy(self: SQLiteStore, after: int = 0):  # type: ignore[no-untyped-def]
+        counted.append(after)
+        return replay(self, after)
+
+    monkeypatch.setattr(SQLiteStore, "replay", spy)
+    result = cli("run", "--yes", "--today", TODAY.isoformat())
+    assert result.code == 0, result.err
+    assert counted == []
+    with SQLiteStore(workspace.folder / "history.sqlite3") as store:
+        saved = store.checkpoint()
+        assert saved is not None
+        assert saved.seq == 1  # the one written above, not a new one

@@ -131,7 +131,10 @@ class Runner:
 
     def state(self, *, save: bool = False) -> DunningState:
         """The history folded for the planner, from its checkpoint when there is one
-        (:mod:`relance.engine.checkpoint`); ``save`` writes a new one when due."""
+        (:mod:`relance.engine.checkpoint`); ``save`` writes a new one when due. With
+        ``[history] checkpoint = false``, every event is folded and none written."""
+        if not self.config.settings.history.checkpoint:
+            return DunningState.from_events(self.store.events())
         return fold(self.store, save_after=SAVE_AFTER if save else None)
 
     def plan(self, invoices: Sequence[Invoice], state: DunningState) -> Plan:
