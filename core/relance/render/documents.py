@@ -56,8 +56,8 @@ def invoice_documents(
     Mail servers refuse an email over their size limit (10 MB is common), and a refused
     reminder does not go at all: the first copy that passes the limit is left out, and
     those after it are not even fetched (``held_back``; the wording then offers them on
-    request). ``held_back`` is only set for a copy the source did provide, or, with a
-    limit of 0 (no copies at all, none fetched), could provide. Sources without
+    request). ``held_back`` is only set for a copy the source did provide; a limit of 0
+    fetches, attaches and offers none. Sources without
     ``relance_fetch_document`` are skipped; a source that fails raises (the run sends
     nothing rather than a reminder missing its invoice).
     """
@@ -71,9 +71,10 @@ def invoice_documents(
         if ctx is None or not host.registry.implements(ctx.plugin, HOOK):
             continue
         if limit == 0:
-            # No copy is ever attached: none is fetched (a download each, and a source
-            # that fails would stop the run); the source's copies are offered.
-            return InvoiceCopies(held_back=True, limit=0)
+            # Copies turned off: none is fetched (a download each, for nothing, and a
+            # source that fails would stop the run), and none is offered (whether the
+            # source has one is not known without fetching it).
+            return InvoiceCopies(limit=0)
         document = host.fetch_document(ctx, item.invoice)
         if document is None:
             continue

@@ -35,7 +35,7 @@ class TemplateSettings(BaseModel):
         ge=0,
         description="megabytes the invoices' PDFs (and the letter's, when the reminder also "
         "goes by post) may take in an email (encoded); the oldest invoices are attached "
-        "first, the others offered on request; 0 attaches none",
+        "first, the others offered on request; 0 fetches, attaches and offers none",
     )
 
     @property
