@@ -91,6 +91,11 @@ def planned(reminder: str, customer: str = "C1") -> HistoryEvent:
     )
 
 
+def event_id(store: SQLiteStore, seq: int) -> str:
+    """The id of the event numbered ``seq``."""
+    return {n: event.id for n, event in store.replay()}[seq]
+
+
 @pytest.fixture
 def store(tmp_path: Path) -> SQLiteStore:
     return SQLiteStore(tmp_path / "history.sqlite3")
@@ -120,7 +125,7 @@ def test_a_run_saves_a_checkpoint_and_the_next_fold_replays_only_what_came_after
     folded = fold(store, save_after=3)
     saved = store.checkpoint()
     assert saved is not None
-    assert (saved.seq, saved.fingerprint) == (5, fingerprint())
+    assert (saved.seq, saved.event_id, saved.fingerprint) == (5, event_id(store, 5), fingerprint())
     assert views(load(saved.payload)) == views(folded)
 
     store.append_all(planned(f"r{n}", customer="C2") for n in range(5, 7))
@@ -144,7 +149,7 @@ def test_a_checkpoint_of_another_fold_is_not_used(
     """A checkpoint written by another version of relance's fold would carry a state its
     rules did not build: the whole history is replayed instead."""
     store.append_all(planned(f"r{n}") for n in range(3))
-    store.save_checkpoint(Checkpoint(3, "another fold", dump(DunningState())))
+    store.save_checkpoint(Checkpoint(3, event_id(store, 3), "another fold", dump(DunningState())))
     counted = Replays(store)
     with caplog.at_level(logging.INFO, logger="relance.history"):
         state = fold(counted)  # type: ignore[arg-type]
@@ -157,7 +162,7 @@ def test_an_unreadable_checkpoint_is_replaced_by_the_whole_history(
     store: SQLiteStore, caplog: pytest.LogCaptureFixture
 ) -> None:
     store.append_all(planned(f"r{n}") for n in range(3))
-    store.save_checkpoint(Checkpoint(3, fingerprint(), b'{"invoices": [1]}'))
+    store.save_checkpoint(Checkpoint(3, event_id(store, 3), fingerprint(), b'{"invoices": [1]}'))
     with caplog.at_level(logging.WARNING, logger="relance.history"):
         state = fold(store, save_after=0)
     assert state.planned == {"r0", "r1", "r2"}
@@ -167,14 +172,24 @@ def test_an_unreadable_checkpoint_is_replaced_by_the_whole_history(
     assert load(saved.payload) == state
 
 
-def test_a_checkpoint_past_the_last_event_is_not_this_history(store: SQLiteStore) -> None:
-    """A checkpoint kept from a later history (the file restored from a backup under
-    it) covers events this file does not have."""
+def test_a_checkpoint_of_another_history_is_never_used_nor_kept(store: SQLiteStore) -> None:
+    """A checkpoint whose event this file does not hold (a file restored from a backup
+    under a later checkpoint, its numbers handed out again): not used, replaced at the
+    next save, and not trusted once the numbers catch up with it."""
     store.append_all(planned(f"r{n}") for n in range(3))
-    later = DunningState.from_events([planned("r9")])
-    store.save_checkpoint(Checkpoint(10, fingerprint(), dump(later)))
+    ghost = dump(DunningState.from_events([planned("ghost")]))
+    store.save_checkpoint(Checkpoint(6, "elsewhere", fingerprint(), ghost))
     assert store.checkpoint() is None
-    assert fold(store).planned == {"r0", "r1", "r2"}
+    assert fold(store, save_after=0).planned == {"r0", "r1", "r2"}
+    saved = store.checkpoint()
+    assert saved is not None
+    assert (saved.seq, saved.event_id) == (3, event_id(store, 3))
+    # The same number, another event: the id tells them apart.
+    store.save_checkpoint(Checkpoint(3, "elsewhere", fingerprint(), ghost))
+    assert store.checkpoint() is None
+    store.append_all(planned(f"r{n}") for n in range(3, 7))
+    assert fold(store).planned == {f"r{n}" for n in range(7)}
+    assert views(fold(store, save_after=0)) == views(DunningState.from_events(store.events()))
 
 
 def test_a_history_without_the_checkpoint_table_gets_it_and_keeps_its_version(
@@ -218,7 +233,7 @@ def test_a_checkpoint_whose_index_disagrees_is_not_trusted(
     document["unsettled_by_customer"] = [["csv", "C2", ["r1:email"]]]
     with pytest.raises(ValueError, match="misplaced"):
         load(orjson.dumps(document))
-    store.save_checkpoint(Checkpoint(1, fingerprint(), orjson.dumps(document)))
+    store.save_checkpoint(Checkpoint(1, intent.id, fingerprint(), orjson.dumps(document)))
     with caplog.at_level(logging.WARNING, logger="relance.history"):
         state = fold(store)
     assert [e.id for e in state.unsettled_for(("csv", "C1"))] == [intent.id]
@@ -244,12 +259,13 @@ def test_an_earlier_checkpoint_does_not_replace_a_later_one(store: SQLiteStore) 
     """Two runs at once: the one that folded fewer events saves last, and the later
     checkpoint stays; one written by another fold is replaced whatever its event."""
     store.append_all(planned(f"r{n}") for n in range(3))
-    later = Checkpoint(3, fingerprint(), dump(DunningState.from_events(store.events())))
+    state = dump(DunningState.from_events(store.events()))
+    later = Checkpoint(3, event_id(store, 3), fingerprint(), state)
     store.save_checkpoint(later)
-    store.save_checkpoint(Checkpoint(2, fingerprint(), b"{}"))
+    store.save_checkpoint(Checkpoint(2, event_id(store, 2), fingerprint(), b"{}"))
     assert store.checkpoint() == later
-    store.save_checkpoint(Checkpoint(3, "another fold", b"{}"))
-    store.save_checkpoint(Checkpoint(2, fingerprint(), later.payload))
+    store.save_checkpoint(Checkpoint(3, event_id(store, 3), "another fold", b"{}"))
+    store.save_checkpoint(Checkpoint(2, event_id(store, 2), fingerprint(), state))
     saved = store.checkpoint()
     assert saved is not None
     assert (saved.seq, saved.fingerprint) == (2, fingerprint())
@@ -337,7 +353,9 @@ def test_without_checkpoints_a_run_folds_every_event_and_writes_none(
     with SQLiteStore(workspace.folder / "history.sqlite3") as store:
         store.append(planned("earlier"))
         # A checkpoint that would hide the event above, were it read.
-        store.save_checkpoint(Checkpoint(1, fingerprint(), dump(DunningState())))
+        store.save_checkpoint(
+            Checkpoint(1, event_id(store, 1), fingerprint(), dump(DunningState()))
+        )
     counted: list[int] = []
     replay = SQLiteStore.replay
 

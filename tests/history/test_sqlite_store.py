@@ -229,7 +229,7 @@ def test_only_claims_commit_with_a_flush_of_their_own(
             store.claim(intent("r1:email"))
         store.claim(second)
         store.append(HistoryEvent(type=EventType.PAUSED, source="csv", customer_id="C1"))
-        store.save_checkpoint(Checkpoint(1, "fold", b"{}"))
+        store.save_checkpoint(Checkpoint(1, first.id, "fold", b"{}"))
     assert commits == [*created, "FULL", "NORMAL", "FULL", "NORMAL", "NORMAL"]
 
 
@@ -370,3 +370,20 @@ def test_without_wal_every_write_is_flushed(
     assert commits == ["FULL"] * (SCHEMA_VERSION + 1 + 3)
     assert flushed == []
     assert not Path(f"{tmp_path / 'history.sqlite3'}-wal").exists()
+
+
+def test_a_full_disk_is_reported_as_such(tmp_path: Path) -> None:
+    """SQLite rolls a transaction back itself when the disk is full: the error said is
+    the full disk's, not that of a second rollback."""
+    with SQLiteStore(tmp_path / "history.sqlite3") as store:
+        store.append(HistoryEvent(type=EventType.PAUSED, source="csv", customer_id="C1"))
+        (pages,) = store._db.execute("PRAGMA page_count").fetchone()
+        store._db.execute(f"PRAGMA max_page_count = {pages}")
+        big = "x" * 100_000
+        with pytest.raises(sqlite3.OperationalError, match="full"):
+            store.append(HistoryEvent(type=EventType.PAUSED, source="csv", reason=big))
+        with pytest.raises(HistoryError, match="cannot keep the checkpoint: database or disk"):
+            store.save_checkpoint(Checkpoint(1, "id", "fold", big.encode()))
+        store._db.execute(f"PRAGMA max_page_count = {pages * 100}")
+        store.append(HistoryEvent(type=EventType.PAUSED, source="csv", customer_id="C2"))
+        assert [e.customer_id for e in store.events()] == ["C1", "C2"]

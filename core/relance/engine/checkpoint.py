@@ -112,12 +112,13 @@ def fold(store: HistoryStore, *, save_after: int | None = None) -> DunningState:
                 )
     if state is None:
         state = DunningState()
-    last = after
-    for last, event in store.replay(after):  # noqa: B007 - the last seq is what is kept
+    last, last_id = after, ""
+    for last, event in store.replay(after):  # noqa: B007 - the last event is what is kept
         state.apply(event)
+        last_id = event.id
     if save_after is not None and last - after > save_after:
         try:
-            store.save_checkpoint(Checkpoint(last, fingerprint(), dump(state)))
+            store.save_checkpoint(Checkpoint(last, last_id, fingerprint(), dump(state)))
         except HistoryError as exc:  # a cache: the run goes on without it
             log.warning("%s", exc)
     return state

@@ -154,7 +154,13 @@ class DunningState:
             intents = indexed[customer] = {}
             for key in keys:
                 intent = self.unsettled.get(key)
-                if intent is None or _customer_of(intent) != customer or key in intents:
+                if (
+                    intent is None
+                    or intent.type is not EventType.INTENT
+                    or intent.message_key != key
+                    or _customer_of(intent) != customer
+                    or key in intents
+                ):
                     raise ValueError(f"unsettled intent {key!r} misplaced in the index")
                 intents[key] = intent
                 seen += 1

@@ -77,6 +77,7 @@ _CHECKPOINT_TABLE = """
     CREATE TABLE IF NOT EXISTS checkpoint (
         slot INTEGER PRIMARY KEY CHECK (slot = 1),
         seq INTEGER NOT NULL,
+        event_id TEXT NOT NULL,
         fingerprint TEXT NOT NULL,
         payload BLOB NOT NULL
     )
@@ -90,6 +91,21 @@ _INSERT = (
     "INSERT INTO events (id, type, at, source, customer_id, reminder_key, message_key,"
     " settles, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
+_CHECKPOINT = (
+    "SELECT c.seq, c.event_id, c.fingerprint, c.payload FROM checkpoint AS c"
+    " WHERE EXISTS (SELECT 1 FROM events AS e WHERE e.seq = c.seq AND e.id = c.event_id)"
+)
+"""The checkpoint, if it names an event of this file, by number and id."""
+_SAVE_CHECKPOINT = (
+    "INSERT INTO checkpoint AS c (slot, seq, event_id, fingerprint, payload)"
+    " VALUES (1, ?, ?, ?, ?) ON CONFLICT (slot) DO UPDATE SET"
+    " seq = excluded.seq, event_id = excluded.event_id,"
+    " fingerprint = excluded.fingerprint, payload = excluded.payload"
+    " WHERE excluded.seq >= c.seq OR excluded.fingerprint != c.fingerprint"
+    " OR NOT EXISTS (SELECT 1 FROM events AS e WHERE e.seq = c.seq AND e.id = c.event_id)"
+)
+"""Two runs at once: the later fold's checkpoint stays, if it is of this history (as in
+:data:`_CHECKPOINT`) and by this fold."""
 _UNSETTLED = (
     "SELECT payload FROM events AS i WHERE i.type = 'intent'"
     " AND NOT EXISTS (SELECT 1 FROM events AS s WHERE s.settles = i.id)"
@@ -154,7 +170,8 @@ class SQLiteStore:
             yield
             self._db.execute("COMMIT")
         except BaseException:
-            self._db.execute("ROLLBACK")
+            if self._db.in_transaction:  # a full disk has rolled it back already
+                self._db.execute("ROLLBACK")
             raise
         self._unflushed = True
 
@@ -295,24 +312,23 @@ class SQLiteStore:
     def checkpoint(self) -> Checkpoint | None:
         if not self._has_checkpoints():
             return None  # a file no relance has written one to yet, opened read-only
-        row = self._db.execute(
-            "SELECT c.seq, c.fingerprint, c.payload FROM checkpoint AS c"
-            " WHERE EXISTS (SELECT 1 FROM events AS e WHERE e.seq = c.seq)"
-        ).fetchone()
-        return None if row is None else Checkpoint(int(row[0]), str(row[1]), bytes(row[2]))
+        row = self._db.execute(_CHECKPOINT).fetchone()
+        if row is None:
+            return None
+        seq, event_id, fingerprint, payload = row
+        return Checkpoint(int(seq), str(event_id), str(fingerprint), bytes(payload))
 
     def save_checkpoint(self, checkpoint: Checkpoint) -> None:
         try:
             with self._transaction():
-                # Two runs at once: the later fold's checkpoint stays.
                 self._db.execute(
-                    "INSERT INTO checkpoint (slot, seq, fingerprint, payload)"
-                    " VALUES (1, ?, ?, ?) ON CONFLICT (slot) DO UPDATE SET"
-                    " seq = excluded.seq, fingerprint = excluded.fingerprint,"
-                    " payload = excluded.payload"
-                    " WHERE excluded.seq >= checkpoint.seq"
-                    " OR excluded.fingerprint != checkpoint.fingerprint",
-                    (checkpoint.seq, checkpoint.fingerprint, checkpoint.payload),
+                    _SAVE_CHECKPOINT,
+                    (
+                        checkpoint.seq,
+                        checkpoint.event_id,
+                        checkpoint.fingerprint,
+                        checkpoint.payload,
+                    ),
                 )
         except sqlite3.Error as exc:
             raise HistoryError(

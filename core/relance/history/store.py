@@ -48,6 +48,9 @@ class Checkpoint:
     :mod:`relance.engine.checkpoint` wrote it: a cache of the fold, never the record."""
 
     seq: int
+    event_id: str
+    """The id of the event numbered ``seq``: in another history (a file restored from a
+    backup, whose numbers are handed out again) the same number names another event."""
     fingerprint: str
     """Which fold wrote it (:func:`relance.engine.checkpoint.fingerprint`)."""
     payload: bytes
@@ -90,12 +93,13 @@ class HistoryStore(Protocol):
         """
 
     def checkpoint(self) -> Checkpoint | None:
-        """The last checkpoint saved, if it is one of this history (its event is here)."""
+        """The last checkpoint saved, if it is one of this history (its event, number
+        and id, is here)."""
 
     def save_checkpoint(self, checkpoint: Checkpoint) -> None:
         """Keep ``checkpoint`` in place of the last one, unless that one is of a later
-        event by the same fold (not flushed: it is a cache); :class:`HistoryError` if it
-        cannot be written."""
+        event of this history by the same fold (not flushed: it is a cache);
+        :class:`HistoryError` if it cannot be written."""
 
     def unsettled(self) -> list[HistoryEvent]:
         """Intents that no event settles yet, oldest first."""
