@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import resource
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -51,6 +52,71 @@ def peak_rss_mb() -> float:
 def children_peak_rss_mb() -> float:
     """The largest peak resident memory of the child processes waited for, in MiB."""
     return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+
+class TreeMemory:
+    """The largest memory of a process and all its descendants together (the rendering
+    workers, which the forkserver, not relance, starts and waits for), in MiB: the sum of
+    their proportional set sizes (a page shared by several counts a share in each, not
+    whole in all), sampled every ``every`` seconds from ``/proc`` by a thread, so a peak
+    shorter than that may be missed. Stays 0 where there is no ``/proc``.
+
+        with TreeMemory(child.pid) as tree:
+            ...
+        tree.peak_mb
+    """
+
+    def __init__(self, root: int, every: float = 0.2) -> None:
+        self.root = root
+        self.every = every
+        self.peak_mb = 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def __enter__(self) -> TreeMemory:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _sample(self) -> None:
+        while True:
+            kib = sum(_proportional_kib(pid) for pid in _tree(self.root))
+            self.peak_mb = max(self.peak_mb, kib / 1024)
+            if self._stop.wait(self.every):
+                return
+
+
+def _tree(root: int) -> list[int]:
+    """``root`` and its descendants, from the parent of each process in ``/proc``."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").glob("[0-9]*"):
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue  # ended meanwhile
+        parent = int(stat.rpartition(")")[2].split()[1])
+        children.setdefault(parent, []).append(int(entry.name))
+    found, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        found.append(pid)
+        todo.extend(children.get(pid, ()))
+    return found
+
+
+def _proportional_kib(pid: int) -> int:
+    """The proportional set size of ``pid`` in KiB (0 once it has ended)."""
+    try:
+        rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
+    except OSError:
+        return 0
+    for line in rollup.splitlines():
+        if line.startswith("Pss:"):
+            return int(line.split()[1])
+    return 0
 
 
 @dataclass

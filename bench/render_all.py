@@ -18,10 +18,11 @@ channels it goes through.
 
 from __future__ import annotations
 
+import os
 import time
 from collections import Counter
 
-from common import Report, ledger_for, ledger_params, parser
+from common import Report, TreeMemory, ledger_for, ledger_params, parser
 from ledger import TODAY
 
 from relance.cli.common import load, output
@@ -37,7 +38,8 @@ def main() -> None:
     report = Report("render_all", ledger_params(ledger))
     loaded = load(ledger.config_path)
     start = time.perf_counter()
-    with open_session(loaded, TODAY.isoformat(), output(), dry_run=True) as session:
+    tree = TreeMemory(os.getpid())
+    with tree, open_session(loaded, TODAY.isoformat(), output(), dry_run=True) as session:
         runner = session.runner
         with report.phase("fetch"):
             invoices = session.fetch()
@@ -77,6 +79,7 @@ def main() -> None:
         messages=messages,
         by_channel=dict(sorted(kinds.items())),
         reminders_by_channels=dict(sorted(reminders.items())),
+        tree_peak_rss_mb=round(tree.peak_mb, 1),
     )
     if args.workers == 1:
         report.figures["ms_per_reminder"] = {

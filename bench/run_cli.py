@@ -5,8 +5,9 @@ and a letter channel) to a temporary folder, then runs the ``relance`` command o
 environment in a child process for the benchmark day with ``--yes --json``: read, plan,
 re-read the balances of the reminded invoices, render every message (on every core
 once there are 100 letters), write each to its channel and record it in the history.
-Reports the wall time, the command's own peak RSS (``wait4``: rendering workers are
-not counted) and the deliveries by channel and status.
+Reports the wall time, the command's own peak RSS (``wait4``: rendering workers not
+counted), the peak of the command and its workers together (``tree_peak_rss_mb``,
+sampled from ``/proc``) and the deliveries by channel and status.
 
     .venv/bin/python bench/run_cli.py -n 100k
 """
@@ -23,7 +24,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from common import Report, ledger_for, ledger_params, parser
+from common import Report, TreeMemory, ledger_for, ledger_params, parser
 from ledger import TODAY
 
 COPIED = ("factures.csv", "clients.csv", "history.sqlite3", "relance.toml")
@@ -42,7 +43,8 @@ def main() -> None:
         with tempfile.TemporaryFile() as output:
             start = time.perf_counter()
             child = subprocess.Popen(command, stdout=output)  # noqa: S603 - our own command
-            _pid, status, usage = os.wait4(child.pid, 0)
+            with TreeMemory(child.pid) as tree:
+                _pid, status, usage = os.wait4(child.pid, 0)
             seconds = time.perf_counter() - start
             code = os.waitstatus_to_exitcode(status)
             if code:
@@ -58,6 +60,7 @@ def main() -> None:
         dropped=len(done["dropped"]),
         handed_off=len(done["handed_off"]),
         peak_rss_mb=round(usage.ru_maxrss / 1024, 1),
+        tree_peak_rss_mb=round(tree.peak_mb, 1),
     )
     report.per_item("per_customer", seconds, ledger.customers)
     report.finish(args)

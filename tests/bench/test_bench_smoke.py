@@ -55,6 +55,7 @@ def test_render_all_renders_each_channel(data: str, tmp_path: Path) -> None:
     assert isinstance(by_channel, dict)
     assert sum(by_channel.values()) == line["messages"]
     assert by_channel.get("email", 0) > 0
+    assert float(line["tree_peak_rss_mb"]) > 0
 
 
 @pytest.mark.slow
@@ -65,6 +66,7 @@ def test_run_cli_sends_and_records_on_a_copy_of_the_ledger(data: str, tmp_path: 
     assert deliveries["email sent"] > 0
     assert not [key for key in deliveries if not key.endswith(" sent")]
     assert float(line["peak_rss_mb"]) > 0
+    assert float(line["tree_peak_rss_mb"]) > 0
     ledger = Path(data) / "300-30-42"
     assert (ledger / "history.sqlite3").exists()
     assert not (ledger / "var").exists()  # the run wrote to its copy only
