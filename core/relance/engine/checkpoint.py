@@ -32,6 +32,7 @@ import orjson
 
 from relance import __version__ as relance_version
 from relance import model as model_module
+from relance.batches import batches
 from relance.engine import state as state_module
 from relance.engine.state import (
     CustomerMemory,
@@ -128,17 +129,19 @@ _CHANNELS = {kind.value: kind for kind in ChannelKind}
 
 
 def dump(state: DunningState) -> bytes:
-    """``state`` as JSON."""
-    document = {
-        "invoices": [
+    """``state`` as JSON, encoded a few thousand entries at a time: at a million
+    invoices, building the whole document as Python lists first took some 400 MB more
+    than its 85 MB of text, at the moment of a run when memory matters."""
+    sections: dict[str, Iterable[Any]] = {
+        "invoices": (
             [source, invoice_id, _days(m.levels), _pause(m.pause), _day(m.promise)]
             for (source, invoice_id), m in state.invoices.items()
-        ],
-        "customers": [
+        ),
+        "customers": (
             [source, customer_id, _day(m.last_message), _pause(m.pause), _day(m.handed_off)]
             for (source, customer_id), m in state.customers.items()
-        ],
-        "reminders": [
+        ),
+        "reminders": (
             [
                 key,
                 *m.customer,
@@ -148,21 +151,37 @@ def dump(state: DunningState) -> bytes:
                 [[c.value, day.isoformat(), permanent] for c, (day, permanent) in m.failed.items()],
             ]
             for key, m in state.reminders.items()
-        ],
-        "unsettled": [
+        ),
+        "unsettled": (
             [key, event.model_dump_json(exclude_defaults=True)]
             for key, event in state.unsettled.items()
-        ],
-        "unsettled_by_customer": [
+        ),
+        "unsettled_by_customer": (
             [source, customer_id, list(keys)]
             for (source, customer_id), keys in state.unsettled_by_customer().items()
-        ],
+        ),
         "sent_messages": sorted(state.sent_messages),
         "planned": sorted(state.planned),
         "approved": sorted(state.approved),
         "rejected": sorted(state.rejected),
     }
-    return orjson.dumps(document)
+    parts = [b"{"]
+    for name, entries in sections.items():
+        if len(parts) > 1:
+            parts.append(b",")
+        parts += [orjson.dumps(name), b":", _array(entries)]
+    parts.append(b"}")
+    return b"".join(parts)
+
+
+_CHUNK = 10_000
+"""Entries encoded at a time by :func:`_array`."""
+
+
+def _array(entries: Iterable[Any]) -> bytes:
+    """``entries`` as a JSON array, encoded :data:`_CHUNK` at a time."""
+    chunks = (orjson.dumps(chunk)[1:-1] for chunk in batches(entries, _CHUNK))
+    return b"[" + b",".join(chunks) + b"]"
 
 
 def load(payload: bytes) -> DunningState:
