@@ -112,11 +112,16 @@ def scores(
     measures = _measures(ledger, start, as_of)
     thresholds = (settings.score_a_max_days, settings.score_b_max_days, settings.score_c_max_days)
     open_now = [i for i in ledger.open if i.issue_date is None or i.issue_date <= as_of]
+    # Grouped once: looking each customer's items up in the whole list grew with the
+    # square of the ledger (282 s for 100,000 invoices).
+    open_by_customer: dict[CustomerKey, list[Invoice]] = defaultdict(list)
+    for invoice in open_now:
+        open_by_customer[(invoice.source, invoice.customer.id)].append(invoice)
     result = []
     for key, name in customer_keys((*open_now, *ledger.paid)).items():
         days, unmeasured = measures.get(key, ([], 0))
         average, weighted = _averages(days)
-        customer_open = [i for i in open_now if (i.source, i.customer.id) == key]
+        customer_open = open_by_customer.get(key, [])
         disputes = {i.id for i in customer_open if i.disputed} | (
             paused[key] & {i.id for i in customer_open}
         )
