@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cached_property
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -27,9 +28,8 @@ from relance.cli.common import (
     today_option,
 )
 from relance.cli.reporting import paid_period, read_ledger
-from relance.cli.session import Session, open_session
+from relance.cli.session import Session, long_lived, open_session
 from relance.config import Settings
-from relance.engine.state import DunningState
 from relance.i18n import _, current_language
 from relance.model import HistoryEvent
 from relance.render.formatting import format_money
@@ -96,7 +96,13 @@ class Inputs:
     settings: Settings
     as_of: date
     ledger: Ledger
-    events: list[HistoryEvent]
+
+    @cached_property
+    def events(self) -> list[HistoryEvent]:
+        """The whole history, read once a report asks for it: the aged balance and the
+        DSO do not (a million-invoice history is some 500,000 events)."""
+        with long_lived():
+            return list(self.session.store.events())
 
     def aging(self) -> AgingReport:
         return aging(self.ledger, self.as_of, self.settings.reports.buckets)
@@ -118,7 +124,7 @@ class Inputs:
     def actions(self) -> list[Action]:
         runner = self.session.runner
         language = current_language()
-        planned = runner.plan(self.ledger.open, DunningState.from_events(self.events))
+        planned = runner.plan(self.ledger.open, self.session.state())
         return [
             Action(
                 customer=f"{r.customer.name} ({r.customer.id})",
@@ -152,7 +158,7 @@ def _inputs(config_path: Path | None, today: str | None, out: Output) -> Iterato
         open_items = session.fetch()
         start, end = paid_period(settings.reports, as_of, loaded.config.company.today())
         ledger = read_ledger(session.host, open_items, start, end)
-        yield Inputs(session, settings, as_of, ledger, list(session.store.events()))
+        yield Inputs(session, settings, as_of, ledger)
 
 
 def _emit(
