@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -17,7 +20,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from ledger import DATA, Ledger, ensure_ledger
 
@@ -61,13 +64,14 @@ class TreeMemory:
     whole in all), sampled every ``every`` seconds from ``/proc`` by a thread, so a peak
     shorter than that may be missed. Stays 0 where there is no ``/proc``.
 
-        with TreeMemory(child.pid) as tree:
-            ...
+        with TreeMemory(os.getpid(), include_root=False) as tree:
+            ...  # the children this process starts, and theirs
         tree.peak_mb
     """
 
-    def __init__(self, root: int, every: float = 0.2) -> None:
+    def __init__(self, root: int, every: float = 0.2, *, include_root: bool = True) -> None:
         self.root = root
+        self.include_root = include_root
         self.every = every
         self.peak_mb = 0.0
         self._stop = threading.Event()
@@ -83,7 +87,8 @@ class TreeMemory:
 
     def _sample(self) -> None:
         while True:
-            kib = sum(_proportional_kib(pid) for pid in _tree(self.root))
+            tree = _tree(self.root)
+            kib = sum(_proportional_kib(pid) for pid in tree[0 if self.include_root else 1 :])
             self.peak_mb = max(self.peak_mb, kib / 1024)
             if self._stop.wait(self.every):
                 return
@@ -117,6 +122,25 @@ def _proportional_kib(pid: int) -> int:
         if line.startswith("Pss:"):
             return int(line.split()[1])
     return 0
+
+
+def run_child(command: list[str], output: IO[bytes]) -> tuple[float, resource.struct_rusage]:
+    """Run ``command`` (our own ``relance``) with its standard output to ``output``: its
+    wall time and resource usage (``wait4``: its own peak RSS, this script's not
+    counted). Exits naming the command when it fails."""
+    start = time.perf_counter()
+    child = subprocess.Popen(command, stdout=output)  # noqa: S603 - our own command
+    _pid, status, usage = os.wait4(child.pid, 0)
+    seconds = time.perf_counter() - start
+    code = os.waitstatus_to_exitcode(status)
+    if code:
+        sys.exit(f"{' '.join(command[1:3])} failed with exit code {code}")
+    return seconds, usage
+
+
+def relance_command() -> str:
+    """The ``relance`` command of this environment."""
+    return str(Path(sys.executable).with_name("relance"))
 
 
 @dataclass

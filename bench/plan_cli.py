@@ -11,33 +11,21 @@ generator and this script are not counted) and the cost per invoice.
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 import tempfile
-import time
 from collections import Counter
-from pathlib import Path
 
-from common import Report, ledger_for, ledger_params, parser
+from common import Report, ledger_for, ledger_params, parser, relance_command, run_child
 from ledger import TODAY
 
 
 def main() -> None:
     args = parser(__doc__.splitlines()[0], default="1M").parse_args()
     ledger = ledger_for(args)
-    relance = Path(sys.executable).with_name("relance")
-    command = [str(relance), "plan", "--config", str(ledger.config_path)]
+    command = [relance_command(), "plan", "--config", str(ledger.config_path)]
     command += ["--today", TODAY.isoformat(), "--json"]
     report = Report("plan_cli", ledger_params(ledger))
     with tempfile.TemporaryFile() as output:
-        start = time.perf_counter()
-        child = subprocess.Popen(command, stdout=output)  # noqa: S603 - our own command
-        _pid, status, usage = os.wait4(child.pid, 0)
-        seconds = time.perf_counter() - start
-        child.returncode = os.waitstatus_to_exitcode(status)
-        if child.returncode:
-            sys.exit(f"relance plan failed with exit code {child.returncode}")
+        seconds, usage = run_child(command, output)
         output.seek(0)
         plan = json.load(output)
     levels = Counter(reminder["level"] for reminder in plan["reminders"])

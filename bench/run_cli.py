@@ -17,14 +17,19 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import subprocess
-import sys
 import tempfile
-import time
 from collections import Counter
 from pathlib import Path
 
-from common import Report, TreeMemory, ledger_for, ledger_params, parser
+from common import (
+    Report,
+    TreeMemory,
+    ledger_for,
+    ledger_params,
+    parser,
+    relance_command,
+    run_child,
+)
 from ledger import TODAY
 
 COPIED = ("factures.csv", "clients.csv", "history.sqlite3", "relance.toml")
@@ -33,22 +38,15 @@ COPIED = ("factures.csv", "clients.csv", "history.sqlite3", "relance.toml")
 def main() -> None:
     args = parser(__doc__.splitlines()[0]).parse_args()
     ledger = ledger_for(args)
-    relance = Path(sys.executable).with_name("relance")
     report = Report("run_cli", ledger_params(ledger))
     with tempfile.TemporaryDirectory(prefix="relance-run-") as folder:
         for name in COPIED:
             shutil.copy2(ledger.folder / name, Path(folder) / name)
-        command = [str(relance), "run", "--config", str(Path(folder) / "relance.toml")]
+        command = [relance_command(), "run", "--config", str(Path(folder) / "relance.toml")]
         command += ["--today", TODAY.isoformat(), "--yes", "--json"]
-        with tempfile.TemporaryFile() as output:
-            start = time.perf_counter()
-            child = subprocess.Popen(command, stdout=output)  # noqa: S603 - our own command
-            with TreeMemory(child.pid) as tree:
-                _pid, status, usage = os.wait4(child.pid, 0)
-            seconds = time.perf_counter() - start
-            code = os.waitstatus_to_exitcode(status)
-            if code:
-                sys.exit(f"relance run failed with exit code {code}")
+        watched = TreeMemory(os.getpid(), include_root=False)
+        with tempfile.TemporaryFile() as output, watched as tree:
+            seconds, usage = run_child(command, output)
             output.seek(0)
             done = json.load(output)
     deliveries = Counter(f"{d['channel']} {d['status']}" for d in done["deliveries"])

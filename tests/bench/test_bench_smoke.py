@@ -88,6 +88,15 @@ def test_history_growth_folds_from_every_event_and_from_the_checkpoint(
     assert growth[1]["replayed"] == line["events_per_day"]  # the day-2 run saved one
 
 
+@pytest.mark.slow
+def test_report_cli_runs_every_report(data: str, tmp_path: Path) -> None:
+    line = run("report_cli.py", *LEDGER, "--data", data, tmp_path=tmp_path)
+    for name in ("aging", "dso", "scores", "activity", "html"):
+        assert float(line[f"{name}_s"]) > 0
+        assert float(line[f"{name}_output_mb"]) >= 0
+        assert float(line[f"{name}_peak_rss_mb"]) > 0
+
+
 def test_penalties_quotes_the_late_invoices(data: str, tmp_path: Path) -> None:
     line = run("penalties.py", *LEDGER, "--data", data, tmp_path=tmp_path)
     assert 0 < int(line["late"]) <= int(line["invoices_quoted"])
