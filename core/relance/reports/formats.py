@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
 from rich.table import Table
 
 __all__ = ["Sheet", "to_csv", "to_json", "to_rich"]
@@ -41,7 +41,11 @@ def to_csv(sheet: Sheet) -> str:
 
 
 def to_json(document: Any) -> str:
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    """``document`` indented by two spaces, as ``json.dumps(indent=2)`` writes it (the
+    documents hold no floats, which orjson spells differently), by orjson: the standard
+    library's indented writer is its slow Python one, which took a minute and gigabytes
+    for the 800,000 items of a million-invoice aged balance."""
+    return orjson.dumps(document, option=orjson.OPT_INDENT_2).decode() + "\n"
 
 
 def to_rich(sheet: Sheet) -> Table:
