@@ -75,10 +75,17 @@ def test_a_fold_resumed_from_a_checkpoint_is_the_fold_of_every_event(
     assert views(resumed) == views(DunningState.from_events(history))
 
 
-@given(st.lists(events(), max_size=40))
-def test_dump_then_load_gives_the_same_state(history: list[HistoryEvent]) -> None:
+@given(st.lists(events(), max_size=40), st.sampled_from([1, 2, 3, checkpoint._CHUNK]))
+def test_dump_then_load_gives_the_same_state(history: list[HistoryEvent], chunk: int) -> None:
+    """Whatever the entries encoded at a time, the same document (and empty sections)."""
     state = DunningState.from_events(history)
-    assert views(load(dump(state))) == views(state)
+    whole = dump(state)
+    original, checkpoint._CHUNK = checkpoint._CHUNK, chunk
+    try:
+        assert dump(state) == whole
+    finally:
+        checkpoint._CHUNK = original
+    assert views(load(whole)) == views(state)
 
 
 def planned(reminder: str, customer: str = "C1") -> HistoryEvent:
@@ -371,3 +378,28 @@ def test_without_checkpoints_a_run_folds_every_event_and_writes_none(
         saved = store.checkpoint()
         assert saved is not None
         assert saved.seq == 1  # the one written above, not a new one
+
+
+def test_a_checkpoint_table_without_the_event_id_is_replaced(tmp_path: Path) -> None:
+    """A table left by a development version, without the event's id: ignored
+    read-only, replaced (it is only a cache) when the file is opened to write."""
+    path = tmp_path / "history.sqlite3"
+    with SQLiteStore(path) as store:
+        store.append_all(planned(f"r{n}") for n in range(2))
+    db = sqlite3.connect(path)
+    db.executescript(
+        "DROP TABLE checkpoint;"
+        "CREATE TABLE checkpoint (slot INTEGER PRIMARY KEY CHECK (slot = 1),"
+        " seq INTEGER NOT NULL, fingerprint TEXT NOT NULL, payload BLOB NOT NULL);"
+        "INSERT INTO checkpoint VALUES (1, 2, 'fold', x'7b7d');"
+    )
+    db.close()
+    with SQLiteStore(path, readonly=True) as readonly:
+        assert readonly.checkpoint() is None
+        assert fold(readonly).planned == {"r0", "r1"}
+    with SQLiteStore(path) as store:
+        assert store.checkpoint() is None
+        fold(store, save_after=0)
+        saved = store.checkpoint()
+        assert saved is not None
+        assert (saved.seq, saved.event_id) == (2, event_id(store, 2))

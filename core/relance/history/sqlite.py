@@ -145,6 +145,8 @@ class SQLiteStore:
             self._migrate()
             if not self._has_checkpoints():
                 with self._transaction():
+                    # Made without the event's id by development versions: only a cache.
+                    self._db.execute("DROP TABLE IF EXISTS checkpoint")
                     self._db.execute(_CHECKPOINT_TABLE)
         except (sqlite3.DatabaseError, OSError) as exc:
             raise HistoryError(
@@ -304,10 +306,9 @@ class SQLiteStore:
             yield seq, HistoryEvent.model_validate_json(payload)
 
     def _has_checkpoints(self) -> bool:
-        found = self._db.execute(
-            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'checkpoint'"
-        ).fetchone()
-        return found is not None
+        """Whether the file has the checkpoint table as this relance writes it."""
+        columns = {row[1] for row in self._db.execute("PRAGMA table_info(checkpoint)")}
+        return "event_id" in columns
 
     def checkpoint(self) -> Checkpoint | None:
         if not self._has_checkpoints():
