@@ -134,7 +134,7 @@ def run_child(command: list[str], output: IO[bytes]) -> tuple[float, resource.st
     seconds = time.perf_counter() - start
     code = os.waitstatus_to_exitcode(status)
     if code:
-        sys.exit(f"{' '.join(command[1:3])} failed with exit code {code}")
+        sys.exit(f"relance {command[1]} failed with exit code {code}")
     return seconds, usage
 
 

@@ -42,7 +42,7 @@ def main() -> None:
             peak = max(peak, rss)
             report.figures[f"{name}_s"] = round(seconds, 3)
             report.figures[f"{name}_peak_rss_mb"] = round(rss, 1)
-            report.figures[f"{name}_output_mb"] = round(size / 1e6, 1)
+            report.figures[f"{name}_output_bytes"] = size
             report.per_item(f"{name}_per_invoice", seconds, ledger.invoices)
     report.figures["peak_rss_mb"] = round(peak, 1)
     report.finish(args)
