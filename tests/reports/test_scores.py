@@ -7,7 +7,10 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
+
 from relance.engine.policy import PolicyBook, default_policies
+from relance.history import SQLiteStore
 from relance.model import ChannelKind, EventType, HistoryEvent
 from relance.reports.ledger import Ledger
 from relance.reports.scores import ratings, scores
@@ -125,3 +128,30 @@ scores = ["D"]
     assert policies["CL007"] == "firm"  # rated D (81.0 weighted days late)
     assert policies["CL003"] == "standard"  # rated A
     assert policies["CL020"] == "standard"  # rated B
+
+
+def test_the_html_reports_actions_are_todays_plan(
+    cli, demo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The page's actions are what ``relance plan`` plans, from the history as it folds
+    it: here after a run that left a checkpoint and an event after it."""
+    from relance.cli.common import output
+    from relance.cli.report_cmd import _inputs
+    from relance.engine import runner
+
+    monkeypatch.setattr(runner, "SAVE_AFTER", 0)
+    for day in ("2026-03-02", "2026-03-09"):  # the second run saves the first's events
+        assert cli("run", "--config", str(demo), "--today", day, "--yes").code == 0
+    paused = cli("pause", "--customer", "CL001", "--reason", "litige", "--config", str(demo))
+    assert paused.code == 0, paused.err
+    with SQLiteStore(demo.parent / "var" / "relance-history.sqlite3", readonly=True) as store:
+        saved = store.checkpoint()
+        assert saved is not None
+        assert [e.type for _, e in store.replay(saved.seq)][-1] is EventType.PAUSED
+    plan = json.loads(cli("plan", "--config", str(demo), "--today", DEMO_TODAY, "--json").out)
+    with _inputs(demo, DEMO_TODAY, output()) as inputs:
+        actions = inputs.actions()
+    assert [(a.customer, a.level) for a in actions] == [
+        (f"{r['customer_name']} ({r['customer_id']})", r["level"]) for r in plan["reminders"]
+    ]
+    assert "Brasserie des Terreaux (CL001)" not in [a.customer for a in actions]
