@@ -90,16 +90,20 @@ def scores(
 ) -> ScoreReport:
     """Score every customer of the ledger on ``as_of``."""
     start = months_before(as_of, settings.score_months)
-    history = [e for e in events if e.day <= as_of]
-    state = DunningState.from_events(history)
-    in_window = [e for e in history if start < e.day]
     notices = {
         level.name for p in book.policies.values() for level in p.levels if level.formal_notice
     }
+    state = DunningState()
     reminders: dict[CustomerKey, set[str]] = defaultdict(set)
     noticed: set[CustomerKey] = set()
     paused: dict[CustomerKey, set[str]] = defaultdict(set)
-    for event in in_window:
+    # One pass, keeping no event: a million-invoice history is some 500,000 of them.
+    for event in events:
+        if event.day > as_of:
+            continue
+        state.apply(event)
+        if event.day <= start:
+            continue
         key = (event.source or "", event.customer_id or "")
         if event.type is EventType.SENT:
             reminders[key].add(event.reminder_key or event.id)
