@@ -91,21 +91,22 @@ _INSERT = (
     "INSERT INTO events (id, type, at, source, customer_id, reminder_key, message_key,"
     " settles, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
+_OF_THIS_HISTORY = "EXISTS (SELECT 1 FROM events AS e WHERE e.seq = c.seq AND e.id = c.event_id)"
+"""Whether the checkpoint ``c`` names an event of this file, by number and id."""
 _CHECKPOINT = (
-    "SELECT c.seq, c.event_id, c.fingerprint, c.payload FROM checkpoint AS c"
-    " WHERE EXISTS (SELECT 1 FROM events AS e WHERE e.seq = c.seq AND e.id = c.event_id)"
+    "SELECT c.seq, c.event_id, c.fingerprint, c.payload FROM checkpoint AS c WHERE "  # noqa: S608 - fixed fragments
+    + _OF_THIS_HISTORY
 )
-"""The checkpoint, if it names an event of this file, by number and id."""
 _SAVE_CHECKPOINT = (
-    "INSERT INTO checkpoint AS c (slot, seq, event_id, fingerprint, payload)"
+    "INSERT INTO checkpoint AS c (slot, seq, event_id, fingerprint, payload)"  # noqa: S608 - fixed fragments
     " VALUES (1, ?, ?, ?, ?) ON CONFLICT (slot) DO UPDATE SET"
     " seq = excluded.seq, event_id = excluded.event_id,"
     " fingerprint = excluded.fingerprint, payload = excluded.payload"
     " WHERE excluded.seq >= c.seq OR excluded.fingerprint != c.fingerprint"
-    " OR NOT EXISTS (SELECT 1 FROM events AS e WHERE e.seq = c.seq AND e.id = c.event_id)"
+    " OR NOT " + _OF_THIS_HISTORY
 )
-"""Two runs at once: the later fold's checkpoint stays, if it is of this history (as in
-:data:`_CHECKPOINT`) and by this fold."""
+"""Two runs at once: the later fold's checkpoint stays, if it is of this history and by
+this fold."""
 _UNSETTLED = (
     "SELECT payload FROM events AS i WHERE i.type = 'intent'"
     " AND NOT EXISTS (SELECT 1 FROM events AS s WHERE s.settles = i.id)"
