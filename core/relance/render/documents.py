@@ -61,6 +61,11 @@ def invoice_documents(
     ``relance_fetch_document`` are skipped; a source that fails raises (the run sends
     nothing rather than a reminder missing its invoice).
     """
+    if limit == 0:
+        # Copies turned off: none is fetched (a download each, for nothing, and a source
+        # that fails would stop the run), and none is offered (whether the source has
+        # one is not known without fetching it).
+        return InvoiceCopies(limit=0)
     sources = {ctx.name: ctx for ctx in host.sources}
     found: list[Document] = []
     room = limit
@@ -70,11 +75,6 @@ def invoice_documents(
         ctx = sources.get(item.invoice.source)
         if ctx is None or not host.registry.implements(ctx.plugin, HOOK):
             continue
-        if limit == 0:
-            # Copies turned off: none is fetched (a download each, for nothing, and a
-            # source that fails would stop the run), and none is offered (whether the
-            # source has one is not known without fetching it).
-            return InvoiceCopies(limit=0)
         document = host.fetch_document(ctx, item.invoice)
         if document is None:
             continue

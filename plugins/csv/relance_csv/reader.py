@@ -280,9 +280,11 @@ class InvoiceRows:
             return None
         # Checked even without a customer: the row's problems are reported together.
         amounts = _amounts(row, parsed.total, parsed.residual, parsed.kind)
-        if amounts is None or not _has_due_date(row, amounts[0], parsed.due_date):
-            return None
-        if customer is None:
+        if (
+            amounts is None
+            or not _has_due_date(row, amounts[0], parsed.due_date)
+            or customer is None
+        ):
             return None
         kind, total, residual = amounts
         is_paid = residual == 0
