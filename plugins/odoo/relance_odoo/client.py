@@ -2,7 +2,7 @@
 
 Every read goes through :meth:`OdooClient.call` so that the multi-company context
 (``allowed_company_ids``) is sent with it; :meth:`OdooClient.pages` pages a
-``search_read`` with offset and limit.
+``search_read`` by id (keyset paging, never an offset).
 """
 
 from __future__ import annotations
@@ -92,7 +92,6 @@ class OdooClient:
         fields: Sequence[str],
         *,
         order: str = "id asc",
-        offset: int = 0,
         limit: int,
         context: Mapping[str, Any] | None = None,
     ) -> list[Row]:
@@ -103,7 +102,6 @@ class OdooClient:
             domain=domain,
             fields=list(fields),
             order=order,
-            offset=offset,
             limit=limit,
         )
         if not isinstance(rows, list) or not all(isinstance(row, dict) for row in rows):
@@ -121,17 +119,21 @@ class OdooClient:
     ) -> Iterator[Row]:
         """Every matching record, ``page_size`` at a time in ``id`` order.
 
+        Each page asks for the ids above the last one read, not for an offset: a record
+        that leaves the domain between two pages (an invoice paid during the fetch)
+        would shift every later record one place back, and an offset would skip one.
         A page shorter than ``page_size`` is the last: no empty page is asked for.
         """
-        offset = 0
+        after: int | None = None
         while True:
-            rows = self.search_read(
-                model, domain, fields, offset=offset, limit=page_size, context=context
-            )
+            keyset = domain if after is None else [*domain, ["id", ">", after]]
+            rows = self.search_read(model, keyset, fields, limit=page_size, context=context)
             yield from rows
             if len(rows) < page_size:
                 return
-            offset += page_size
+            after = rows[-1].get("id")
+            if not isinstance(after, int):
+                raise unexpected(self.target, Call(model, "search_read"), _("records with ids"))
 
     def _fields_get(self, model: str) -> Any:
         return self.call(model, "fields_get", attributes=["type"])

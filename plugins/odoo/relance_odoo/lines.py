@@ -25,8 +25,11 @@ RECEIVABLE = ["account_type", "=", "asset_receivable"]
 LINE_FIELDS = ("move_id", "date_maturity", "amount_currency", "amount_residual_currency")
 
 
-def blocked_moves(client: OdooClient, *, page_size: int) -> set[int]:
-    """Ids of open customer invoices with a receivable line marked "No Follow-up"."""
+def blocked_moves(
+    client: OdooClient, *, page_size: int, among: Sequence[int] | None = None
+) -> set[int]:
+    """Ids of open customer invoices (of ``among`` when given) with a receivable line
+    marked "No Follow-up"."""
     if not client.catalog.has(LINE, "blocked"):
         return set()
     domain: list[object] = [
@@ -36,6 +39,8 @@ def blocked_moves(client: OdooClient, *, page_size: int) -> set[int]:
         ["reconciled", "=", False],
         ["move_id.move_type", "in", INVOICE_TYPES],
     ]
+    if among is not None:
+        domain.append(["move_id", "in", list(among)])
     if client.company_ids:
         domain.append(["company_id", "in", list(client.company_ids)])
     rows = client.pages(LINE, domain, ["move_id"], page_size=page_size)

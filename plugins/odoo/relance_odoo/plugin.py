@@ -69,7 +69,8 @@ def relance_fetch_invoices(source: PluginContext, since: datetime | None) -> Ite
 
 @hookimpl
 def relance_refresh_balances(source: PluginContext, invoice_ids: Sequence[str]) -> list[Balance]:
-    return list(reader.refresh_balances(client_of(source), invoice_ids))
+    page_size = settings_of(source).page_size
+    return list(reader.refresh_balances(client_of(source), invoice_ids, page_size=page_size))
 
 
 @hookimpl

@@ -1,9 +1,9 @@
 """Reading Odoo: the open customer invoices of a run, and fresh balances before sending.
 
 Open means posted customer invoices and credit notes (``out_invoice``, ``out_refund``)
-whose ``payment_state`` is ``not_paid`` or ``partial``. ``in_payment`` (a payment is
-registered but not yet reconciled) is paid as far as reminders go, and ``blocked``
-(18+, "payment blocked") is not chased: neither is read.
+whose ``payment_state`` is ``not_paid``, ``partial`` or ``blocked`` (18+, "payment
+blocked": still owed, so it is read, and held as disputed). ``in_payment`` (a payment is
+registered but not yet reconciled) is paid as far as reminders go: it is not read.
 
 Request budget of a fetch, for N invoices of P customers and a page size S:
 ``ceil(N / S)`` invoice pages + ``ceil(rows / S)`` partner pages (rows: the customers
@@ -16,7 +16,7 @@ full pages rather than once per invoice page.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence, Set
 from datetime import datetime, timedelta
 
 from relance import Balance, ConnectorError, DocumentKind, Instalment, Invoice, InvoiceStatus
@@ -29,7 +29,8 @@ from relance_odoo.values import amount, day, many2one, odoo_datetime, ref_id, te
 log = logging.getLogger(__name__)
 
 MOVE = "account.move"
-OPEN_STATES = ["not_paid", "partial"]
+OPEN_STATES = ["not_paid", "partial", "blocked"]
+BLOCKED = "blocked"
 MOVE_FIELDS = (
     "name",
     "move_type",
@@ -54,6 +55,8 @@ STATUSES = {
     "partial": InvoiceStatus.PARTIAL,
     "in_payment": InvoiceStatus.IN_PAYMENT,
 }
+"""Statuses by ``payment_state``; ``blocked`` is derived from the amounts, and in a
+balance read again any other state (``paid``, ``reversed``) is paid."""
 
 
 def open_domain(company_ids: Sequence[int], changed_from: datetime | None = None) -> Domain:
@@ -95,29 +98,35 @@ def fetch_invoices(
     parts = instalments(client, moves, page_size=page_size)
     partners = _partners(client, moves, page_size)
     for row in moves:
-        yield to_invoice(row, partners, source=source, blocked=row["id"] in excluded, parts=parts)
+        yield to_invoice(row, partners, source=source, blocked=excluded, parts=parts)
 
 
-def refresh_balances(client: OdooClient, invoice_ids: Sequence[str]) -> Iterator[Balance]:
-    """The current balance of exactly ``invoice_ids``, in one ``search_read``.
+def refresh_balances(
+    client: OdooClient, invoice_ids: Sequence[str], *, page_size: int
+) -> Iterator[Balance]:
+    """The current balance of exactly ``invoice_ids``, ``page_size`` invoices a request.
 
-    A deleted or no longer posted invoice is left out, i.e. not reminded.
+    A deleted or no longer posted invoice is left out, i.e. not reminded. An invoice
+    excluded from follow-up since the fetch is disputed: "No Follow-up" on 16-17 is on
+    its receivable lines, searched for each batch.
     """
     ids = sorted({int(invoice_id) for invoice_id in invoice_ids if _is_odoo_id(invoice_id)})
-    if not ids:
-        return
     fields = client.catalog.keep(MOVE, BALANCE_FIELDS)
-    for row in client.search_read(MOVE, [["id", "in", ids]], fields, limit=len(ids)):
-        currency = many2one(row.get("currency_id"))
-        if row.get("state") != "posted" or currency is None:
-            continue
-        yield Balance(
-            invoice_id=str(row["id"]),
-            residual=abs(amount(row.get("amount_residual"))),
-            currency=currency[1],
-            status=STATUSES.get(str(row.get("payment_state")), InvoiceStatus.PAID),
-            disputed=bool(row.get("no_followup")) or row.get("payment_state") == "blocked",
-        )
+    for start in range(0, len(ids), page_size):
+        batch = ids[start : start + page_size]
+        blocked = blocked_moves(client, page_size=page_size, among=batch)
+        for row in client.search_read(MOVE, [["id", "in", batch]], fields, limit=len(batch)):
+            currency = many2one(row.get("currency_id"))
+            if row.get("state") != "posted" or currency is None:
+                continue
+            state = str(row.get("payment_state"))
+            yield Balance(
+                invoice_id=str(row["id"]),
+                residual=abs(amount(row.get("amount_residual"))),
+                currency=currency[1],
+                status=None if state == BLOCKED else STATUSES.get(state, InvoiceStatus.PAID),
+                disputed=_excluded(row, blocked) is not None,
+            )
 
 
 def count_open(client: OdooClient) -> int:
@@ -131,10 +140,11 @@ def to_invoice(
     partners: Partners,
     *,
     source: str,
-    blocked: bool,
+    blocked: Set[int],
     parts: Mapping[int, tuple[Instalment, ...]],
 ) -> Invoice:
-    """An ``account.move`` row as a relance invoice (or credit note)."""
+    """An ``account.move`` row as a relance invoice (or credit note); ``blocked`` holds
+    the ids of the invoices with a "No Follow-up" receivable line (16-17)."""
     number = text(row.get("name")) or str(row["id"])
     customer = customer_of(row)
     currency = many2one(row.get("currency_id"))
@@ -142,7 +152,7 @@ def to_invoice(
         raise ConnectorError(
             _("Odoo invoice {number} has no customer or no currency.").format(number=number)
         )
-    excluded = blocked or bool(row.get("no_followup"))
+    excluded = _excluded(row, blocked)
     partner = ref_id(row.get("partner_id"))
     try:
         return Invoice(
@@ -159,10 +169,8 @@ def to_invoice(
             total=abs(amount(row.get("amount_total"))),
             residual=abs(amount(row.get("amount_residual"))),
             status=STATUSES.get(str(row.get("payment_state"))),
-            disputed=excluded,
-            dispute_reason=_("excluded from follow-up in Odoo (No Follow-up)")
-            if excluded
-            else None,
+            disputed=excluded is not None,
+            dispute_reason=excluded,
             payment_reference=text(row.get("payment_reference")),
             instalments=parts.get(row["id"], ()),
             contact=partners.contacts.get(partner) if partner is not None else None,
@@ -184,6 +192,15 @@ def _partners(client: OdooClient, moves: Sequence[Row], page_size: int) -> Partn
         if partner is not None and customer is not None and partner != customer[0]:
             contacts.add(partner)
     return read_partners(client, customers, contacts, page_size=page_size)
+
+
+def _excluded(row: Row, blocked: Set[int]) -> str | None:
+    """Why Odoo says not to chase the invoice of ``row``, if it does."""
+    if row.get("payment_state") == BLOCKED:
+        return _("payment blocked in Odoo")
+    if row["id"] in blocked or row.get("no_followup"):
+        return _("excluded from follow-up in Odoo (No Follow-up)")
+    return None
 
 
 def _is_odoo_id(invoice_id: str) -> bool:

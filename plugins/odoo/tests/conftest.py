@@ -495,10 +495,26 @@ def serve(rows: list[dict[str, Any]]) -> Callable[[Sent], list[dict[str, Any]]]:
 
 
 def page(rows: list[dict[str, Any]], sent: Sent) -> list[dict[str, Any]]:
-    """The page of ``rows`` the call's ``offset`` and ``limit`` ask for, projected."""
+    """The page of ``rows`` the call's ``offset``, ``limit`` and ``["id", ">", n]`` or
+    ``["id", "in", ids]`` domain leaves ask for, in id order, projected."""
+    leaves = [leaf for leaf in sent.params.get("domain", []) if leaf[:1] == ["id"]]
+    selected = sorted((row for row in rows if all(_keeps(leaf, row) for leaf in leaves)), key=_id)
     offset = sent.params.get("offset", 0)
     limit = sent.params.get("limit")
-    return project(rows[offset : offset + limit if limit else None], sent)
+    return project(selected[offset : offset + limit if limit else None], sent)
+
+
+def _id(row: dict[str, Any]) -> int:
+    return int(row["id"])
+
+
+def _keeps(leaf: list[Any], row: dict[str, Any]) -> bool:
+    operator, value = leaf[1], leaf[2]
+    if operator == ">":
+        return bool(row["id"] > value)
+    if operator == "in":
+        return row["id"] in value
+    raise AssertionError(f"the fake does not filter on {leaf}")
 
 
 def invoice_rows(version: int, **changes: dict[str, Any]) -> list[dict[str, Any]]:

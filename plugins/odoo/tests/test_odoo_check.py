@@ -61,7 +61,7 @@ def test_check_reports_version_login_rights_and_open_invoices(
         "domain": [
             ["move_type", "in", ["out_invoice", "out_refund"]],
             ["state", "=", "posted"],
-            ["payment_state", "in", ["not_paid", "partial"]],
+            ["payment_state", "in", ["not_paid", "partial", "blocked"]],
             ["company_id", "in", [1]],
         ]
     }

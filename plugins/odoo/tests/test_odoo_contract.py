@@ -176,7 +176,7 @@ def test_the_fake_evaluates_the_open_domain() -> None:
     row = credit_note(17)
     domain: list[Any] = [
         ["move_type", "in", ["out_invoice", "out_refund"]],
-        ["payment_state", "in", ["not_paid", "partial"]],
+        ["payment_state", "in", ["not_paid", "partial", "blocked"]],
         ["company_id", "in", [1]],
     ]
     assert matches(row, domain)

@@ -6,6 +6,7 @@ import math
 from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -13,12 +14,12 @@ import pytest
 from relance import Balance, CustomerKind, DocumentKind, Instalment, InvoiceStatus, PluginContext
 from relance_odoo import relance_fetch_invoices, relance_refresh_balances
 
-from .conftest import FakeOdoo, invoice_rows, partner_rows, serve, serve_ledger
+from .conftest import FakeOdoo, Sent, invoice_rows, partner_rows, serve, serve_ledger
 
 OPEN_DOMAIN = [
     ["move_type", "in", ["out_invoice", "out_refund"]],
     ["state", "=", "posted"],
-    ["payment_state", "in", ["not_paid", "partial"]],
+    ["payment_state", "in", ["not_paid", "partial", "blocked"]],
 ]
 MOVE_FIELDS = [
     "name", "move_type", "state", "payment_state", "payment_reference", "invoice_date",
@@ -64,7 +65,6 @@ def test_open_invoices_and_their_customers_are_read_in_batches(
         "domain": [*OPEN_DOMAIN, ["company_id", "in", [1]]],
         "fields": MOVE_FIELDS[:-1] + (["no_followup"] if version >= 19 else []) + ["write_date"],
         "order": "id asc",
-        "offset": 0,
         "limit": 500,
     }
     assert moves.context == {"allowed_company_ids": [1]}
@@ -79,7 +79,6 @@ def test_open_invoices_and_their_customers_are_read_in_batches(
         ],
         "fields": PARTNER_FIELDS[:3] + (["mobile"] if version <= 18 else []) + PARTNER_FIELDS[3:],
         "order": "id asc",
-        "offset": 0,
         "limit": 500,
     }
     assert partners.context == {"active_test": False, "allowed_company_ids": [1]}
@@ -164,7 +163,6 @@ def test_no_follow_up_on_a_receivable_line_marks_the_invoice_disputed(
         "domain": BLOCKED_DOMAIN,
         "fields": ["move_id"],
         "order": "id asc",
-        "offset": 0,
         "limit": 500,
     }
     assert search.context is None
@@ -248,17 +246,46 @@ def test_requests_are_bounded_by_pages_of_invoices_and_of_customers(
     assert [invoice.id for invoice in fetched] == [str(500 + n) for n in range(7)]
     assert len({id(invoice.customer) for invoice in fetched}) == 5  # one object per customer
     move_pages = odoo.model_calls("account.move", "search_read")
-    assert [(call.params["offset"], call.params["limit"]) for call in move_pages] == [
-        (0, 2),
-        (2, 2),
-        (4, 2),
-        (6, 2),
+    assert [call.params["domain"][len(OPEN_DOMAIN) :] for call in move_pages] == [
+        [],
+        [["id", ">", 501]],
+        [["id", ">", 503]],
+        [["id", ">", 505]],
     ]
+    assert {call.params["limit"] for call in move_pages} == {2}
+    assert all("offset" not in call.params for call in odoo.model_calls(method="search_read"))
     partner_pages = odoo.model_calls("res.partner", "search_read")
-    assert [call.params["offset"] for call in partner_pages] == [0, 2, 4]
+    assert [call.params["domain"][-1] for call in partner_pages[1:]] == [
+        ["id", ">", 101],
+        ["id", ">", 103],
+    ]
     constant = 6  # version, login, 3 x fields_get, blocked lines (16-17); 19: no login, no lines
     assert len(odoo.sent) <= math.ceil(7 / page) + math.ceil(5 / page) + constant
     assert len(odoo.sent) == 4 + 3 + (6 if version <= 17 else 4)
+
+
+@pytest.mark.parametrize("version", [16, 19])
+def test_an_invoice_paid_during_the_fetch_does_not_hide_the_next_one(
+    odoo_factory: Callable[..., FakeOdoo], make_context: Callable[..., PluginContext], version: int
+) -> None:
+    """Pages are asked by id: a record leaving the domain between two pages (paid while
+    relance reads) cannot shift the next one out of reach, as an offset would."""
+    odoo = odoo_factory(version)
+    rows = invoice_rows(version)
+    serve_ledger(odoo, rows, partner_rows(version))
+    pages = serve(rows)
+
+    def paid_after_first_page(sent: Sent) -> list[dict[str, Any]]:
+        answer = pages(sent)
+        if len(odoo.model_calls("account.move", "search_read")) == 1:
+            rows.pop(0)  # the first invoice read is paid before the next page is asked
+        return answer
+
+    odoo.always("account.move", "search_read", paid_after_first_page)
+
+    fetched = list(relance_fetch_invoices(source=make_context(page_size=1), since=None))
+
+    assert [invoice.id for invoice in fetched] == ["398", "412"]
 
 
 def test_instalments_come_from_the_receivable_lines(
@@ -304,7 +331,6 @@ def test_instalments_come_from_the_receivable_lines(
         "domain": [["move_id", "in", [412]], ["account_type", "=", "asset_receivable"]],
         "fields": ["move_id", "date_maturity", "amount_currency", "amount_residual_currency"],
         "order": "id asc",
-        "offset": 0,
         "limit": 500,
     }
     assert deco.instalments == (
@@ -336,7 +362,7 @@ def test_a_credit_note_is_read_as_a_credit(
 
 
 @pytest.mark.parametrize("version", [16, 17, 18, 19])
-def test_balances_are_read_again_in_one_request_for_exactly_the_ids_asked(
+def test_balances_are_read_again_in_pages_for_exactly_the_ids_asked(
     odoo_factory: Callable[..., FakeOdoo], make_context: Callable[..., PluginContext], version: int
 ) -> None:
     odoo = odoo_factory(version)
@@ -357,30 +383,46 @@ def test_balances_are_read_again_in_one_request_for_exactly_the_ids_asked(
             "currency_id": [1, "EUR"],
             "no_followup": True,
         },
+        {
+            "id": 777,
+            "state": "posted",
+            "payment_state": "blocked",
+            "amount_residual": 80.0,
+            "currency_id": [1, "EUR"],
+            "no_followup": False,
+        },
     ]
-    odoo.on("account.move", "search_read", serve(current))
+    odoo.always("account.move", "search_read", serve(current))
+    # 16-17: "No Follow-up" ticked on 398's receivable line since the fetch
+    odoo.always("account.move.line", "search_read", serve([{"id": 7, "move_id": [398, "x"]}]))
 
     balances = relance_refresh_balances(
-        source=make_context(), invoice_ids=["412", "398", "777", "csv-1"]
+        source=make_context(page_size=2), invoice_ids=["412", "398", "777", "csv-1"]
     )
 
-    (search,) = odoo.model_calls("account.move", "search_read")
-    assert search.params == {
-        "domain": [["id", "in", [398, 412, 777]]],
-        "fields": ["state", "payment_state", "amount_residual", "currency_id"]
-        + (["no_followup"] if version >= 19 else []),
-        "order": "id asc",
-        "offset": 0,
-        "limit": 3,
-    }
-    assert len(odoo.model_calls()) == 2  # fields_get (once per run) + the read
+    searches = odoo.model_calls("account.move", "search_read")
+    fields = ["state", "payment_state", "amount_residual", "currency_id"]
+    fields += ["no_followup"] if version >= 19 else []
+    assert [search.params for search in searches] == [
+        {"domain": [["id", "in", ids]], "fields": fields, "order": "id asc", "limit": len(ids)}
+        for ids in ([398, 412], [777])
+    ]
+    lines = odoo.model_calls("account.move.line", "search_read")
+    if version <= 17:
+        assert [line.params["domain"][-1] for line in lines] == [
+            ["move_id", "in", [398, 412]],
+            ["move_id", "in", [777]],
+        ]
+        assert lines[0].params["domain"][:-1] == BLOCKED_DOMAIN
+    else:
+        assert lines == []
     assert balances == [
         Balance(
             invoice_id="398",
             residual=Decimal("300.0"),
             currency="USD",
             status=InvoiceStatus.PARTIAL,
-            disputed=False,
+            disputed=version <= 17,
         ),
         Balance(
             invoice_id="412",
@@ -389,7 +431,26 @@ def test_balances_are_read_again_in_one_request_for_exactly_the_ids_asked(
             status=InvoiceStatus.IN_PAYMENT,
             disputed=version >= 19,
         ),
+        Balance(invoice_id="777", residual=Decimal("80.0"), currency="EUR", disputed=True),
     ]
+
+
+@pytest.mark.parametrize("version", [18, 19])
+def test_an_invoice_whose_payment_is_blocked_is_read_and_held_as_disputed(
+    odoo_factory: Callable[..., FakeOdoo], make_context: Callable[..., PluginContext], version: int
+) -> None:
+    """Odoo 18+ "payment blocked": the money is still owed (the reports count it), but
+    it is not chased."""
+    odoo = odoo_factory(version)
+    serve_ledger(
+        odoo, invoice_rows(version, **{"412": {"payment_state": "blocked"}}), partner_rows(version)
+    )
+
+    azure, deco = relance_fetch_invoices(source=make_context(), since=None)
+
+    assert (azure.disputed, azure.dispute_reason) == (False, None)
+    assert (deco.disputed, deco.dispute_reason) == (True, "payment blocked in Odoo")
+    assert deco.status is InvoiceStatus.OPEN
 
 
 def test_a_country_code_relance_does_not_know_is_left_out_with_a_warning(
