@@ -1,4 +1,6 @@
-"""The invoice PDF: Odoo's stored official PDF (17+), else the portal link; never a login page."""
+"""The invoice PDF, in reference §4's order: the stored official PDF (17+), the invoice's
+PDF among its attachments, the portal link on 16 only; on 17+ never the portal's
+pro-forma, no document instead. Never a login page."""
 
 from __future__ import annotations
 
@@ -6,6 +8,7 @@ import base64
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 import pytest
 import responses
@@ -16,6 +19,7 @@ from relance_odoo import relance_fetch_document
 from .conftest import URL, FakeOdoo, serve
 
 PDF = b"%PDF-1.7\n% invoice INV/2025/00087\n%%EOF\n"
+PRO_FORMA = b"%PDF-1.7\n% PRO-FORMA INV/2025/00087\n%%EOF\n"
 PORTAL = "/my/invoices/412?access_token=0b6f2c1e-8d0a-4c53-9a4e-2d7f3b1c9e55&report_type=pdf&download=true"
 INVOICE = Invoice(
     source="odoo",
@@ -27,10 +31,41 @@ INVOICE = Invoice(
     total=Decimal(1200),
     residual=Decimal(1200),
 )
+ATTACHMENT_SEARCH = {
+    "domain": [
+        ["res_model", "=", "account.move"],
+        ["res_id", "=", 412],
+        ["res_field", "in", [False, "invoice_pdf_report_file"]],
+        ["mimetype", "=", "application/pdf"],
+        ["name", "=", "INV_2025_00087.pdf"],
+    ],
+    "fields": ["name", "mimetype", "datas"],
+    "order": "id desc",
+    "limit": 1,
+}
+
+
+def attachment(attachment_id: int, res_field: str | bool, content: bytes = PDF) -> dict[str, Any]:
+    """An ``ir.attachment`` of invoice 412 (reference §4 method A/B)."""
+    return {
+        "id": attachment_id,
+        "name": "INV_2025_00087.pdf",
+        "mimetype": "application/pdf",
+        "file_size": len(content),
+        "res_model": "account.move",
+        "res_id": 412,
+        "res_field": res_field,
+        "datas": base64.b64encode(content).decode(),
+    }
 
 
 def serve_portal(odoo: FakeOdoo) -> None:
     odoo.on("account.move", "get_portal_url", PORTAL)
+
+
+def never_sent(odoo: FakeOdoo) -> None:
+    """17+: no official PDF yet (``invoice_pdf_report_id`` is false before Send & Print)."""
+    odoo.on("account.move", "read", serve([{"id": 412, "invoice_pdf_report_id": False}]))
 
 
 @pytest.mark.parametrize("version", [17, 18, 19])
@@ -43,20 +78,7 @@ def test_the_official_pdf_stored_by_odoo_is_used(
         "read",
         serve([{"id": 412, "invoice_pdf_report_id": [981, "INV_2025_00087.pdf"]}]),
     )
-    odoo.on(
-        "ir.attachment",
-        "read",
-        serve(
-            [
-                {
-                    "id": 981,
-                    "name": "INV_2025_00087.pdf",
-                    "mimetype": "application/pdf",
-                    "datas": base64.b64encode(PDF).decode(),
-                }
-            ]
-        ),
-    )
+    odoo.on("ir.attachment", "read", serve([attachment(981, "invoice_pdf_report_file")]))
 
     document = relance_fetch_document(source=make_context(), invoice=INVOICE)
 
@@ -66,23 +88,86 @@ def test_the_official_pdf_stored_by_odoo_is_used(
         "application/pdf",
         PDF,
     )
-    move, attachment = odoo.model_calls("account.move", "read") + odoo.model_calls(
+    move, attachment_read = odoo.model_calls("account.move", "read") + odoo.model_calls(
         "ir.attachment", "read"
     )
     assert (move.ids, move.params) == ([412], {"fields": ["invoice_pdf_report_id"]})
-    assert (attachment.ids, attachment.params) == ([981], {"fields": ["name", "mimetype", "datas"]})
+    assert (attachment_read.ids, attachment_read.params) == (
+        [981],
+        {"fields": ["name", "mimetype", "datas"]},
+    )
+    assert odoo.model_calls("ir.attachment", "search_read") == []
+    assert odoo.model_calls("account.move", "get_portal_url") == []
 
 
-@pytest.mark.parametrize("version", [16, 17, 19])
-def test_without_a_stored_pdf_the_portal_link_is_downloaded_without_credentials(
+def test_on_16_the_pdf_odoo_stored_at_the_first_print_is_used(
+    mock: responses.RequestsMock,
+    odoo_factory: Callable[..., FakeOdoo],
+    make_context: Callable[..., PluginContext],
+) -> None:
+    odoo = odoo_factory(16)
+    odoo.on("ir.attachment", "search_read", serve([attachment(981, False)]))
+
+    document = relance_fetch_document(source=make_context(), invoice=INVOICE)
+
+    assert document is not None
+    assert (document.filename, document.content) == ("INV_2025_00087.pdf", PDF)
+    (search,) = odoo.model_calls("ir.attachment", "search_read")
+    assert search.params == ATTACHMENT_SEARCH
+    assert odoo.model_calls("account.move", "read") == []  # 16 has no invoice_pdf_report_id
+    assert odoo.model_calls("account.move", "get_portal_url") == []
+    assert [call.request.method for call in mock.calls].count("GET") == 0
+
+
+@pytest.mark.parametrize("version", [17, 18, 19])
+def test_on_17_and_later_a_pdf_stored_before_the_upgrade_is_used(
+    odoo_factory: Callable[..., FakeOdoo], make_context: Callable[..., PluginContext], version: int
+) -> None:
+    odoo = odoo_factory(version)
+    never_sent(odoo)
+    odoo.on("ir.attachment", "search_read", serve([attachment(977, False)]))
+
+    document = relance_fetch_document(source=make_context(), invoice=INVOICE)
+
+    assert document is not None
+    assert document.content == PDF
+    assert odoo.names()[-2:] == ["account.move.read", "ir.attachment.search_read"]
+    (search,) = odoo.model_calls("ir.attachment", "search_read")
+    assert search.params == ATTACHMENT_SEARCH
+    assert odoo.model_calls("account.move", "get_portal_url") == []
+
+
+@pytest.mark.parametrize("version", [17, 18, 19])
+def test_on_17_and_later_an_invoice_never_sent_has_no_document_never_the_pro_forma(
     mock: responses.RequestsMock,
     odoo_factory: Callable[..., FakeOdoo],
     make_context: Callable[..., PluginContext],
     version: int,
 ) -> None:
     odoo = odoo_factory(version)
-    if version >= 17:
-        odoo.on("account.move", "read", serve([{"id": 412, "invoice_pdf_report_id": False}]))
+    never_sent(odoo)
+    odoo.on("ir.attachment", "search_read", [])
+    serve_portal(odoo)
+    # What the portal would deliver (reference §4, method C): a PDF marked PRO-FORMA.
+    mock.get(f"{URL}{PORTAL}", body=PRO_FORMA, content_type="application/pdf")
+
+    document = relance_fetch_document(source=make_context(), invoice=INVOICE)
+
+    assert document is None
+    assert odoo.names()[-2:] == ["account.move.read", "ir.attachment.search_read"]
+    (search,) = odoo.model_calls("ir.attachment", "search_read")
+    assert search.params == ATTACHMENT_SEARCH
+    assert odoo.model_calls("account.move", "get_portal_url") == []
+    assert [call.request.method for call in mock.calls].count("GET") == 0
+
+
+def test_on_16_without_a_stored_pdf_the_portal_link_is_downloaded_without_credentials(
+    mock: responses.RequestsMock,
+    odoo_factory: Callable[..., FakeOdoo],
+    make_context: Callable[..., PluginContext],
+) -> None:
+    odoo = odoo_factory(16)
+    odoo.on("ir.attachment", "search_read", [])
     serve_portal(odoo)
     mock.get(f"{URL}{PORTAL}", body=PDF, content_type="application/pdf")
 
@@ -90,16 +175,14 @@ def test_without_a_stored_pdf_the_portal_link_is_downloaded_without_credentials(
 
     assert document is not None
     assert document.content == PDF
+    assert odoo.names()[-2:] == ["ir.attachment.search_read", "account.move.get_portal_url"]
     (portal,) = odoo.model_calls("account.move", "get_portal_url")
     assert (portal.ids, portal.params) == ([412], {"report_type": "pdf", "download": True})
     download = mock.calls[-1].request
     assert download.method == "GET"
+    assert download.url == f"{URL}{PORTAL}"
     assert "Authorization" not in download.headers
     assert "X-Odoo-Database" not in download.headers
-    stored = [call.params for call in odoo.model_calls("account.move", "read")]
-    assert stored == (
-        [] if version == 16 else [{"fields": ["invoice_pdf_report_id"]}]
-    )  # 16 has no stored PDF
 
 
 @pytest.mark.parametrize(
@@ -139,6 +222,7 @@ def test_a_login_page_or_anything_but_a_pdf_is_refused(
     shown: str,
 ) -> None:
     odoo = odoo_factory(16)
+    odoo.on("ir.attachment", "search_read", [])
     serve_portal(odoo)
     mock.add(responses.GET, f"{URL}{PORTAL}", **answer)  # type: ignore[arg-type]
     mock.get(f"{URL}/web/login", body="<html>login</html>", content_type="text/html")
@@ -162,20 +246,7 @@ def test_a_stored_attachment_that_is_not_a_pdf_is_refused(
         "read",
         serve([{"id": 412, "invoice_pdf_report_id": [981, "INV_2025_00087.pdf"]}]),
     )
-    odoo.on(
-        "ir.attachment",
-        "read",
-        serve(
-            [
-                {
-                    "id": 981,
-                    "name": "x.pdf",
-                    "mimetype": "application/pdf",
-                    "datas": base64.b64encode(b"<html>").decode(),
-                }
-            ]
-        ),
-    )
+    odoo.on("ir.attachment", "read", serve([attachment(981, "invoice_pdf_report_file", b"<html>")]))
 
     with pytest.raises(ConnectorError, match="did not return a PDF for invoice INV/2025/00087"):
         relance_fetch_document(source=make_context(), invoice=INVOICE)
