@@ -39,6 +39,7 @@ Sleep = Callable[[float], None]
 
 _MAX_RETRY_AFTER = 60.0
 _RETRIED_STATUSES = frozenset({429, 500, 502, 503, 504})
+ME = "/me"
 
 
 def new_session(settings: AxonautSettings) -> requests.Session:
@@ -66,6 +67,7 @@ class AxonautClient:
     backoff: float = 1.0
     max_pages: int = 500
     sleep: Sleep = field(default=time.sleep, repr=False)
+    _key_accepted: bool = field(default=False, init=False, repr=False)
 
     @classmethod
     def from_settings(
@@ -135,7 +137,7 @@ class AxonautClient:
 
         ``label`` names the download in errors instead of the URL, which is a token.
         """
-        request = Request("GET", url, self.key_variable, label=label)
+        request = Request("GET", url, self.key_variable, label=label, public=True)
         return self._send(request, url=url, headers={"userApiKey": None, "Accept": "*/*"})
 
     # -- plumbing --------------------------------------------------------------
@@ -173,14 +175,34 @@ class AxonautClient:
                 self.sleep(self._delay(attempt, None))
                 continue
             if response.ok:
+                if not request.public:
+                    self._key_accepted = True
                 return response
             retryable = response.status_code == 429 or (
                 idempotent and response.status_code in _RETRIED_STATUSES
             )
             if last or not retryable:
-                raise error_for_status(request, response, attempt)
+                raise error_for_status(
+                    request, response, attempt, key_works=lambda: self._key_works(request)
+                )
             log.info("%s answered HTTP %d; retrying", request, response.status_code)
             self.sleep(self._delay(attempt, response.headers.get("Retry-After")))
+
+    def _key_works(self, refused: Request) -> bool:
+        """Whether Axonaut accepts the key, for telling a missing right from a wrong key.
+
+        True when a request with the key succeeded earlier in the run; otherwise asked
+        once of ``GET /me``, which any user's key may read (not when ``/me`` itself was
+        refused). The answer echoes the key: it is not read.
+        """
+        if self._key_accepted or refused.path == ME:
+            return self._key_accepted
+        try:
+            response = self.session.request("GET", f"{self.base_url}{ME}", timeout=self.timeout)
+        except requests.RequestException:
+            return False
+        self._key_accepted = response.ok
+        return self._key_accepted
 
     def _delay(self, attempt: int, retry_after: str | None) -> float:
         delay = self.backoff * 2.0 ** (attempt - 1)

@@ -8,6 +8,7 @@ is only quoted, scrubbed of secrets, because Axonaut sometimes echoes what it wa
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -67,16 +68,34 @@ class Request:
     key_variable: str
     label: str | None = None
     """How to name the request instead of method and path (e.g. when the URL is a token)."""
+    public: bool = False
+    """A public link (an invoice's PDF): sent without the API key, so never a key problem."""
 
     def __str__(self) -> str:
         return self.label or f"{self.method} {self.path}"
 
 
+def _no_proof() -> bool:
+    return False
+
+
 def error_for_status(  # noqa: PLR0911 - one return per kind of answer
-    request: Request, response: requests.Response, attempts: int
+    request: Request,
+    response: requests.Response,
+    attempts: int,
+    *,
+    key_works: Callable[[], bool] = _no_proof,
 ) -> ConnectorError:
-    """The relance error for a non-2xx answer to ``request``."""
+    """The relance error for a non-2xx answer to ``request``.
+
+    Axonaut answers a wrong key and a right the key's user lacks with the same 403
+    (reference §6.1 documents only "Forbidden access" for a wrong key): ``key_works``
+    tells them apart, saying whether the same key was accepted elsewhere (asked only
+    for a 401 or 403).
+    """
     status = response.status_code
+    if request.public and 400 <= status < 500 and status != 429:
+        return link_refused(request, status)
     body = read_error_body(response)
     lowered = (body.message or "").lower()
     if status == 400 and _MISSING_HEADER in lowered:
@@ -95,6 +114,20 @@ def error_for_status(  # noqa: PLR0911 - one return per kind of answer
             ).format(request=request, detail=body.detail, pages=pages)
         )
     if status in (401, 403):
+        if key_works():
+            return ConnectorError(
+                _(
+                    "Axonaut refused {request} (HTTP {status}: {detail}) although it accepts "
+                    "the API key from {variable}: the Axonaut user the key belongs to lacks the "
+                    "right to do this. Give that user the right in Axonaut (its role), or use "
+                    "the key of a user who has it."
+                ).format(
+                    request=request,
+                    status=status,
+                    detail=body.detail,
+                    variable=request.key_variable,
+                )
+            )
         return ConnectorAuthError(
             _(
                 "Axonaut refused the API key from {variable} ({detail}). Copy the key again "
@@ -125,6 +158,17 @@ def error_for_status(  # noqa: PLR0911 - one return per kind of answer
         _("Axonaut refused {request} (HTTP {status}: {detail}).").format(
             request=request, status=status, detail=body.detail
         )
+    )
+
+
+def link_refused(request: Request, status: int) -> ConnectorError:
+    """A public link (sent without the key) that is refused, expired or gone."""
+    return ConnectorError(
+        _(
+            "Axonaut refused {request} (HTTP {status}): the link has expired, was disabled "
+            "or no longer exists (the API key is not used for it). Open the invoice in "
+            "Axonaut to check its public link."
+        ).format(request=request, status=status)
     )
 
 

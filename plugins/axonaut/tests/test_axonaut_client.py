@@ -173,14 +173,74 @@ def test_wrong_key_403_forbidden_access(
     api: responses.RequestsMock, client: AxonautClient, sleeps: list[float], fixture: Any
 ) -> None:
     api.get(f"{BASE}/invoices", status=403, json=fixture("error_403_forbidden"))
+    api.get(f"{BASE}/me", status=403, json=fixture("error_403_forbidden"))
     with pytest.raises(ConnectorAuthError) as caught:
         client.get_page("/invoices", 1, {"is_paid": "false"})
     assert str(caught.value) == (
         "Axonaut refused the API key from AXONAUT_API_KEY (Forbidden access). Copy the key "
         "again from Axonaut (Settings > API > Show your API key) into AXONAUT_API_KEY."
     )
-    assert len(api.calls) == 1
+    # The same 403 answers a right the user lacks: /me, which any key reads, tells.
+    assert [(call.request.method, call.request.url) for call in api.calls] == [
+        ("GET", f"{BASE}/invoices?is_paid=false"),
+        ("GET", f"{BASE}/me"),
+    ]
     assert sleeps == []
+
+
+def test_a_403_on_me_is_the_key_without_asking_again(
+    api: responses.RequestsMock, client: AxonautClient, fixture: Any
+) -> None:
+    api.get(f"{BASE}/me", status=403, json=fixture("error_403_forbidden"))
+    with pytest.raises(ConnectorAuthError):
+        client.get_object("/me")
+    assert len(api.calls) == 1
+
+
+def test_a_403_after_the_key_was_accepted_is_a_missing_right_not_a_wrong_key(
+    api: responses.RequestsMock, client: AxonautClient, fixture: Any, api_key: str
+) -> None:
+    api.get(f"{BASE}/companies/28100457", json=fixture("company_28100457"))
+    api.post(f"{BASE}/events", status=403, json=fixture("error_403_forbidden"))
+    client.get_object("/companies/28100457")
+
+    with pytest.raises(ConnectorError) as caught:
+        client.post("/events", {"company_id": 28100457, "nature": 2})
+
+    assert not isinstance(caught.value, ConnectorAuthError)
+    assert str(caught.value) == (
+        "Axonaut refused POST /events (HTTP 403: Forbidden access) although it accepts the "
+        "API key from AXONAUT_API_KEY: the Axonaut user the key belongs to lacks the right "
+        "to do this. Give that user the right in Axonaut (its role), or use the key of a "
+        "user who has it."
+    )
+    assert [call.request.method for call in api.calls] == ["GET", "POST"]  # nothing more asked
+
+
+def test_a_first_403_is_told_apart_by_asking_me(
+    api: responses.RequestsMock, client: AxonautClient, fixture: Any, api_key: str
+) -> None:
+    me = fixture("me")
+    me["user_api_key"] = api_key  # Axonaut echoes the key
+    api.post(f"{BASE}/events", status=403, json=fixture("error_403_forbidden"))
+    api.get(
+        f"{BASE}/me",
+        json=me,
+        match=[matchers.header_matcher({"userApiKey": api_key})],
+    )
+
+    with pytest.raises(ConnectorError) as caught:
+        client.post("/events", {"company_id": 28100457, "nature": 2})
+
+    assert not isinstance(caught.value, ConnectorAuthError)
+    assert str(caught.value).startswith(
+        "Axonaut refused POST /events (HTTP 403: Forbidden access) although it accepts"
+    )
+    assert api_key not in str(caught.value)
+    assert [(call.request.method, call.request.url) for call in api.calls] == [
+        ("POST", f"{BASE}/events"),
+        ("GET", f"{BASE}/me"),
+    ]
 
 
 def test_missing_key_400_bad_request(

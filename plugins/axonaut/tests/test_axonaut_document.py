@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 import responses
 
-from relance import ConnectorError, Customer, Invoice, PluginContext
+from relance import ConnectorAuthError, ConnectorError, Customer, Invoice, PluginContext
 from relance_axonaut import relance_fetch_document
 
 PUBLIC_PATH = (
@@ -79,18 +79,36 @@ def test_anything_but_a_pdf_is_refused_without_showing_the_link(
     assert "5f1c2a9e" not in str(caught.value)
 
 
-def test_a_dead_link_names_the_invoice_not_the_link(
-    api: responses.RequestsMock, make_context: Callable[..., PluginContext]
+@pytest.mark.parametrize(
+    ("status", "body"),
+    [
+        (401, "<html>Unauthorized</html>"),
+        (403, '{"error": {"message": "Forbidden access", "status_code": "403"}}'),
+        (404, "<html>Not found</html>"),
+        (410, "<html>Gone</html>"),
+    ],
+)
+def test_a_refused_or_dead_link_names_the_invoice_and_the_status_not_the_key(
+    api: responses.RequestsMock,
+    make_context: Callable[..., PluginContext],
+    status: int,
+    body: str,
 ) -> None:
-    api.get(PUBLIC_PATH, status=404, body="<html>Not found</html>")
+    api.get(PUBLIC_PATH, status=status, body=body)
 
     with pytest.raises(ConnectorError) as caught:
         relance_fetch_document(source=make_context(), invoice=invoice())
 
+    assert not isinstance(caught.value, ConnectorAuthError)
     assert str(caught.value) == (
-        "Axonaut has no such object: the PDF link of invoice F20250314/10021 answered 404 "
-        "(no error message)."
+        f"Axonaut refused the PDF link of invoice F20250314/10021 (HTTP {status}): the link "
+        "has expired, was disabled or no longer exists (the API key is not used for it). "
+        "Open the invoice in Axonaut to check its public link."
     )
+    assert "5f1c2a9e" not in str(caught.value)
+    # The key was not sent, and not questioned (no GET /me).
+    assert [call.request.url for call in api.calls] == [PUBLIC_PATH]
+    assert "userApiKey" not in api.calls[0].request.headers
 
 
 def test_no_link_means_no_document_and_no_request(
