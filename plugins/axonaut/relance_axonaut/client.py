@@ -159,6 +159,8 @@ class AxonautClient:
         while True:
             attempt += 1
             last = attempt > self.retries
+            failure: ConnectorError | None = None
+            reason = ""
             try:
                 response = self.session.request(
                     request.method,
@@ -169,9 +171,16 @@ class AxonautClient:
                     timeout=self.timeout,
                 )
             except requests.RequestException as exc:
+                # requests' message quotes the URL, and a public PDF link is a token: the
+                # error names the exception's type only, and is raised outside this block
+                # so that the original is neither its cause nor its context
+                # (``relance --debug`` prints the whole chain).
+                failure = unreachable(request, self.base_url, exc, attempt)
+                reason = type(exc).__name__
+            if failure is not None:
                 if last or not idempotent:
-                    raise unreachable(request, self.base_url, exc, attempt) from exc
-                log.info("%s failed (%s); retrying", request, type(exc).__name__)
+                    raise failure from None
+                log.info("%s failed (%s); retrying", request, reason)
                 self.sleep(self._delay(attempt, None))
                 continue
             if response.ok:

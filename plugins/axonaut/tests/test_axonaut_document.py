@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import traceback
 from collections.abc import Callable
 from decimal import Decimal
 
 import pytest
+import requests
 import responses
 
-from relance import ConnectorAuthError, ConnectorError, Customer, Invoice, PluginContext
+from relance import (
+    ConnectorAuthError,
+    ConnectorError,
+    ConnectorUnavailable,
+    Customer,
+    Invoice,
+    PluginContext,
+)
 from relance_axonaut import relance_fetch_document
 
 PUBLIC_PATH = (
@@ -117,3 +126,41 @@ def test_no_link_means_no_document_and_no_request(
     assert relance_fetch_document(source=make_context(), invoice=invoice(None)) is None
     assert relance_fetch_document(source=make_context(), invoice=invoice(source="odoo")) is None
     assert len(api.calls) == 0
+
+
+def chain_text(error: BaseException) -> str:
+    """Everything ``relance --debug`` could print of ``error``: its traceback with every
+    cause and context, and each exception's text, repr and arguments."""
+    parts = ["".join(traceback.format_exception(error))]
+    seen: BaseException | None = error
+    while seen is not None:
+        parts += [str(seen), repr(seen), repr(seen.args)]
+        seen = seen.__cause__ or seen.__context__
+    return "\n".join(parts)
+
+
+def test_a_network_failure_on_the_public_link_keeps_its_token_out_of_the_error_chain(
+    api: responses.RequestsMock, make_context: Callable[..., PluginContext]
+) -> None:
+    # What urllib3 says when the server is gone: the full URL, token included.
+    down = requests.ConnectionError(
+        "HTTPSConnectionPool(host='axonaut.com', port=443): Max retries exceeded with url: "
+        f"{PUBLIC_PATH.removeprefix('https://axonaut.com')} (Caused by "
+        "NewConnectionError('Failed to establish a new connection: [Errno 111] Connection "
+        "refused'))"
+    )
+    api.get(PUBLIC_PATH, body=down)
+
+    with pytest.raises(ConnectorUnavailable) as caught:
+        relance_fetch_document(source=make_context(retries=0), invoice=invoice())
+
+    error = caught.value
+    assert str(error) == (
+        "Cannot reach Axonaut at https://axonaut.com/api/v2 (the PDF link of invoice "
+        "F20250314/10021) after 1 attempts: ConnectionError."
+    )
+    assert (error.__cause__, error.__context__) == (None, None)
+    shown = chain_text(error)
+    assert "5f1c2a9e7b3d4c8e" not in shown
+    assert "/public/invoice/pdf/" not in shown
+    assert len(api.calls) == 1

@@ -18,7 +18,7 @@ from typing import Any
 
 import requests
 
-from relance import __version__
+from relance import ConnectorUnavailable, __version__
 from relance_odoo.errors import Call, Target, http_error, unreachable
 
 log = logging.getLogger(__name__)
@@ -80,12 +80,21 @@ class Web:
         while True:
             attempt += 1
             last = attempt > self.retries
+            failure: ConnectorUnavailable | None = None
+            reason = ""
             try:
                 response = self.session.request(method, url, timeout=self.timeout, **options)
             except requests.RequestException as exc:
+                # requests' message quotes the URL, and a portal link carries its
+                # access_token: the error names the exception's type only, and is raised
+                # outside this block so that the original is neither its cause nor its
+                # context (``relance --debug`` prints the whole chain).
+                failure = unreachable(self.target, call, exc, attempt)
+                reason = type(exc).__name__
+            if failure is not None:
                 if last or not idempotent:
-                    raise unreachable(self.target, call, exc, attempt) from exc
-                log.info("%s failed (%s); retrying", call, type(exc).__name__)
+                    raise failure from None
+                log.info("%s failed (%s); retrying", call, reason)
                 self.sleep(self._delay(attempt, None))
                 continue
             retryable = response.status_code == 429 or (

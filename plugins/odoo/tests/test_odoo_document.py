@@ -5,15 +5,17 @@ pro-forma, no document instead. Never a login page."""
 from __future__ import annotations
 
 import base64
+import traceback
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
 import pytest
+import requests
 import responses
 
-from relance import ConnectorError, Customer, Invoice, PluginContext
+from relance import ConnectorError, ConnectorUnavailable, Customer, Invoice, PluginContext
 from relance_odoo import relance_fetch_document
 
 from .conftest import URL, FakeOdoo, serve
@@ -264,3 +266,46 @@ def test_an_invoice_of_another_source_is_not_asked_for(
         is None
     )
     assert odoo.sent == []
+
+
+def chain_text(error: BaseException) -> str:
+    """Everything ``relance --debug`` could print of ``error``: its traceback with every
+    cause and context, and each exception's text, repr and arguments."""
+    parts = ["".join(traceback.format_exception(error))]
+    seen: BaseException | None = error
+    while seen is not None:
+        parts += [str(seen), repr(seen), repr(seen.args)]
+        seen = seen.__cause__ or seen.__context__
+    return "\n".join(parts)
+
+
+def test_a_network_failure_on_the_portal_link_keeps_its_token_out_of_the_error_chain(
+    mock: responses.RequestsMock,
+    odoo_factory: Callable[..., FakeOdoo],
+    make_context: Callable[..., PluginContext],
+) -> None:
+    odoo = odoo_factory(16)
+    odoo.on("ir.attachment", "search_read", [])
+    serve_portal(odoo)
+    # What urllib3 says when the server is gone: the full URL, token included.
+    down = requests.ConnectionError(
+        "HTTPSConnectionPool(host='acme.odoo.com', port=443): Max retries exceeded with "
+        f"url: {PORTAL} (Caused by NewConnectionError('Failed to establish a new "
+        "connection: [Errno 111] Connection refused'))"
+    )
+    mock.get(f"{URL}{PORTAL}", body=down)
+
+    with pytest.raises(ConnectorUnavailable) as raised:
+        relance_fetch_document(source=make_context(retries=0), invoice=INVOICE)
+
+    error = raised.value
+    assert str(error) == (
+        f"Cannot reach Odoo at {URL} (account.move.portal PDF) after 1 attempts: ConnectionError."
+    )
+    assert (error.__cause__, error.__context__) == (None, None)
+    shown = chain_text(error)
+    assert "0b6f2c1e-8d0a-4c53-9a4e-2d7f3b1c9e55" not in shown
+    assert "access_token" not in shown
+    assert [call.request.url for call in mock.calls if call.request.method == "GET"] == [
+        f"{URL}{PORTAL}"
+    ]
