@@ -11,6 +11,7 @@ call event not yet done is logged instead.
 from __future__ import annotations
 
 from datetime import date, timedelta
+from email.utils import getaddresses
 from zoneinfo import ZoneInfo
 
 from relance import ChannelKind, ConnectorError, HistoryEvent
@@ -66,12 +67,25 @@ def event_body(
         "content": note.content,
         "is_done": nature != CALL_NATURE,
     }
-    if nature == EMAIL_NATURE and event.recipient and "@" in event.recipient:
-        body["employee_email"] = event.recipient
+    contact = first_address(event.recipient) if nature == EMAIL_NATURE else None
+    if contact is not None:
+        body["employee_email"] = contact
     invoice_ids = [int(i) for i in event.invoice_ids if i.isdigit()]
     if nature == EMAIL_NATURE and settings.attach_invoices and invoice_ids:
         body["attachments"] = {"invoices_ids": invoice_ids}
     return body
+
+
+def first_address(recipient: str | None) -> str | None:
+    """The first e-mail address of a sent event's ``recipient``.
+
+    relance records every address a reminder went to, comma-separated; Axonaut's
+    ``employee_email`` links the event to one contact by one address (reference §5.1).
+    """
+    for _name, address in getaddresses([recipient or ""]):
+        if "@" in address:
+            return address
+    return None
 
 
 def task_body(

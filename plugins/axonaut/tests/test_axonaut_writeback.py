@@ -22,6 +22,8 @@ from relance import (
 )
 from relance_axonaut import relance_record_history
 
+from .conftest import load
+
 BASE = "https://axonaut.com/api/v2"
 NBSP = "\u00a0"  # babel puts a no-break space between an amount and "€" in French
 
@@ -139,6 +141,36 @@ def test_each_channel_has_its_nature_and_only_emails_carry_attachments(
     assert posted["nature"] == nature
     assert "attachments" not in posted
     assert "employee_email" not in posted
+
+
+@pytest.mark.parametrize(
+    ("recipient", "employee_email"),
+    [
+        # relance records every address of a reminder, joined with ", ".
+        (
+            "compta@boulangerie-martin.fr, paul@boulangerie-martin.fr",
+            "compta@boulangerie-martin.fr",
+        ),
+        ('"Martin, Sophie" <compta@boulangerie-martin.fr>', "compta@boulangerie-martin.fr"),
+        ("Sophie Martin", None),  # a name only: no contact to link
+    ],
+)
+def test_an_email_event_names_one_contact_the_first_address(
+    api: responses.RequestsMock,
+    make_context: Callable[..., PluginContext],
+    recipient: str,
+    employee_email: str | None,
+) -> None:
+    api.post(f"{BASE}/events", json=load("event_response"))
+
+    relance_record_history(context=make_context(), event=sent(recipient=recipient))
+
+    body = api.calls[0].request.body
+    assert isinstance(body, bytes)
+    posted = json.loads(body)
+    assert posted.get("employee_email") == employee_email
+    assert posted["nature"] == 2
+    assert len(api.calls) == 1
 
 
 def test_attachments_can_be_switched_off(
