@@ -2,8 +2,9 @@
 
 One customer is one *commercial partner* (the company, or a person without a company).
 Its reminders go to its **invoice-type contacts** (``type = "invoice"``), as Odoo's own
-follow-up does, else to the customer itself. The contact an invoice is addressed to
-(``partner_id``, when it is a child contact) is kept as the invoice's contact.
+follow-up does, the ones with an e-mail address; without one, to the customer itself. The contact
+an invoice is addressed to (``partner_id``, when it is a child contact) is kept as the
+invoice's contact.
 
 All of this costs ``ceil(rows / page_size)`` requests for the whole run, where rows are
 the customers, their invoice contacts and the invoices' contacts: one ``search_read``
@@ -107,8 +108,10 @@ def to_customer(
     if row is None:
         log.warning("Odoo partner %d could not be read; reminded without details", customer_id)
         return Customer(id=str(customer_id), name=fallback_name)
-    contacts = [to_contact(contact, BILLING) for contact in sorted(billing, key=lambda r: r["id"])]
-    contacts.append(to_contact(row, None if contacts else BILLING))
+    contacts = billing_first(
+        [to_contact(contact, None) for contact in sorted(billing, key=lambda r: r["id"])],
+        to_contact(row, None),
+    )
     business = bool(row.get("is_company")) or text(row.get("vat")) is not None
     lines = tuple(line for line in (text(row.get("street")), text(row.get("street2"))) if line)
     country = _country(row, customer_id)
@@ -128,6 +131,27 @@ def to_customer(
         registration_number=text(row.get("company_registry")),
         contacts=tuple(contact for contact in contacts if contact.emails or contact.phone),
     )
+
+
+def billing_first(invoice_contacts: list[Contact], company: Contact) -> list[Contact]:
+    """The customer's contacts, the ones reminders go to first with the ``billing`` role.
+
+    The invoice-type contacts that have an e-mail address are the billing contacts; when
+    none has one (a contact with only a phone number, or an address Odoo holds but that
+    is not valid), the customer's own address is: a reminder must not go by post
+    because the accounting contact has no e-mail while the company has one. The others
+    stay, without the role, for their phone numbers (invoice contacts before the
+    company's switchboard).
+    """
+    with_email = [contact for contact in invoice_contacts if contact.emails]
+    without = [contact for contact in invoice_contacts if not contact.emails]
+    if with_email:
+        return [*(_as_billing(contact) for contact in with_email), *without, company]
+    return [_as_billing(company), *without]
+
+
+def _as_billing(contact: Contact) -> Contact:
+    return contact.model_copy(update={"role": BILLING})
 
 
 def to_contact(row: Row, role: str | None) -> Contact:

@@ -471,3 +471,79 @@ def test_a_country_code_relance_does_not_know_is_left_out_with_a_warning(
     assert azure.address is not None
     assert azure.address.city == "Paris"
     assert "Odoo partner 14: country code 'XK1' is not an ISO 3166 code; left out" in caplog.text
+
+
+def phone_only(row: dict[str, Any], version: int) -> dict[str, Any]:
+    """An invoice contact with a phone number and no e-mail address."""
+    row.update(email=False, phone="+33 1 84 88 00 52")
+    if version <= 18:
+        row["mobile"] = "+33 6 12 34 56 78"
+    return row
+
+
+@pytest.mark.parametrize("version", [16, 19])
+def test_an_invoice_contact_without_e_mail_leaves_the_reminders_to_the_company_s_e_mail(
+    odoo_factory: Callable[..., FakeOdoo], make_context: Callable[..., PluginContext], version: int
+) -> None:
+    """Reminders must not go by post because the accounting contact has only a phone."""
+    odoo = odoo_factory(version)
+    partners = partner_rows(version)
+    phone_only(partners[1], version)  # 52, Comptabilité fournisseurs (type invoice)
+    serve_ledger(odoo, invoice_rows(version), partners)
+
+    azure, _deco = relance_fetch_invoices(source=make_context(), since=None)
+
+    customer = azure.customer
+    billing = customer.billing_contact
+    assert billing is not None
+    assert (billing.name, billing.emails, billing.phone, billing.role) == (
+        "Azure Interior",
+        ("contact@azure-interior.example",),
+        "+33 1 84 88 00 00",
+        "billing",
+    )
+    # The accounting contact stays, for its phone number, without the billing role.
+    assert [(c.name, c.emails, c.phone, c.role) for c in customer.contacts] == [
+        ("Azure Interior", ("contact@azure-interior.example",), "+33 1 84 88 00 00", "billing"),
+        ("Comptabilité fournisseurs", (), "+33 1 84 88 00 52", None),
+    ]
+    # The invoice is addressed to that contact, which has no e-mail: relance uses the billing one.
+    assert azure.contact is not None
+    assert azure.contact.emails == ()
+    (partners_read,) = odoo.model_calls("res.partner", "search_read")
+    assert partners_read.params["domain"] == [
+        "|",
+        ["id", "in", [14, 45, 52]],
+        "&",
+        ["commercial_partner_id", "in", [14, 45]],
+        ["type", "=", "invoice"],
+    ]
+
+
+def test_invoice_contacts_with_an_e_mail_are_the_billing_contacts_before_those_without(
+    odoo_factory: Callable[..., FakeOdoo], make_context: Callable[..., PluginContext]
+) -> None:
+    odoo = odoo_factory(17)
+    partners = partner_rows(17)
+    phone_only(partners[1], 17)  # 52: phone only
+    second = dict(partners[1], id=53, name="Service facturation", phone=False, mobile=False)
+    second.update(
+        email="factures@azure-interior.example",
+        display_name="Azure Interior, Service facturation",
+    )
+    partners.insert(2, second)
+    serve_ledger(odoo, invoice_rows(17), partners)
+    # 53 is read by the invoice-contact leaf of the domain, which the fake's ``serve``
+    # (filtering on the id leaf only) would drop: the whole answer is given as is.
+    odoo.always("res.partner", "search_read", partners)
+
+    azure, _deco = relance_fetch_invoices(source=make_context(), since=None)
+
+    customer = azure.customer
+    assert customer.billing_contact is not None
+    assert customer.billing_contact.emails == ("factures@azure-interior.example",)
+    assert [(c.name, c.role) for c in customer.contacts] == [
+        ("Service facturation", "billing"),
+        ("Comptabilité fournisseurs", None),
+        ("Azure Interior", None),
+    ]
