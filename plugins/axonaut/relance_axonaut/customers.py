@@ -2,10 +2,12 @@
 
 An invoice names its customer only as ``company: {id, name, ...}``. The company itself
 (``GET /companies/{id}``) carries the language, the consumer flag (``isB2C``), the
-address, and its contacts in ``employees[]``. The company has no e-mail of its own:
-reminders go to the employee flagged ``is_billing_contact`` that has an e-mail, else to
-the employee named in the invoice's ``billing_address.contact_name``, else to any
-employee with an e-mail.
+address, and its contacts in ``employees[]``. The company has no e-mail of its own: its
+billing contact is the employee flagged ``is_billing_contact`` that has an e-mail, else
+the first employee with an e-mail. The customer is shared by all its invoices; what
+differs per invoice is the person it is addressed to (``billing_address.contact_name``):
+when that names one of the company's employees, the employee is the invoice's own
+contact (``Invoice.contact``), whom relance reminds first.
 """
 
 from __future__ import annotations
@@ -40,7 +42,7 @@ class CustomerDirectory:
     def __repr__(self) -> str:
         return f"CustomerDirectory({len(self._customers)} customers)"
 
-    def customer(self, invoice_company: JsonObject, contact_hint: str | None = None) -> Customer:
+    def customer(self, invoice_company: JsonObject) -> Customer:
         """The customer of an invoice's ``company`` object, read from Axonaut on first use.
 
         A company Axonaut no longer has (404) is still a debtor: it is kept with the
@@ -60,12 +62,12 @@ class CustomerDirectory:
                 company["employees"] = list(
                     self._client.iter_list(f"/companies/{company_id}/employees")
                 )
-        customer = customer_from_company(company, contact_hint)
+        customer = customer_from_company(company)
         self._customers[company_id] = customer
         return customer
 
 
-def customer_from_company(company: JsonObject, contact_hint: str | None = None) -> Customer:
+def customer_from_company(company: JsonObject) -> Customer:
     """Map an Axonaut company (``company.get``) to a relance customer."""
     language = _language(company.get("language"))
     country = country_code(company.get("address_country"))
@@ -91,27 +93,41 @@ def customer_from_company(company: JsonObject, contact_hint: str | None = None) 
             if name
         ),
         contacts=contacts_from_employees(
-            _dicts(company.get("employees")), language, contact_hint, str(company["id"])
+            _dicts(company.get("employees")), language, str(company["id"])
         ),
     )
 
 
 def contacts_from_employees(
-    employees: Iterable[JsonObject], language: str | None, hint: str | None, company_id: str
+    employees: Iterable[JsonObject], language: str | None, company_id: str
 ) -> tuple[Contact, ...]:
     """Contacts in the order reminders should use them; the billing one is flagged.
 
-    Billing contacts with an e-mail come first, then the others with an e-mail, the one
-    named ``hint`` (the invoice's ``billing_address.contact_name``) first, then the rest.
+    Billing contacts with an e-mail come first, then the others with an e-mail, then the
+    rest, each group in Axonaut's order.
     """
     contacts = [_contact(employee, language, company_id) for employee in employees]
-    wanted = (hint or "").casefold().split()
+    return tuple(
+        sorted(contacts, key=lambda contact: (contact.role != "billing", not contact.emails))
+    )
 
-    def rank(contact: Contact) -> tuple[bool, bool, bool]:
-        named = bool(wanted) and sorted((contact.name or "").casefold().split()) == sorted(wanted)
-        return (contact.role != "billing", not contact.emails, not named)
 
-    return tuple(sorted(contacts, key=rank))
+def invoice_contact(customer: Customer, contact_name: str | None) -> Contact | None:
+    """The employee an invoice is addressed to (``billing_address.contact_name``).
+
+    The name matches an employee's first and last names in either order, whatever the
+    case; among namesakes, one with an e-mail. ``None`` when the invoice names nobody, or
+    nobody the company lists (the company's name, a former employee).
+    """
+    wanted = sorted((contact_name or "").casefold().split())
+    if not wanted:
+        return None
+    named = [
+        contact
+        for contact in customer.contacts
+        if sorted((contact.name or "").casefold().split()) == wanted
+    ]
+    return next((contact for contact in named if contact.emails), named[0] if named else None)
 
 
 def _contact(employee: JsonObject, language: str | None, company_id: str) -> Contact:

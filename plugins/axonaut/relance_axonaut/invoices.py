@@ -25,7 +25,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
 
-from relance import Balance, ConnectorError, Customer, Invoice, InvoiceStatus
+from relance import Balance, ConnectorError, Contact, Customer, Invoice, InvoiceStatus
 from relance.i18n import _
 from relance.model import validation_message
 from relance_axonaut.client import JsonObject
@@ -86,11 +86,18 @@ def derive_status(total: Decimal, residual: Decimal, paid_date: date | None) -> 
 
 
 def to_invoice(
-    row: JsonObject, amounts: Amounts, customer: Customer, source: str, timezone: ZoneInfo
+    row: JsonObject,
+    amounts: Amounts,
+    customer: Customer,
+    source: str,
+    timezone: ZoneInfo,
+    *,
+    contact: Contact | None = None,
 ) -> Invoice:
     """Map an open Axonaut invoice to a relance invoice; raise ConnectorError naming it.
 
     An invoice without a due date is due on its issue date (payable on receipt).
+    ``contact`` is the employee the invoice is addressed to, when it names one.
     """
     try:
         issue_date = parse_date(row.get("date"), timezone)
@@ -107,6 +114,7 @@ def to_invoice(
             residual=amounts.residual,
             status=amounts.status,
             document_url=row.get("public_path") or None,
+            contact=contact,
         )
     except ValidationError as exc:
         raise ConnectorError(f"{label(row)}: {validation_message(exc)}") from None

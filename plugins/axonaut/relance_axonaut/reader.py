@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from relance import Balance, ConnectorError, Invoice
 from relance.i18n import _
 from relance_axonaut.client import AxonautClient, JsonObject
-from relance_axonaut.customers import CustomerDirectory
+from relance_axonaut.customers import CustomerDirectory, invoice_contact
 from relance_axonaut.errors import AxonautNotFound
 from relance_axonaut.invoices import amounts_of, label, to_balance, to_invoice
 from relance_axonaut.parse import filter_date
@@ -55,8 +55,9 @@ def fetch_invoices(
                 "%s skipped: total %s, outstanding %s", label(row), amounts.total, amounts.residual
             )
             continue
-        customer = customers.customer(_company_of(row), _contact_name(row))
-        yield to_invoice(row, amounts, customer, source, timezone)
+        customer = customers.customer(_company_of(row))
+        contact = invoice_contact(customer, _contact_name(row))
+        yield to_invoice(row, amounts, customer, source, timezone, contact=contact)
 
 
 def refresh_balances(

@@ -109,14 +109,22 @@ def test_open_invoices_come_with_their_customers(
         "fr",
     )
     assert [c.name for c in customer.contacts] == ["Sophie Martin", "Paul Martin"]
+    assert partial.contact == billing  # billing_address.contact_name: "Sophie Martin"
 
     assert unpaid.id == "4812377"
     assert unpaid.status is InvoiceStatus.OPEN
     assert (unpaid.total, unpaid.residual) == (Decimal("540.00"), Decimal("540.00"))
     assert unpaid.due_date == date(2025, 5, 2)
-    # No employee is flagged billing contact: the invoice's contact_name breaks the tie.
+    # No employee is flagged billing contact: the first one with an e-mail is the
+    # customer's, and the invoice's contact_name ("Marc Lefèvre") is the invoice's own.
     assert unpaid.customer.billing_contact is not None
-    assert unpaid.customer.billing_contact.emails == ("m.lefevre@atelier-dupuis.fr",)
+    assert unpaid.customer.billing_contact.emails == ("julien@atelier-dupuis.fr",)
+    assert unpaid.contact is not None
+    assert (unpaid.contact.name, unpaid.contact.emails, unpaid.contact.phone) == (
+        "Marc Lefèvre",
+        ("m.lefevre@atelier-dupuis.fr",),
+        "0622222222",
+    )
 
 
 def test_a_customer_is_read_once_and_shared_between_its_invoices(
@@ -132,6 +140,41 @@ def test_a_customer_is_read_once_and_shared_between_its_invoices(
     assert invoices[0].customer is invoices[1].customer
     company_reads = [c for c in api.calls if "/companies/" in c.request.url]
     assert len(company_reads) == 1
+
+
+def test_each_invoice_of_a_customer_has_the_contact_it_names(
+    api: responses.RequestsMock, make_context: Callable[..., PluginContext], fixture: Fixture
+) -> None:
+    """The customer is read once, with the first invoice; a later invoice naming another
+    employee still gets that employee as its contact."""
+    first, second = fixture("invoices_page_1")
+    second["company"] = first["company"]
+    second["billing_address"] = {**first["billing_address"], "contact_name": "martin PAUL"}
+    third = {**first, "id": 4812399, "number": "F20250410-10040"}
+    third["billing_address"] = {**first["billing_address"], "contact_name": "Service comptable"}
+    fourth = {**first, "id": 4812400, "number": "F20250411-10041", "billing_address": None}
+    serve_invoices(api, [[first, second, third, fourth]])
+    serve_company(api, fixture("company_28100457"))
+
+    invoices = fetch(make_context())
+
+    assert [(c.request.method, c.request.url) for c in api.calls] == [
+        ("GET", f"{BASE}/invoices?is_paid=false"),
+        ("GET", f"{BASE}/companies/28100457"),
+        ("GET", f"{BASE}/invoices?is_paid=false"),
+    ]
+    assert len({id(invoice.customer) for invoice in invoices}) == 1
+    contacts = [invoice.contact for invoice in invoices]
+    assert [(c.name, c.emails) if c else None for c in contacts] == [
+        ("Sophie Martin", ("compta@boulangerie-martin.fr",)),
+        ("Paul Martin", ("paul@boulangerie-martin.fr",)),
+        None,  # names nobody the company lists
+        None,  # names nobody
+    ]
+    # The customer's billing contact does not depend on which invoice came first.
+    billing = invoices[1].customer.billing_contact
+    assert billing is not None
+    assert billing.name == "Sophie Martin"
 
 
 @pytest.mark.parametrize(
