@@ -1,8 +1,10 @@
 """``relance check`` for Odoo: version, login, read rights, open invoices, and warnings.
 
-Only reads: ``common.version``, the login, ``search_count`` of the open invoices
-(read access to ``account.move``), one ``search_read`` of ``res.partner`` (read access
-to customers) and ``fields_get`` of ``res.partner`` (to spot Odoo's own follow-up).
+Only reads: ``common.version``, the login (JSON-RPC; JSON-2 has none, and
+``res.users.context_get`` gives the id of the user the key belongs to), ``search_count``
+of the open invoices (read access to ``account.move``), one ``search_read`` of
+``res.partner`` (read access to customers) and ``fields_get`` of ``res.partner`` (to
+spot Odoo's own follow-up).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from relance_odoo.reader import count_open
 from relance_odoo.transport import JSON2_SINCE
 
 ENTERPRISE_FOLLOWUP_FIELD = "followup_status"
+JSON2 = "json2"
 
 
 def check_connection(client: OdooClient) -> Iterator[CheckResult]:
@@ -28,12 +31,24 @@ def check_connection(client: OdooClient) -> Iterator[CheckResult]:
         detail=_("protocol {protocol}").format(protocol=client.transport.name),
     )
     uid = client.transport.whoami()
-    yield CheckResult(
-        summary=_("logged in as {login} on database {database}").format(
-            login=target.login, database=target.database
-        ),
-        detail=_("user id {uid}").format(uid=uid),
-    )
+    if client.transport.name == JSON2:
+        # JSON-2 has no login: the key's owner is the user, whatever login says
+        # (reference §1.3); res.users.context_get gave its id.
+        yield CheckResult(
+            summary=_("API key from {variable} accepted on database {database}").format(
+                variable=target.key_variable, database=target.database
+            ),
+            detail=_(
+                "it belongs to the Odoo user with id {uid} (JSON-2 ignores the login setting)"
+            ).format(uid=uid),
+        )
+    else:
+        yield CheckResult(
+            summary=_("logged in as {login} on database {database}").format(
+                login=target.login, database=target.database
+            ),
+            detail=_("user id {uid}").format(uid=uid),
+        )
     count = count_open(client)
     yield CheckResult(
         summary=_("{count} open customer invoices and credit notes readable").format(count=count)

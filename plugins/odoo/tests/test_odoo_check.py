@@ -22,8 +22,23 @@ def rows(output: str) -> list[tuple[str, str, str, str]]:
 
 
 @pytest.mark.parametrize(
-    ("version", "protocol", "uid_call"),
-    [(16, "jsonrpc", "common.authenticate"), (19, "json2", "res.users.context_get")],
+    ("version", "protocol", "uid_call", "user"),
+    [
+        (
+            16,
+            "jsonrpc",
+            "common.authenticate",
+            f"logged in as {LOGIN} on database {DB} — user id 7",
+        ),
+        # JSON-2 ignores the login: the user is the key's owner (reference §1.3).
+        (
+            19,
+            "json2",
+            "res.users.context_get",
+            f"API key from ODOO_API_KEY accepted on database {DB} — it belongs to the Odoo "
+            "user with id 7 (JSON-2 ignores the login setting)",
+        ),
+    ],
 )
 def test_check_reports_version_login_rights_and_open_invoices(
     cli: Callable[..., Any],
@@ -33,6 +48,7 @@ def test_check_reports_version_login_rights_and_open_invoices(
     version: int,
     protocol: str,
     uid_call: str,
+    user: str,
 ) -> None:
     odoo = odoo_factory(version)
     odoo.on("res.users", "context_get", {"lang": "fr_FR", "tz": "Europe/Paris", "uid": 7})
@@ -45,7 +61,7 @@ def test_check_reports_version_login_rights_and_open_invoices(
     assert result.code == 0, result.err
     assert rows(result.out) == [
         ("sources.odoo", "odoo", "ok", f"Odoo {version}.0 at {URL} — protocol {protocol}"),
-        ("sources.odoo", "odoo", "ok", f"logged in as {LOGIN} on database {DB} — user id 7"),
+        ("sources.odoo", "odoo", "ok", user),
         ("sources.odoo", "odoo", "ok", "12 open customer invoices and credit notes readable"),
         ("sources.odoo", "odoo", "ok", "customers readable (res.partner)"),
     ]
@@ -67,6 +83,10 @@ def test_check_reports_version_login_rights_and_open_invoices(
     }
     assert count.context == {"allowed_company_ids": [1]}
     assert KEY not in result.out + result.err
+    if protocol == "json2":
+        (whoami,) = odoo.model_calls("res.users", "context_get")
+        assert (whoami.ids, whoami.params) == (None, {})
+        assert not any(LOGIN in json.dumps(sent.body) for sent in odoo.sent)  # never sent
 
 
 def test_check_warns_about_deprecated_jsonrpc_an_empty_ledger_and_odoos_own_follow_up(
