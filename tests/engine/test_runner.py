@@ -407,8 +407,8 @@ def test_the_formal_notice_lists_the_customer_s_own_earlier_reminders(
         if "_formal_notice_" in name
     }
     assert notices.keys() == {"C1", "C2"}
-    assert "Nos relances du 6 mars 2026 sont restées sans effet." in notices["C1"]
-    assert "Nos relances du 4 mars 2026 sont restées sans effet." in notices["C2"]
+    assert "Notre relance du 6 mars 2026 est restée sans effet." in notices["C1"]
+    assert "Notre relance du 4 mars 2026 est restée sans effet." in notices["C2"]
 
 
 def test_run_refuses_to_send_without_yes_when_not_interactive(workspace: Workspace, cli) -> None:

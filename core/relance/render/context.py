@@ -8,6 +8,7 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from relance.legal.rules import jurisdiction_for
 from relance.model import ChannelKind, DocumentKind, EventType, HistoryEvent
 
 if TYPE_CHECKING:
@@ -19,6 +20,7 @@ __all__ = [
     "PenaltyRow",
     "PreviousReminder",
     "SegmentRow",
+    "governing_law",
     "penalty_rows",
     "previous_reminders",
     "template_context",
@@ -67,12 +69,14 @@ def penalty_rows(items: Iterable[PlannedItem]) -> list[PenaltyRow]:
     A quote is read by duck typing: ``interest`` and ``indemnity`` always, and
     ``segments`` (each with ``start``, ``end``, ``days``, ``rate`` in percent and
     ``interest``) when it has them. A quote without a usable breakdown gives an empty
-    ``segments``: the letter then shows the invoice's totals only.
+    ``segments``: the letter then shows the invoice's totals only. An invoice whose
+    quote is nothing (a consumer's interest before the formal notice) has no row: a
+    line of zeros would tell a consumer that recovery costs are owed.
     """
     rows = []
     for item in items:
         quote = item.penalty
-        if quote is None:
+        if quote is None or not (quote.interest or quote.indemnity):
             continue
         rows.append(
             PenaltyRow(
@@ -103,6 +107,22 @@ def _segments(raw: object) -> tuple[SegmentRow, ...]:
         except (AttributeError, TypeError, ArithmeticError):
             return ()
     return tuple(rows)
+
+
+def governing_law(reminder: Reminder, company_country: str) -> str:
+    """The jurisdiction whose late-payment law the message invokes (``fr-b2b``...).
+
+    The one its penalties were computed under, so that the wording cites the law the
+    figures come from; when it quotes none, the customer's by default (an invoice's
+    ``jurisdiction``, else the company's country, or a consumer's own).
+    """
+    for item in reminder.items:
+        name = getattr(item.penalty, "jurisdiction", None)
+        if isinstance(name, str):
+            return name
+    chosen = (item.invoice.jurisdiction for item in reminder.items)
+    override = next((name for name in chosen if name), None)
+    return jurisdiction_for(reminder.customer, company_country=company_country, override=override)
 
 
 def previous_reminders(
@@ -150,7 +170,7 @@ def template_context(
     """Every variable a reminder template may use (documented in docs/templates.md)."""
     invoices = [i for i in reminder.items if i.invoice.kind is DocumentKind.INVOICE]
     credits = [i for i in reminder.items if i.invoice.kind is not DocumentKind.INVOICE]
-    penalties = reminder.penalties
+    penalties = {currency: amount for currency, amount in reminder.penalties.items() if amount}
     grand_totals = {
         currency: amount + penalties.get(currency, Decimal(0))
         for currency, amount in reminder.totals.items()
@@ -173,6 +193,7 @@ def template_context(
         "bic": company.bic,
         "customer": reminder.customer,
         "business": not reminder.customer.is_consumer,
+        "law": governing_law(reminder, company.country),
         "contact_name": billing.name if billing is not None and billing.name else None,
         "level": reminder.level.name,
         "deadline": reminder.deadline,

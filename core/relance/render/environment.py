@@ -267,7 +267,11 @@ def _money(ctx: jinja2.runtime.Context, amount: Decimal, currency: str) -> str:
 
 
 @jinja2.pass_context
-def _day(ctx: jinja2.runtime.Context, value: date) -> str:
+def _day(ctx: jinja2.runtime.Context, value: date | None) -> str:
+    if not isinstance(value, date):
+        # Babel would write today's date for none: a deadline no level gave.
+        message = _("the day filter needs a date, got {value!r}").format(value=value)
+        raise jinja2.TemplateRuntimeError(message)
     return format_day(value, ctx["locale"])
 
 

@@ -35,11 +35,15 @@ def _money(amount: str, currency: str, language: str) -> str:
 
 @lru_cache(maxsize=4096)
 def format_day(day: date, language: str) -> str:
-    """``5 juin 2025`` in French, ``5 June 2025`` in English (cached: a day's messages
-    mostly write the same few dates)."""
-    return str(
+    """``5 juin 2025`` and ``1er juin 2025`` in French, ``5 June 2025`` in English
+    (cached: a day's messages mostly write the same few dates)."""
+    text = str(
         format_date(day, format="long", locale=_locale("en_GB" if language == "en" else language))
     )
+    if day.day == 1 and language.split("_", maxsplit=1)[0] == "fr" and text.startswith("1 "):
+        # French writes the first of the month as an ordinal; CLDR has no such pattern.
+        return "1er" + text[1:]
+    return text
 
 
 def format_rate(rate: Decimal, language: str) -> str:

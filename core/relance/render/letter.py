@@ -215,6 +215,8 @@ class _Letter:
                 )
                 rows.append([(text, 1) for text in cells])
             for label, amount in (("interest", row.interest), ("indemnity", row.indemnity)):
+                if not amount:
+                    continue
                 total = self.money(amount, currency)
                 rows.append([(invoice.number, 1), (t[f"label_{label}"], 3), (total, 1)])
         headings = ("invoice", "period", "days", "rate", "interest")
