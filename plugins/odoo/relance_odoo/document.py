@@ -32,7 +32,7 @@ import re
 from relance import ConnectorError, Document, Invoice
 from relance.i18n import _
 from relance_odoo.client import OdooClient, Row
-from relance_odoo.errors import Call
+from relance_odoo.errors import Call, unexpected
 from relance_odoo.values import ref_id, text
 
 log = logging.getLogger(__name__)
@@ -78,12 +78,26 @@ def _official_pdf(client: OdooClient, move_id: int, number: str) -> bytes | None
     """Method A (17+): the attachment ``invoice_pdf_report_id`` names."""
     if not client.catalog.has(MOVE, "invoice_pdf_report_id"):
         return None
-    rows = client.call(MOVE, "read", ids=[move_id], fields=["invoice_pdf_report_id"])
-    attachment = ref_id(rows[0].get("invoice_pdf_report_id")) if rows else None
+    move = read_one(client, MOVE, move_id, ["invoice_pdf_report_id"])
+    attachment = ref_id(move.get("invoice_pdf_report_id"))
     if attachment is None:
         return None
-    (file,) = client.call(ATTACHMENT, "read", ids=[attachment], fields=ATTACHMENT_FIELDS)
-    return _decoded(file, number)
+    return _decoded(read_one(client, ATTACHMENT, attachment, ATTACHMENT_FIELDS), number)
+
+
+def read_one(client: OdooClient, model: str, record_id: int, fields: list[str]) -> Row:
+    """``read`` of one record, which Odoo answers with a list holding that record (a
+    record that is gone is an error, ``MissingError``): anything else is an unexpected
+    answer, not a crash."""
+    rows = client.call(model, "read", ids=[record_id], fields=fields)
+    if (
+        not isinstance(rows, list)
+        or len(rows) != 1
+        or not isinstance(rows[0], dict)
+        or rows[0].get("id") != record_id
+    ):
+        raise unexpected(client.target, Call(model, "read"), _("the record asked for"))
+    return rows[0]
 
 
 def _attached_pdf(client: OdooClient, move_id: int, number: str) -> bytes | None:

@@ -15,7 +15,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from relance import Instalment
+from relance.i18n import _
 from relance_odoo.client import OdooClient, Row
+from relance_odoo.errors import Call, unexpected
 from relance_odoo.values import amount, day, ids_of, ref_id
 
 LINE = "account.move.line"
@@ -47,6 +49,18 @@ def blocked_moves(
     return {move for move in (ref_id(row.get("move_id")) for row in rows) if move is not None}
 
 
+def _terms(client: OdooClient, ids: list[int]) -> list[Row]:
+    """The payment terms' ``read``: a list of records with their ids (anything else is
+    an unexpected answer, not a crash), ``line_ids`` as a list of ids."""
+    read = client.call(TERM, "read", ids=ids, fields=["line_ids"])
+    call = Call(TERM, "read")
+    if not isinstance(read, list) or not all(isinstance(row, dict) for row in read):
+        raise unexpected(client.target, call, _("a list of records"))
+    if not all(isinstance(row.get("id"), int) for row in read):
+        raise unexpected(client.target, call, _("records with ids"))
+    return [{"id": row["id"], "line_ids": ids_of(row.get("line_ids"))} for row in read]
+
+
 def instalments(
     client: OdooClient, moves: Sequence[Row], *, page_size: int
 ) -> dict[int, tuple[Instalment, ...]]:
@@ -54,8 +68,7 @@ def instalments(
     terms = {term for term in (ref_id(row.get("invoice_payment_term_id")) for row in moves) if term}
     if not terms:
         return {}
-    read = client.call(TERM, "read", ids=sorted(terms), fields=["line_ids"])
-    split = {row["id"] for row in read if len(ids_of(row.get("line_ids"))) > 1}
+    split = {row["id"] for row in _terms(client, sorted(terms)) if len(row["line_ids"]) > 1}
     wanted = sorted(
         row["id"] for row in moves if ref_id(row.get("invoice_payment_term_id")) in split
     )

@@ -309,3 +309,48 @@ def test_a_network_failure_on_the_portal_link_keeps_its_token_out_of_the_error_c
     assert [call.request.url for call in mock.calls if call.request.method == "GET"] == [
         f"{URL}{PORTAL}"
     ]
+
+
+@pytest.mark.parametrize(
+    ("move_read", "attachment_read", "call"),
+    [
+        ([], None, "account.move.read"),
+        ({"id": 412, "invoice_pdf_report_id": False}, None, "account.move.read"),
+        ([{"id": 413, "invoice_pdf_report_id": False}], None, "account.move.read"),
+        (
+            [{"id": 412, "invoice_pdf_report_id": [981, "INV_2025_00087.pdf"]}],
+            [],
+            "ir.attachment.read",
+        ),
+        (
+            [{"id": 412, "invoice_pdf_report_id": [981, "INV_2025_00087.pdf"]}],
+            ["INV_2025_00087.pdf"],
+            "ir.attachment.read",
+        ),
+        (
+            [{"id": 412, "invoice_pdf_report_id": [981, "INV_2025_00087.pdf"]}],
+            [attachment(981, "invoice_pdf_report_file"), attachment(982, False)],
+            "ir.attachment.read",
+        ),
+    ],
+)
+def test_a_malformed_read_is_an_unexpected_answer_not_a_crash(
+    odoo_factory: Callable[..., FakeOdoo],
+    make_context: Callable[..., PluginContext],
+    move_read: Any,
+    attachment_read: Any,
+    call: str,
+) -> None:
+    odoo = odoo_factory(17)
+    odoo.on("account.move", "read", move_read)
+    if attachment_read is not None:
+        odoo.on("ir.attachment", "read", attachment_read)
+
+    with pytest.raises(ConnectorError) as raised:
+        relance_fetch_document(source=make_context(), invoice=INVOICE)
+
+    assert str(raised.value) == (
+        f"Odoo at {URL} answered {call} with unexpected data: expected the record asked for."
+    )
+    assert odoo.names()[-1] == call
+    assert odoo.model_calls("ir.attachment", "search_read") == []

@@ -547,3 +547,35 @@ def test_invoice_contacts_with_an_e_mail_are_the_billing_contacts_before_those_w
         ("Comptabilité fournisseurs", None),
         ("Azure Interior", None),
     ]
+
+
+@pytest.mark.parametrize(
+    ("answer", "expected"),
+    [
+        ({"id": 4, "line_ids": [9, 10]}, "a list of records"),
+        ([4], "a list of records"),
+        (None, "a list of records"),
+        ([{"line_ids": [9, 10]}], "records with ids"),
+    ],
+)
+def test_a_malformed_payment_term_read_is_an_unexpected_answer_not_a_crash(
+    odoo_factory: Callable[..., FakeOdoo],
+    make_context: Callable[..., PluginContext],
+    answer: Any,
+    expected: str,
+) -> None:
+    from relance import ConnectorError
+
+    odoo = odoo_factory(17)
+    serve_ledger(odoo, invoice_rows(17), partner_rows(17))
+    odoo.always("account.payment.term", "read", answer)
+
+    with pytest.raises(ConnectorError) as raised:
+        list(relance_fetch_invoices(source=make_context(), since=None))
+
+    assert str(raised.value) == (
+        "Odoo at https://acme.odoo.com answered account.payment.term.read with unexpected "
+        f"data: expected {expected}."
+    )
+    (terms,) = odoo.model_calls("account.payment.term", "read")
+    assert (terms.ids, terms.params) == ([4], {"fields": ["line_ids"]})
