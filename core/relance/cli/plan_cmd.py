@@ -139,11 +139,24 @@ def _reminder_table(title: str, reminders: list[Reminder]) -> Table:
     return table
 
 
+def _notes_table(reminders: list[Reminder]) -> Table:
+    table = Table(title=_("Notes"))
+    table.add_column(_("Customer"))
+    table.add_column(_("Note"))
+    for reminder in reminders:
+        for note in reminder.notes:
+            table.add_row(f"{reminder.customer.name} ({reminder.customer.id})", note)
+    return table
+
+
 def _print_plan(out: Output, result: Plan) -> None:
     date_text = result.today.isoformat()
     if result.reminders:
         title = _("Reminders for {date}").format(date=date_text)
         out.console.print(_reminder_table(title, result.reminders))
+        noted = [reminder for reminder in result.reminders if reminder.notes]
+        if noted:
+            out.console.print(_notes_table(noted))
     else:
         out.console.print(_("Nothing to send on {date}.").format(date=date_text))
     if result.skipped:

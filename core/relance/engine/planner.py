@@ -34,6 +34,7 @@ from typing import Protocol
 from relance.engine.policy import CustomerOverride, Level, LevelKind, Policy, PolicyBook, StartLevel
 from relance.engine.state import CustomerKey, DunningState, InvoiceMemory, Pause
 from relance.errors import RelanceError
+from relance.i18n import _
 from relance.model import ChannelKind, Customer, DocumentKind, Invoice
 
 __all__ = [
@@ -442,7 +443,7 @@ class _CustomerPlanner:
             requires_approval=level.approval and key not in self.state.approved,
             deadline=deadline,
             completion=completion is not None,
-            notes=tuple(notes),
+            notes=(*notes, *_penalty_warnings(items)),
         )
 
     def _penalty(self, level: Level, invoice: Invoice) -> Quote | None:
@@ -522,6 +523,17 @@ def _emails(
     return ()
 
 
+def _penalty_warnings(items: Iterable[PlannedItem]) -> list[str]:
+    """What the legal rules said of the penalties the message quotes (a contractual rate
+    below the legal minimum, a rate missing from a table...), invoice by invoice: the
+    message states these figures, so the person sending it must see the warning."""
+    return [
+        f"{item.invoice.number}: {warning}"
+        for item in items
+        for warning in getattr(item.penalty, "warnings", ())
+    ]
+
+
 def _channels(
     level: Level, override: CustomerOverride, emails: tuple[str, ...], customer: Customer
 ) -> tuple[tuple[ChannelKind, ...], list[str]]:
@@ -533,12 +545,12 @@ def _channels(
         if channel is ChannelKind.EMAIL and override.channel is not None:
             chosen = override.channel
         if chosen is ChannelKind.EMAIL and not emails:
-            notes.append("no email address: sent by letter")
+            notes.append(_("no email address: sent by letter"))
             chosen = ChannelKind.LETTER
         if chosen in (ChannelKind.LETTER, ChannelKind.REGISTERED_LETTER) and (
             customer.address is None
         ):
-            notes.append(f"no postal address for a {chosen.value}")
+            notes.append(_("no postal address for a {channel}").format(channel=chosen.value))
             continue
         if chosen not in channels:
             channels.append(chosen)
