@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from relance.i18n import _
 from relance.model import ChannelKind, Document, HistoryEvent, Message, Money
-from relance.render.context import LETTER_KINDS, template_context
+from relance.render.context import LETTER_KINDS, addressee, template_context
 from relance.render.documents import InvoiceCopies
 from relance.render.environment import RenderError
 
@@ -123,7 +123,7 @@ def _compose(
     to = reminder.emails if email else ()
     spoken = language
     if kind in SPOKEN:
-        to = _phones(reminder)
+        to = _phones(reminder, kind)
         # A German customer gets the English SMS when there is no German one.
         spoken = templates.language_for(SPOKEN[kind], [reminder.language, company.language, "en"])
         short = template_context(
@@ -198,14 +198,11 @@ def _short_text(
     return text
 
 
-def _phones(reminder: Reminder) -> tuple[str, ...]:
-    """The number to text or call: the invoices' own contact's, else the billing contact's,
-    else any contact's. Raw as the source has it; channels normalise it."""
-    contacts = [i.invoice.contact for i in reminder.items if i.invoice.contact is not None]
-    billing = reminder.customer.billing_contact
-    contacts += [billing] if billing is not None else []
-    contacts += list(reminder.customer.contacts)
-    return next(((c.phone,) for c in contacts if c.phone), ())
+def _phones(reminder: Reminder, kind: ChannelKind) -> tuple[str, ...]:
+    """The number to text or call (see :func:`addressee`), raw as the source has it;
+    channels normalise it."""
+    contact = addressee(reminder, kind)
+    return (contact.phone,) if contact is not None and contact.phone else ()
 
 
 def _letter(context: dict[str, Any], reminder: Reminder) -> Document:

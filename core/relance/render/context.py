@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from relance.legal.rules import jurisdiction_for
-from relance.model import ChannelKind, DocumentKind, EventType, HistoryEvent
+from relance.model import ChannelKind, Contact, DocumentKind, EventType, HistoryEvent
 
 if TYPE_CHECKING:
     from relance.config import CompanySettings
@@ -20,6 +20,7 @@ __all__ = [
     "PenaltyRow",
     "PreviousReminder",
     "SegmentRow",
+    "addressee",
     "governing_law",
     "penalty_rows",
     "previous_reminders",
@@ -109,6 +110,27 @@ def _segments(raw: object) -> tuple[SegmentRow, ...]:
     return tuple(rows)
 
 
+def addressee(reminder: Reminder, kind: ChannelKind) -> Contact | None:
+    """The person a message of ``kind`` is sent to, whom it greets.
+
+    The planner e-mails the first invoice contact with an address, else the billing
+    contact; texts and calls go to the first of them with a phone, else any contact's;
+    a letter is for the invoices' own contact, else the billing contact. An e-mail sent
+    to addresses the configuration chose greets no one by name.
+    """
+    own = [item.invoice.contact for item in reminder.items if item.invoice.contact is not None]
+    billing = reminder.customer.billing_contact
+    usual = [*own, *([billing] if billing is not None else [])]
+    if kind is ChannelKind.EMAIL:
+        chosen = next((contact for contact in usual if contact.emails), None)
+        if chosen is not None and reminder.emails and tuple(chosen.emails) != reminder.emails:
+            return None
+        return chosen
+    if kind in (ChannelKind.SMS, ChannelKind.PHONE):
+        return next((c for c in (*usual, *reminder.customer.contacts) if c.phone), None)
+    return usual[0] if usual else None
+
+
 def governing_law(reminder: Reminder, company_country: str) -> str:
     """The jurisdiction whose late-payment law the message invokes (``fr-b2b``...).
 
@@ -175,7 +197,7 @@ def template_context(
         currency: amount + penalties.get(currency, Decimal(0))
         for currency, amount in reminder.totals.items()
     }
-    billing = reminder.customer.billing_contact
+    recipient = addressee(reminder, kind)
     references = sorted({i.invoice.payment_reference or i.invoice.number for i in invoices})
     return {
         "language": language,
@@ -194,7 +216,7 @@ def template_context(
         "customer": reminder.customer,
         "business": not reminder.customer.is_consumer,
         "law": governing_law(reminder, company.country),
-        "contact_name": billing.name if billing is not None and billing.name else None,
+        "contact_name": recipient.name if recipient is not None and recipient.name else None,
         "level": reminder.level.name,
         "deadline": reminder.deadline,
         "invoices": invoices,
