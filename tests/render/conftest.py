@@ -38,7 +38,7 @@ from relance.testing.ledgers import invoice, sent
 TODAY = date(2025, 7, 10)
 LEVELS = ("courtesy", "first", "second", "final", "formal_notice")
 LANGUAGES = ("fr", "en", "de")
-GERMAN_LEVELS = ("final", "formal_notice")
+GERMAN_LEVELS = LEVELS
 
 COMPANY = CompanySettings.model_validate(
     {

@@ -46,15 +46,25 @@ def under(reminder: Any, jurisdiction: str, **figures: Decimal) -> Any:
 CLAIMS = {
     "fr": ("Malgré", "Nos relances", "Notre relance", "revenons"),
     "en": ("Despite our", "Our reminder", "writing again"),
-    "de": ("Trotz unserer", "Zahlungserinnerung"),
+    "de": (
+        "Trotz unserer",
+        "trotz unserer",
+        "Zahlungserinnerung",
+        "erneut",
+        "2. Mahnung",
+        "3. Mahnung",
+    ),
 }
 """How each language says that earlier reminders were sent."""
 
 
 @pytest.mark.parametrize(
     ("language", "level"),
-    [(lang, level) for lang in ("fr", "en") for level in ("second", "final", "formal_notice")]
-    + [("de", "final"), ("de", "formal_notice")],
+    [
+        (lang, level)
+        for lang in ("fr", "en", "de")
+        for level in ("second", "final", "formal_notice")
+    ],
 )
 def test_no_message_mentions_earlier_reminders_when_none_was_sent(
     sample: Any, language: str, level: str
@@ -75,8 +85,8 @@ def test_no_message_mentions_earlier_reminders_when_none_was_sent(
          "Nos relances du 27 mai 2025, du 6 juin 2025 et du 20 juin 2025 sont restées sans effet."),
         ("en", "Our reminder of 27 May 2025 has gone unanswered.",
          "Our reminders of 27 May 2025, 6 June 2025 and 20 June 2025 have gone unanswered."),
-        ("de", "Unsere Zahlungserinnerung vom 27. Mai 2025 blieb ohne Erfolg.",
-         "Unsere Zahlungserinnerungen vom 27. Mai 2025, vom 6. Juni 2025 und vom 20. Juni 2025 blieben ohne Erfolg."),
+        ("de", "unsere Zahlungserinnerung vom 27. Mai 2025 blieb ohne Erfolg.",
+         "unsere Zahlungserinnerungen vom 27. Mai 2025, vom 6. Juni 2025 und vom 20. Juni 2025 blieben ohne Erfolg."),
     ],
 )  # fmt: skip
 def test_the_formal_notice_counts_the_reminders_it_lists(
@@ -99,6 +109,16 @@ def test_the_formal_notice_counts_the_reminders_it_lists(
         ("en", "uk-b2b", "Late Payment of Commercial Debts (Interest) Act 1998", "L441-10"),
         ("en", "de-b2b", "section 288 of the German Civil Code", "L441-10"),
         ("en", "be-b2b", "provided by the applicable law", "L441-10"),
+        ("de", "fr-b2b", "Artikel L441-10 des französischen Handelsgesetzbuchs", "BGB"),
+        ("de", "uk-b2b", "Late Payment of Commercial Debts (Interest) Act 1998", "L441-10"),
+        (
+            "de",
+            "de-b2b",
+            "neun Prozentpunkten über dem Basiszinssatz (§ 288 Abs. 2 BGB)",
+            "L441-10",
+        ),
+        ("de", "de-b2b", "40 Euro je Rechnung (§ 288 Abs. 5 BGB)", "Late Payment"),
+        ("de", "be-b2b", "nach dem anwendbaren Recht vorgesehenen", "L441-10"),
     ],
 )
 def test_the_law_cited_is_the_one_the_penalties_were_computed_under(
@@ -127,7 +147,46 @@ def test_without_quoted_penalties_the_law_is_the_customers_by_default(sample: An
     assert "shown in the statement above" not in text
 
 
-@pytest.mark.parametrize("language", ["fr", "en"])
+def test_without_quoted_penalties_the_german_wording_says_nothing_is_shown_above(
+    sample: Any,
+) -> None:
+    reminder, history = sample.planned("formal_notice", "de")
+    bare = dataclasses.replace(
+        reminder,
+        level=reminder.level.model_copy(update={"penalties": False}),
+        items=tuple(dataclasses.replace(item, penalty=None) for item in reminder.items),
+    )
+
+    text = render(sample, bare, history)
+
+    assert "Artikel L441-10 des französischen Handelsgesetzbuchs" in text
+    assert "bis zur vollständigen Zahlung weiter" in text
+    assert "oben ausgewiesen" not in text
+    assert "oben ausgewiesen" in render(sample, reminder, history)
+
+
+@pytest.mark.parametrize(
+    ("level", "cited"),
+    [
+        ("final", "fallen auf die offenen Beträge Verzugszinsen in Höhe von fünf Prozentpunkten"),
+        ("formal_notice", "bis zur vollständigen Zahlung Verzugszinsen in Höhe von fünf"),
+    ],
+)
+def test_a_german_consumer_is_cited_the_consumer_rate(sample: Any, level: str, cited: str) -> None:
+    reminder, history = sample.planned(level, "de")
+    customer = reminder.customer.model_copy(update={"kind": CustomerKind.CONSUMER})
+
+    text = render(
+        sample, under(dataclasses.replace(reminder, customer=customer), "de-b2c"), history
+    )
+
+    assert cited in text
+    assert "(§ 288 Abs. 1 BGB)" in text
+    assert "neun Prozentpunkten" not in text
+    assert "Pauschale von 40 Euro" not in text
+
+
+@pytest.mark.parametrize("language", ["fr", "en", "de"])
 def test_a_consumer_is_shown_no_zero_interest_nor_indemnity(sample: Any, language: str) -> None:
     """Before a formal notice a consumer owes no interest, and never a recovery indemnity:
     lines of zeros would say otherwise."""
@@ -146,7 +205,11 @@ def test_a_consumer_is_shown_no_zero_interest_nor_indemnity(sample: Any, languag
         text = render(sample, zero, history, kind)
         assert " 0,00\u00a0€" not in text, text
         assert "€0.00" not in text, text
-        indemnity = {"fr": "Indemnité forfaitaire", "en": "Fixed compensation"}[language]
+        indemnity = {
+            "fr": "Indemnité forfaitaire",
+            "en": "Fixed compensation",
+            "de": "Pauschale für Beitreibungskosten",
+        }[language]
         assert indemnity not in text, text
 
 
@@ -178,7 +241,11 @@ def test_french_writes_the_first_of_the_month_as_an_ordinal() -> None:
 
 @pytest.mark.parametrize(
     ("language", "one", "several"),
-    [("fr", "arrive bientôt", "arrivent bientôt"), ("en", "falls due soon", "fall due soon")],
+    [
+        ("fr", "arrive bientôt", "arrivent bientôt"),
+        ("en", "falls due soon", "fall due soon"),
+        ("de", "wird die Rechnung", "werden die Rechnungen"),
+    ],
 )
 def test_the_sms_agrees_with_the_number_of_invoices(
     sample: Any, language: str, one: str, several: str
@@ -199,8 +266,9 @@ def test_the_sms_agrees_with_the_number_of_invoices(
         ("en", "second", "as soon as possible"),
         ("en", "final", "without delay. Otherwise"),
         ("en", "formal_notice", "on receipt of this letter"),
-        ("de", "final", "umgehend"),
-        ("de", "formal_notice", "umgehend"),
+        ("de", "second", "umgehend"),
+        ("de", "final", "umgehend. Geht die Zahlung nicht umgehend"),
+        ("de", "formal_notice", "umgehend nach Zugang dieses Schreibens"),
     ],
 )
 def test_a_level_without_a_deadline_asks_for_payment_without_a_date(

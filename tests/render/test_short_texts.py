@@ -38,7 +38,7 @@ def render(sample: Any, level: str, language: str, kind: ChannelKind, **phone: A
     )
 
 
-@pytest.mark.parametrize("language", ["fr", "en"])
+@pytest.mark.parametrize("language", ["fr", "en", "de"])
 @pytest.mark.parametrize("level", LEVELS)
 def test_every_sms_is_short_and_names_invoices_amount_and_how_to_pay(
     sample: Any, level: str, language: str
@@ -62,7 +62,7 @@ def test_the_french_first_reminder_by_sms(sample: Any) -> None:
     )
 
 
-@pytest.mark.parametrize("language", ["fr", "en"])
+@pytest.mark.parametrize("language", ["fr", "en", "de"])
 @pytest.mark.parametrize("level", LEVELS)
 def test_every_call_script_greets_states_asks_and_records(
     sample: Any, level: str, language: str
@@ -71,7 +71,7 @@ def test_every_call_script_greets_states_asks_and_records(
     greet, state, ask, record = message.text.split("\n\n")
     assert "Hélène Martin" in greet
     assert "F4567" in state
-    assert "date" in ask
+    assert {"fr": "date", "en": "date", "de": "Datum"}[language] in ask
     assert ask.endswith(("?", "."))
     assert "relance promise" in record
     assert message.invoice_numbers[0] == "F4567"
@@ -80,6 +80,16 @@ def test_every_call_script_greets_states_asks_and_records(
         i.invoice.due_date
         for i in sample.planned(level, language)[0].items
         if not i.invoice.is_credit
+    )
+
+
+def test_the_german_first_reminder_by_sms(sample: Any) -> None:
+    message = render(sample, "first", "de", ChannelKind.SMS)
+    assert message.text == (
+        "Atelier Dupré SARL: Laut unseren Unterlagen ist die Rechnung Nr. F4567 (2.430,00\xa0€) "
+        "noch offen. Bitte veranlassen Sie die Zahlung. Überweisung: IBAN FR76 3000 6000 0112 "
+        "3456 7890 189, Verwendungszweck RF-F4567. Bereits bezahlt? Dann ist diese SMS "
+        "gegenstandslos."
     )
 
 
