@@ -739,11 +739,26 @@ class Invoice(Record):
         """The identity of the record across fetches: ``(source, id)``."""
         return (self.source, self.id)
 
+    @property
+    def payable_since(self) -> date | None:
+        """The day the oldest part still unpaid fell due: the first instalment with
+        something left to pay, else ``due_date``.
+
+        An invoice payable in several times (30 % at 30 days, 70 % at 60 days) owes each
+        instalment on its own date, while sources give its *last* date as ``due_date``:
+        it is late, and reminded, from its first unpaid instalment.
+        """
+        if not self.instalments:
+            return self.due_date
+        unpaid = [part.due_date for part in self.instalments if part.residual > 0]
+        return min(unpaid) if unpaid else self.due_date
+
     def days_late(self, on: date) -> int:
-        """Days past the due date on ``on`` (negative before it, 0 on the due date)."""
-        if self.due_date is None:
+        """Days past :attr:`payable_since` on ``on`` (negative before it, 0 on that day)."""
+        since = self.payable_since
+        if since is None:
             return 0
-        return (on - self.due_date).days
+        return (on - since).days
 
 
 def _invoice_problem(

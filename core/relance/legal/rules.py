@@ -82,21 +82,45 @@ class LegalRules:
         The base is the invoice's residual; its ``jurisdiction`` and ``contract_rate``
         fields override the customer-derived jurisdiction and the statutory rate. Bind
         ``company_country`` (``functools.partial``) to get the engine's penalty calculator.
+
+        An invoice payable in instalments owes interest on each instalment's residual
+        from that instalment's due date, and none on instalments not yet due; the fixed
+        indemnity is the invoice's, once, on what is late.
         """
-        if invoice.is_credit or invoice.due_date is None or on <= invoice.due_date:
+        since = invoice.payable_since
+        if invoice.is_credit or invoice.due_date is None or since is None or on <= since:
             return None
         name = jurisdiction_for(
             invoice.customer, company_country=company_country, override=invoice.jurisdiction
         )
-        return compute_penalty(
-            invoice.residual,
-            invoice.currency,
-            invoice.due_date,
-            on,
-            name,
-            rules=self,
-            contract_rate=invoice.contract_rate,
-            notice_date=notice_date,
+
+        def penalty(principal: Decimal, due: date) -> Penalty:
+            return compute_penalty(
+                principal,
+                invoice.currency,
+                due,
+                on,
+                name,
+                rules=self,
+                contract_rate=invoice.contract_rate,
+                notice_date=notice_date,
+            )
+
+        if not invoice.instalments:
+            return penalty(invoice.residual, invoice.due_date)
+        late = [p for p in invoice.instalments if p.residual > 0 and p.due_date < on]
+        if not late:  # instalments that say nothing is owed: the invoice's own figures
+            return penalty(invoice.residual, invoice.due_date)
+        parts = [penalty(part.residual, part.due_date) for part in late]
+        whole = penalty(sum((part.residual for part in late), Decimal(0)), since)
+        interest = sum((part.interest for part in parts), Decimal(0))
+        return whole.model_copy(
+            update={
+                "interest": interest,
+                "total": interest + whole.indemnity,
+                "segments": tuple(s for part in parts for s in part.segments),
+                "warnings": tuple(dict.fromkeys(w for part in parts for w in part.warnings)),
+            }
         )
 
 

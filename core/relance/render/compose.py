@@ -165,7 +165,7 @@ def _compose(
         ),
         invoice_numbers=tuple(context["invoice_numbers"]),
         oldest_due_date=min(
-            (i.invoice.due_date for i in context["invoices"] if i.invoice.due_date), default=None
+            (d for d in (i.invoice.payable_since for i in context["invoices"]) if d), default=None
         ),
         contact_name=context["contact_name"],
     )

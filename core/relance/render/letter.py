@@ -166,7 +166,7 @@ class _Letter:
             cells = (
                 invoice.number,
                 self.day(invoice.issue_date) if invoice.issue_date else "",
-                self.day(invoice.due_date),
+                self.day(invoice.payable_since) if invoice.payable_since else "",
                 str(item.days_late) if item.days_late > 0 else t["not_yet_due"],
                 self.money(invoice.total, invoice.currency),
                 self.money(invoice.residual, invoice.currency),
