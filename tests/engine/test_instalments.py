@@ -17,10 +17,11 @@ from hypothesis import strategies as st
 from relance.engine.calendar import BusinessCalendar
 from relance.engine.planner import Reminder, plan
 from relance.engine.policy import PolicyBook
+from relance.engine.runner import _refreshed
 from relance.engine.state import DunningState
 from relance.legal import LegalRules
 from relance.legal.rules import compute_penalty
-from relance.model import ChannelKind, Instalment, Invoice
+from relance.model import Balance, ChannelKind, Instalment, Invoice
 from relance.render import TemplateEnvironment, compose
 from relance.testing.ledgers import invoice
 
@@ -151,3 +152,20 @@ def test_the_statement_shows_the_date_the_invoice_became_late() -> None:
     assert "Échéance\u00a0: 24 février 2026" in email.text
     assert "Jours de retard\u00a0: 20" in email.text
     assert email.oldest_due_date == days(-20)
+
+
+def test_a_late_instalment_paid_just_before_sending_is_no_longer_late() -> None:
+    """The balance re-read before sending has no instalments: what was paid settles the
+    oldest first."""
+    due = split((-20, "300.00", "300.00"), (40, "700.00", "700.00"))
+
+    paid = _refreshed(due, Balance(invoice_id="F1", residual=Decimal("700.00"), currency="EUR"))
+    part = _refreshed(due, Balance(invoice_id="F1", residual=Decimal("900.00"), currency="EUR"))
+
+    assert paid is not None
+    assert [p.residual for p in paid.instalments] == [Decimal("0.00"), Decimal("700.00")]
+    assert paid.days_late(TODAY) == -40
+    assert planned(paid) == []
+    assert part is not None
+    assert [p.residual for p in part.instalments] == [Decimal("200.00"), Decimal("700.00")]
+    assert part.days_late(TODAY) == 20

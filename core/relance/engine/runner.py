@@ -26,6 +26,7 @@ from collections import defaultdict
 from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import Decimal
 from enum import StrEnum
 from typing import Protocol
 
@@ -45,6 +46,7 @@ from relance.model import (
     ChannelKind,
     EventType,
     HistoryEvent,
+    Instalment,
     Invoice,
     InvoiceStatus,
     Message,
@@ -500,4 +502,20 @@ def _refreshed(invoice: Invoice, balance: Balance) -> Invoice | None:
         # Most balances have not moved: the record is kept, not copied (a million-invoice
         # ledger re-reads hundreds of thousands of them).
         return invoice
-    return invoice.model_copy(update={"residual": residual, "disputed": disputed})
+    update: dict[str, object] = {"residual": residual, "disputed": disputed}
+    if invoice.instalments and residual < invoice.residual:
+        update["instalments"] = _paid_oldest_first(invoice.instalments, residual)
+    return invoice.model_copy(update=update)
+
+
+def _paid_oldest_first(parts: tuple[Instalment, ...], residual: Decimal) -> tuple[Instalment, ...]:
+    """The instalments once only ``residual`` is owed: what was paid since the fetch
+    settled the oldest first, so an invoice whose late instalment was just paid is no
+    longer taken as late (the balance re-read before sending carries no instalments)."""
+    left = residual
+    kept: list[Instalment] = []
+    for part in sorted(parts, key=lambda p: p.due_date, reverse=True):
+        owed = min(part.residual, left)
+        left -= owed
+        kept.append(part if owed == part.residual else part.model_copy(update={"residual": owed}))
+    return tuple(sorted(kept, key=lambda p: p.due_date))
