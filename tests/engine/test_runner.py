@@ -19,9 +19,10 @@ from relance.cli.common import load, output
 from relance.cli.session import Session, open_session
 from relance.context import Role
 from relance.engine.runner import Step, _refreshed
+from relance.engine.state import DunningState
 from relance.history import SQLiteStore
 from relance.model import Balance, CustomerKind, EventType, HistoryEvent
-from relance.testing.ledgers import customer, invoice
+from relance.testing.ledgers import customer, invoice, sent
 
 from ..conftest import CliResult  # noqa: TID252 - the shared CLI runner's result type
 from .conftest import Workspace
@@ -465,6 +466,29 @@ def test_a_consumer_owes_interest_only_from_the_formal_notice(workspace: Workspa
         "0.00",
         "0.00",
     )
+
+
+@pytest.mark.parametrize(
+    ("delivery", "first_day"),
+    [("", date(2026, 3, 5)), ("notice_delivery_days = 0", date(2026, 3, 3))],
+)
+def test_a_consumer_s_interest_runs_from_the_formal_notice_s_receipt(
+    workspace: Workspace, delivery: str, first_day: date
+) -> None:
+    """Sent on Monday 2 March, a registered letter is received two business days later
+    (the default), and interest runs from the day after (fr-b2c)."""
+    workspace.configure(OUTBOX_REACHED + f"\n[legal]\n{delivery}\n")
+    person = customer("C1", kind=CustomerKind.CONSUMER)
+    item = invoice("F1", due=days(-60), residual="1200.00", who=person)
+    notice = sent("formal_notice", {"F1": "formal_notice"}, on=date(2026, 3, 2))
+    loaded = load(workspace.config)
+    with open_session(loaded, DAY, output(), dry_run=True) as session:
+        calculator = session.runner.penalty_calculator(DunningState.from_events([notice]))
+        assert calculator is not None
+        quote = calculator(item, TODAY)
+
+    assert quote is not None
+    assert quote.segments[0].start == first_day
 
 
 def test_a_customer_s_jurisdiction_can_be_set_in_the_configuration(

@@ -151,10 +151,12 @@ class Runner:
         )
 
     def penalty_calculator(self, state: DunningState) -> PenaltyCalculator | None:
-        """Quote each invoice's penalties; a consumer's interest runs from the formal notice."""
+        """Quote each invoice's penalties; a consumer's interest runs from the formal notice's
+        receipt, ``[legal] notice_delivery_days`` business days after it was sent."""
         legal = self.legal
         if legal is None:
             return None
+        delivery = legal.settings.notice_delivery_days
         book = self.config.settings.policy_book()
         notices = {
             level.name
@@ -170,9 +172,10 @@ class Runner:
                 invoice = invoice.model_copy(update={"jurisdiction": chosen})
             memory = state.invoices.get(invoice.key)
             sent = [day for name, day in memory.levels.items() if name in notices] if memory else []
-            return legal.quote(
-                invoice, on, company_country=country, notice_date=min(sent, default=None)
-            )
+            received = min(sent, default=None)
+            if received is not None and delivery:
+                received = self.calendar.add_business_days(received, delivery)
+            return legal.quote(invoice, on, company_country=country, notice_date=received)
 
         return quote
 

@@ -115,6 +115,13 @@ class LegalSettings(_Section):
     """``[legal]``: rounding, the French readings, deadlines and rate-table additions."""
 
     rounding: Rounding = Rounding.ONCE
+    notice_delivery_days: int = Field(
+        2,
+        ge=0,
+        le=30,
+        description="business days between sending a formal notice and its receipt, from "
+        "which a consumer's interest runs (a registered letter: 2)",
+    )
     fr: FranceSettings = FranceSettings()
     deadlines: DeadlineSettings = DeadlineSettings()
     rates: dict[str, RateEntries] = Field(
