@@ -9,7 +9,8 @@ failures and crashes (an intent left unsettled, resolved by a person a few days 
 
 After every run and at the end, we check what the product promises:
 never a reminder for a paid or held invoice, never two messages to a customer on one
-day, never a level skipped or repeated, exactly one settlement per intent.
+day, never a level skipped or repeated, never a softer message after a firmer one about
+an invoice still open, exactly one settlement per intent.
 """
 
 from __future__ import annotations
@@ -230,6 +231,8 @@ def run_once(world: World, day: Day, today: date, calendar: BusinessCalendar) ->
     everything = DunningState.from_events(world.store.events())
     assert state_views(state, customers) == state_views(everything, customers)
     result = plan(world.open_items(), state, BOOK, calendar, today)
+    for reminder in result.reminders:
+        never_softer(world, state, reminder, today)
     customers = [r.customer.id for r in result.reminders]
     assert len(customers) == len(set(customers))
     if result.reminders:
@@ -246,6 +249,24 @@ def run_once(world: World, day: Day, today: date, calendar: BusinessCalendar) ->
                     reminder_key=reminder.key,
                 )
             )
+
+
+def never_softer(world: World, state: DunningState, reminder: Reminder, today: date) -> None:
+    """A message never softens what the customer was already told about an invoice that
+    is still open and not held: no courtesy note after a final reminder."""
+    level = LEVELS.index(reminder.level.name)
+    for item in world.open_items():
+        promised = world.promises.get(item.id)
+        if (
+            item.customer.id != reminder.customer.id
+            or item.is_credit
+            or item.disputed
+            or (promised is not None and today <= promised)
+        ):
+            continue
+        memory = state.invoices.get(item.key)
+        told = [LEVELS.index(name) for name in memory.levels] if memory else []
+        assert max(told, default=-1) <= level, (reminder.level.name, item.id, memory)
 
 
 def check_the_history(store: SQLiteStore) -> None:

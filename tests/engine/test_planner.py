@@ -94,7 +94,7 @@ def test_a_missed_week_catches_up_one_level_at_a_time() -> None:
 
 @pytest.mark.parametrize(
     ("start", "expected"),
-    [(StartLevel.FIRST, "courtesy"), (StartLevel.OVERDUE, "first"), (StartLevel.REACHED, "final")],
+    [(StartLevel.FIRST, "first"), (StartLevel.OVERDUE, "first"), (StartLevel.REACHED, "final")],
 )
 def test_where_a_late_newly_imported_invoice_starts_is_the_policy_s_choice(
     start: StartLevel, expected: str
@@ -312,6 +312,76 @@ def test_a_channel_that_failed_beside_one_that_delivered_is_completed_later() ->
         (ChannelKind.LETTER,),
     )
     assert reminder.completion
+
+
+def test_no_failed_channel_of_an_old_reminder_is_retried_after_a_firmer_one() -> None:
+    """The final reminder's letter failed; the formal notice went out since: sending
+    that final letter now would contradict it."""
+    key = "rk"
+    failed = event(
+        EventType.FAILED,
+        on=days(-3),
+        reminder_key=key,
+        message_key=f"{key}:letter",
+        channel=ChannelKind.LETTER,
+        level="final",
+        invoice_levels=(("F1", "final"),),
+    )
+    history = [
+        sent("second", {"F1": "second"}, on=days(-20)),
+        sent("final", {"F1": "final"}, on=days(-3), key=key, channel=ChannelKind.EMAIL),
+        failed,
+    ]
+    notice = sent("formal_notice", {"F1": "formal_notice"}, on=days(-1))
+
+    (retry,) = run([invoice("F1", due=days(-50))], history).reminders
+    assert (retry.key, retry.completion) == (key, True)
+    assert run([invoice("F1", due=days(-50))], [*history, notice]).reminders == []
+
+
+# -- one voice per customer -----------------------------------------------------------------
+
+
+def test_a_courtesy_reminder_is_never_sent_once_the_invoice_is_due() -> None:
+    """ "Falls due soon" about an invoice due today or late is false: the courtesy level is
+    passed, whatever the start rule, and the first reminder waits for its own day."""
+    for start in StartLevel:
+        standard = PolicyBook.build({}).policies["standard"]
+        book = PolicyBook.build(
+            {"standard": standard.model_copy(update={"start_late_invoices_at": start})}
+        )
+        for late in (0, 1, 4):
+            assert levels(run([invoice("F1", due=days(-late))], book=book)) == {}, start
+    assert levels(run([invoice("F1", due=days(3))])) == {"C1": "courtesy"}
+    missed = [sent("courtesy", {"F2": "courtesy"}, on=days(-10))]
+    assert levels(run([invoice("F1", due=days(-2))], missed)) == {}
+
+
+def test_a_softer_reminder_never_follows_a_firmer_one_about_another_open_invoice() -> None:
+    """A-1 had its final reminder; B-2 is due for its first. Telling the customer it is
+    "very probably an oversight" would contradict the final: B-2 waits for A-1's next
+    step, which lists it, and has its own reminders once A-1 is settled."""
+    a1, b2 = invoice("A1", due=days(-43)), invoice("B2", due=days(-11))
+    history = [
+        sent("first", {"A1": "first"}, on=days(-37)),
+        sent("second", {"A1": "second"}, on=days(-28)),
+        sent("final", {"A1": "final"}, on=days(-13)),
+    ]
+
+    held = run([a1, b2], history)
+
+    assert held.reminders == []
+    assert reasons(held) == [("C1", "firmer_sent")]
+    (notice,) = run([a1, b2], history, today=days(3)).reminders  # A-1 at 46 days
+    assert notice.level.name == "formal_notice"
+    assert [(i.invoice.id, i.reaches) for i in notice.items] == [
+        ("A1", "formal_notice"),
+        ("B2", "first"),  # demanded in the notice: its first step is taken
+    ]
+    (alone,) = run([b2], history).reminders  # A-1 paid
+    assert alone.level.name == "first"
+    disputed = a1.model_copy(update={"disputed": True})
+    assert levels(run([disputed, b2], history)) == {"C1": "first"}  # A-1 is not chased
 
 
 # -- approval and hand-off ------------------------------------------------------------------

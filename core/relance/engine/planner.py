@@ -91,6 +91,9 @@ class SkipReason(StrEnum):
     REJECTED = "rejected"
     NO_PENALTIES = "no_penalties"
     """The level quotes penalties and they cannot be computed (unknown jurisdiction...)."""
+    FIRMER_SENT = "firmer_sent"
+    """The customer already had a firmer reminder about another invoice still open: a
+    softer one would contradict it. The invoice is listed in the next step of that one."""
 
 
 @dataclass(frozen=True)
@@ -244,13 +247,16 @@ class _CustomerPlanner:
         override = self.book.override_for(customer)
         candidates: list[_Candidate] = []
         held: list[Skip] = []
+        firmest = -1  # the firmest level delivered for an open invoice that is not held
         for invoice in invoices:
             if invoice.kind is not DocumentKind.INVOICE or invoice.due_date is None:
                 continue
             index = self._next_level(policy, invoice)
+            hold = self._hold(invoice)
+            if hold is None:
+                firmest = max(firmest, self._delivered(policy, invoice))
             if index is None:
                 continue
-            hold = self._hold(invoice)
             if hold is None:
                 candidates.append(_Candidate(invoice, index))
             else:
@@ -260,7 +266,7 @@ class _CustomerPlanner:
         def skip(reason: SkipReason, detail: str = "") -> list[Skip]:
             return [Skip(customer, source, reason, detail), *held]
 
-        completion = self._completion(key, policy_name, policy, invoices, override)
+        completion = self._completion(key, policy_name, policy, invoices, override, firmest)
         if not candidates and completion is None:
             return held
         blocker = self._customer_block(key, override)
@@ -268,6 +274,10 @@ class _CustomerPlanner:
             return skip(*blocker)
         if completion is not None:
             return completion
+        softest = max(c.index for c in candidates)
+        if softest < firmest:
+            detail = f"{policy.levels[softest].name} < {policy.levels[firmest].name}"
+            return skip(SkipReason.FIRMER_SENT, detail)
         memory = self.state.customers.get(key)
         if memory is not None and memory.last_message is not None:
             elapsed = (self.today - memory.last_message).days
@@ -280,14 +290,30 @@ class _CustomerPlanner:
     # -- per invoice ---------------------------------------------------------------
 
     def _next_level(self, policy: Policy, invoice: Invoice) -> int | None:
-        """The index of the level this invoice is due for today, if any."""
-        memory = self.state.invoices.get(invoice.key) or InvoiceMemory()
-        reached = [i for i, lvl in enumerate(policy.levels) if lvl.name in memory.levels]
+        """The index of the level this invoice is due for today, if any.
+
+        A level before the due date (a courtesy reminder, negative offset) whose day has
+        passed is skipped: "falls due soon" about an invoice already due is false.
+        """
         days_late = invoice.days_late(self.today)
-        index = max(reached) + 1 if reached else _start_index(policy, days_late)
-        if index is None or index >= len(policy.levels):
+        delivered = self._delivered(policy, invoice)
+        index = delivered + 1 if delivered >= 0 else _start_index(policy, days_late)
+        if index is None:
+            return None
+        while index < len(policy.levels) and policy.levels[index].offset_days < 0 <= days_late:
+            index += 1
+        if index >= len(policy.levels):
             return None
         return index if days_late >= policy.levels[index].offset_days else None
+
+    def _delivered(self, policy: Policy, invoice: Invoice) -> int:
+        """The index of the firmest level delivered for this invoice, -1 if none."""
+        memory = self.state.invoices.get(invoice.key)
+        if memory is None:
+            return -1
+        return max(
+            (i for i, lvl in enumerate(policy.levels) if lvl.name in memory.levels), default=-1
+        )
 
     def _hold(self, invoice: Invoice) -> tuple[SkipReason, str] | None:
         memory = self.state.invoices.get(invoice.key) or InvoiceMemory()
@@ -335,8 +361,11 @@ class _CustomerPlanner:
         policy: Policy,
         invoices: Sequence[Invoice],
         override: CustomerOverride,
+        firmest: int,
     ) -> Reminder | None:
-        """Retry the channels that failed for a reminder other channels delivered."""
+        """Retry the channels that failed for a reminder other channels delivered, unless
+        a firmer level (``firmest``, an index) was delivered since for an open invoice:
+        the old message would contradict it."""
         for rkey, memory in sorted(self.state.reminders_of(key), key=lambda pair: pair[0]):
             retry = tuple(
                 channel
@@ -346,6 +375,8 @@ class _CustomerPlanner:
             if not memory.sent or not retry:
                 continue
             index = policy.index(memory.level)
+            if index is not None and index < firmest:
+                continue
             covered = {invoice_id for invoice_id, _ in memory.invoice_levels}
             still_open = [
                 _Candidate(i, index)
