@@ -9,6 +9,7 @@ that echoes a URL or a server's answer, for instance).
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import threading
@@ -114,3 +115,12 @@ def redact(text: str) -> str:
     for secret in secrets:
         text = text.replace(secret, _REDACTED)
     return text
+
+
+class RedactingFormatter(logging.Formatter):
+    """A log formatter that scrubs every known secret from the finished line: libraries
+    log what they send (urllib3 writes each request's URL, query string included, at
+    debug level), and ``--debug`` output ends up pasted into bug reports."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return redact(super().format(record))

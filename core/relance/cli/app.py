@@ -37,7 +37,7 @@ from relance.cli import (
 from relance.cli.common import output
 from relance.errors import EXIT_OK, EXIT_PLUGIN_ERROR, EXIT_USER_ERROR, RelanceError
 from relance.i18n import SUPPORTED, _, set_language
-from relance.secrets import redact
+from relance.secrets import RedactingFormatter, redact
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -57,10 +57,9 @@ def app(ctx: click.Context, lang: str | None, debug: bool) -> None:
     ctx.obj = {"debug": debug}
     if lang is not None:
         set_language(lang)
-    logging.basicConfig(
-        level=logging.DEBUG if debug else logging.WARNING,
-        format="%(levelname)s %(name)s: %(message)s",
-    )
+    handler = logging.StreamHandler()
+    handler.setFormatter(RedactingFormatter("%(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=logging.DEBUG if debug else logging.WARNING, handlers=[handler])
 
 
 plugins_cmd.register(app)
