@@ -167,6 +167,44 @@ def test_a_file_that_is_not_a_database_is_a_clear_error(tmp_path: Path) -> None:
         SQLiteStore(path)
 
 
+@pytest.mark.parametrize("readonly", [False, True])
+@pytest.mark.parametrize("content", ["empty", "another database"])
+def test_a_file_without_a_history_is_refused_never_started_afresh(
+    tmp_path: Path, readonly: bool, content: str
+) -> None:
+    """A truncated history started afresh would remind every customer again."""
+    path = tmp_path / "h.sqlite3"
+    if content == "empty":
+        path.write_bytes(b"")
+    else:
+        db = sqlite3.connect(path)
+        db.execute("CREATE TABLE notes (text)")
+        db.close()
+
+    with pytest.raises(HistoryError, match=r"h\.sqlite3 holds no relance history .*backup"):
+        SQLiteStore(path, readonly=readonly)
+    if content == "empty":
+        assert path.stat().st_size == 0  # nothing written into it
+    else:
+        db = sqlite3.connect(path)
+        assert db.execute("SELECT name FROM sqlite_master").fetchall() == [("notes",)]
+        db.close()
+
+
+def test_a_read_only_file_is_a_clear_error_before_anything_is_sent(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "h.sqlite3"
+    SQLiteStore(path).close()
+    path.chmod(0o444)
+    if os.geteuid() == 0:  # root may write anyway: ask as a user would be answered
+        monkeypatch.setattr("relance.history.sqlite.os.access", lambda _path, _mode: False)
+
+    with pytest.raises(HistoryError, match=r"h\.sqlite3 is read-only"):
+        SQLiteStore(path)
+    SQLiteStore(path, readonly=True).close()  # plan, report: reading is enough
+
+
 def test_reopening_keeps_events_and_does_not_migrate_twice(tmp_path: Path) -> None:
     path = tmp_path / "h.sqlite3"
     with SQLiteStore(path) as first:

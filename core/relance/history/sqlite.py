@@ -8,7 +8,9 @@ in an immediate (write-locking) transaction so that two overlapping runs cannot 
 claim a message.
 
 The schema is versioned with ``PRAGMA user_version``; :data:`MIGRATIONS` lists the steps
-from an empty file to the current version, applied in order when a store is opened.
+from a new file to the current version, applied in order when a store is opened. A file
+that exists but holds no history (empty, or another database) is refused, never
+started afresh: that would remind every customer again.
 
 A claim is flushed to disk before it returns (``synchronous = FULL``): the channel is
 called only once the intent is safe. Every other write (a settlement, a planned
@@ -25,6 +27,7 @@ settlement does), and the next run plans again what was planned.
 from __future__ import annotations
 
 import logging
+import os
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
@@ -133,10 +136,20 @@ class SQLiteStore:
             if readonly:
                 uri = f"{path.resolve().as_uri()}?mode=ro"
                 self._db = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=30)
-                self._check_version(int(self._db.execute("PRAGMA user_version").fetchone()[0]))
+                self._check_existing()
                 return
+            existed = path.exists()
+            if existed and not os.access(path, os.R_OK | os.W_OK):
+                raise HistoryError(
+                    _(
+                        "history file {path} is read-only: relance records every message "
+                        "there before sending it; make the file writable"
+                    ).format(path=path)
+                )
             path.parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(path, isolation_level=None, timeout=30)
+            if existed:
+                self._check_existing()
             (mode,) = self._db.execute("PRAGMA journal_mode = WAL").fetchone()
             if str(mode).lower() == "wal":
                 # Without WAL (a filesystem that cannot share memory), every write is
@@ -177,6 +190,21 @@ class SQLiteStore:
                 self._db.execute("ROLLBACK")
             raise
         self._unflushed = True
+
+    def _check_existing(self) -> None:
+        """Refuse a file that exists but holds no relance history: starting it afresh
+        would remind every customer again, as if nothing had ever been sent."""
+        version = int(self._db.execute("PRAGMA user_version").fetchone()[0])
+        self._check_version(version)
+        if version == 0:
+            raise HistoryError(
+                _(
+                    "history file {path} holds no relance history (it is empty, or "
+                    "another database): if the history was lost, restore it from a "
+                    "backup, as relance would otherwise remind everyone again; to start "
+                    "a new history, delete the file"
+                ).format(path=self.path)
+            )
 
     def _check_version(self, version: int) -> None:
         if version > SCHEMA_VERSION:
