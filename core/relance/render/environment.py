@@ -283,15 +283,22 @@ def _rate(ctx: jinja2.runtime.Context, value: Decimal) -> str:
 def _template_line(exc: BaseException, name: str) -> tuple[str, str]:
     """The template and line where a rendering error happened, from the traceback.
 
-    Jinja2 compiles templates to code whose frames carry the template's file name and
-    line: the innermost template frame is where the error is (an included partial).
+    Jinja2 compiles templates to code whose frames carry the template's file name; the
+    innermost template frame is where the error is (an included partial). Its line is
+    the compiled code's, which the template maps back to its own: blocks rendered one by
+    one (:meth:`TemplateEnvironment.sections`) get no rewritten traceback.
     """
     where, line = name, "?"
     tb = exc.__traceback__
     while tb is not None:
-        filename = tb.tb_frame.f_code.co_filename
+        frame = tb.tb_frame
+        filename = frame.f_code.co_filename
         if filename.endswith(".j2"):
-            where, line = _short_name(filename, name), str(tb.tb_lineno)
+            template = frame.f_globals.get("__jinja_template__")
+            number = tb.tb_lineno
+            if isinstance(template, jinja2.Template):
+                number = template.get_corresponding_lineno(number)
+            where, line = _short_name(filename, name), str(number)
         tb = tb.tb_next
     return where, line
 
