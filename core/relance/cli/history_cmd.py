@@ -71,23 +71,30 @@ def history(
 
 @click.command("resolve")
 @click.argument("message_key")
-@click.option("--sent", "outcome", flag_value=RESOLVED_SENT, help="The message did go out.")
-@click.option("--not-sent", "outcome", flag_value=RESOLVED_NOT_SENT, help="It did not go out.")
+@click.option("--sent", is_flag=True, help="The message did go out.")
+@click.option("--not-sent", is_flag=True, help="It did not go out.")
 @click.option("--note", default=None, help="How you know (kept in the history).")
 @config_option
 def resolve(
-    message_key: str, outcome: str | None, note: str | None, config_path: Path | None
+    message_key: str, sent: bool, not_sent: bool, note: str | None, config_path: Path | None
 ) -> None:
     """Settle a send whose outcome is unknown (a crash between intent and delivery).
 
     Check the channel (the mailbox's sent folder, the provider's dashboard), then say
-    --sent (the level counts as delivered) or --not-sent (it may be sent again).
+    --sent (the level counts as delivered) or --not-sent (it may be sent again), never
+    both: contradictory answers are refused and nothing is recorded.
     """
     out = output()
-    if outcome is None:
+    if sent and not_sent:
+        raise InputError(
+            _("Invalid command-line value."),
+            [Problem("--sent/--not-sent", _("give --sent or --not-sent, not both"))],
+        )
+    if not (sent or not_sent):
         raise InputError(
             _("Invalid command-line value."), [Problem("--sent/--not-sent", _("say which"))]
         )
+    outcome = RESOLVED_SENT if sent else RESOLVED_NOT_SENT
     config = load(config_path).config
     with SQLiteStore(config.settings.history.path) as store:
         matches = [e for e in store.unsettled() if (e.message_key or "").startswith(message_key)]

@@ -1,0 +1,61 @@
+"""Command-line usage a person gets wrong, or that a command got wrong: contradictory
+options refused, missing folders created, names found, holds that say what they did."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from relance.history import SQLiteStore
+from relance.model import ChannelKind, EventType, HistoryEvent, Money
+
+from .conftest import Workspace
+
+TODAY = date(2026, 3, 16)
+DAY = TODAY.isoformat()
+
+
+def days(n: int) -> date:
+    return TODAY + timedelta(days=n)
+
+
+def one_line(text: str) -> str:
+    """Rich wraps stderr at the terminal's width: compare messages on one line."""
+    return " ".join(text.split())
+
+
+def unsettled_intent(workspace: Workspace, key: str = "r1:email") -> None:
+    """A send a crash left in doubt: its intent, never settled."""
+    with SQLiteStore(workspace.folder / "history.sqlite3") as store:
+        store.claim(
+            HistoryEvent(
+                type=EventType.INTENT,
+                source="jsonledger",
+                customer_id="C1",
+                reminder_key=key.split(":", maxsplit=1)[0],
+                message_key=key,
+                level="first",
+                channel=ChannelKind.EMAIL,
+                invoice_ids=("F1",),
+                invoice_levels=(("F1", "first"),),
+                amounts=(Money(amount=Decimal("1200.00"), currency="EUR"),),
+                run_date=TODAY,
+            )
+        )
+
+
+def test_resolve_refuses_sent_and_not_sent_together(workspace: Workspace, cli) -> None:
+    unsettled_intent(workspace)
+    before = workspace.history()
+    for flags in (("--sent", "--not-sent"), ("--not-sent", "--sent")):
+        result = cli("resolve", "r1", *flags)
+        assert result.code == 1
+        assert "--sent/--not-sent: give --sent or --not-sent, not both" in one_line(result.err)
+    assert workspace.history() == before
+    neither = cli("resolve", "r1")
+    assert neither.code == 1
+    assert "--sent/--not-sent: say which" in one_line(neither.err)
+    resolved = cli("resolve", "r1", "--not-sent")
+    assert resolved.code == 0, resolved.err
+    assert "r1:email resolved as not_sent." in resolved.out
+    assert [e.type for e in workspace.history()] == [EventType.INTENT, EventType.RESOLVED]
