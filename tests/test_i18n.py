@@ -16,7 +16,7 @@ def messages_in_code() -> set[str]:
     return {
         message
         for _, _, message, *_ in extract_from_dir(
-            str(PACKAGE), method_map=[("**.py", "python")], keywords={"_": None}
+            str(PACKAGE), method_map=[("**.py", "python")], keywords={"_": None, "N_": None}
         )
         if isinstance(message, str)
     }
@@ -57,3 +57,20 @@ def test_the_language_comes_from_the_environment(cli, tmp_path: Path, monkeypatc
     assert "Plugins installés" in cli("plugins").out
     monkeypatch.setenv("LANG", "en_GB.UTF-8")
     assert "Installed plugins" in cli("plugins").out
+
+
+def test_configuration_errors_speak_french(cli, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    missing = cli("--lang", "fr", "plan")
+    (tmp_path / "relance.toml").write_text(
+        '[company]\nname = "X"\niban = "FR00"\n[history]\npaht = "h.sqlite3"\n', encoding="utf-8"
+    )
+    invalid = cli("--lang", "fr", "plan")
+
+    assert missing.code == 1
+    assert "Fichier de configuration relance.toml introuvable." in missing.err
+    assert "créez-le (voir docs/configuration.md) ou passez --config FICHIER" in missing.err
+    assert invalid.code == 1
+    assert "relance.toml est invalide (2 problèmes)." in invalid.err
+    assert "history.paht: clé inconnue (vouliez-vous dire 'path' ?)" in invalid.err
+    assert "company.iban: IBAN invalide" in invalid.err

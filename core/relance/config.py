@@ -49,6 +49,7 @@ from relance.engine.policy import (
 )
 from relance.engine.settings import CalendarSettings, EngineSettings
 from relance.errors import ConfigError, Problem, RelanceError
+from relance.i18n import N_, _
 from relance.legal.settings import LegalSettings
 from relance.model import Address, CountryCode, CurrencyCode, LanguageCode, NonBlank
 from relance.plugins import PluginHost, PluginRegistry, PluginStatus, settings_model_of
@@ -77,7 +78,9 @@ def _check_timezone(value: str) -> str:
     try:
         ZoneInfo(value)
     except (ZoneInfoNotFoundError, ValueError):
-        raise ValueError(f"{value!r} is not a timezone name such as 'Europe/Paris'") from None
+        raise ValueError(
+            _("{value!r} is not a timezone name such as 'Europe/Paris'").format(value=value)
+        ) from None
     return value
 
 
@@ -88,7 +91,7 @@ def _check_iban(value: str) -> str:
     try:
         return str(IBAN(value).compact)
     except SchwiftyException as exc:
-        raise ValueError(f"invalid IBAN: {exc}") from None
+        raise ValueError(_("invalid IBAN: {error}").format(error=exc)) from None
 
 
 def _check_bic(value: str) -> str:
@@ -98,7 +101,7 @@ def _check_bic(value: str) -> str:
     try:
         return str(BIC(value).compact)
     except SchwiftyException as exc:
-        raise ValueError(f"invalid BIC: {exc}") from None
+        raise ValueError(_("invalid BIC: {error}").format(error=exc)) from None
 
 
 class Section(BaseModel):
@@ -171,7 +174,9 @@ class Settings(Section):
         for name in tables:
             if not _INSTANCE_NAME.fullmatch(name):
                 raise ValueError(
-                    f"{name!r} is not a valid name: use lower-case letters, digits, '-' and '_'"
+                    _(
+                        "{name!r} is not a valid name: use lower-case letters, digits, '-' and '_'"
+                    ).format(name=name)
                 )
         return tables
 
@@ -255,7 +260,7 @@ class Configuration:
                     where = f"{self.path.name}: {inst.key_path}.{field_path}"
                     problems.append(Problem(where, secret.missing_message()))
         if problems:
-            raise ConfigError("Secrets are missing from the environment.", problems)
+            raise ConfigError(_("Secrets are missing from the environment."), problems)
 
     def host(
         self, *, today: date, dry_run: bool, roles: Iterable[Role] | None = None
@@ -291,23 +296,27 @@ def read_toml(path: Path) -> dict[str, Any]:
     try:
         text = path.read_bytes()
     except FileNotFoundError:
+        hint = _("create it (see docs/configuration.md) or pass --config FILE")
         raise ConfigError(
-            f"Configuration file {path} not found.",
-            [Problem(str(path), "create it (see docs/configuration.md) or pass --config FILE")],
+            _("Configuration file {path} not found.").format(path=path),
+            [Problem(str(path), hint)],
         ) from None
     except OSError as exc:
         raise ConfigError(
-            f"Cannot read {path}.", [Problem(str(path), exc.strerror or str(exc))]
+            _("Cannot read {path}.").format(path=path),
+            [Problem(str(path), exc.strerror or str(exc))],
         ) from None
     try:
         return tomllib.loads(text.decode("utf-8"))
     except UnicodeDecodeError as exc:
+        problem = _("not UTF-8 text (byte {offset}); save it as UTF-8").format(offset=exc.start)
         raise ConfigError(
-            f"{path} is not valid TOML.",
-            [Problem(str(path), f"not UTF-8 text (byte {exc.start}); save it as UTF-8")],
+            _("{path} is not valid TOML.").format(path=path), [Problem(str(path), problem)]
         ) from None
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path} is not valid TOML.", [Problem(str(path), str(exc))]) from None
+        raise ConfigError(
+            _("{path} is not valid TOML.").format(path=path), [Problem(str(path), str(exc))]
+        ) from None
 
 
 def load_config(path: Path, registry: PluginRegistry) -> Configuration:
@@ -334,7 +343,11 @@ def load_config(path: Path, registry: PluginRegistry) -> Configuration:
             if instance is not None:
                 instances.append(instance)
     if problems or settings is None:
-        raise ConfigError(f"{path.name} is invalid ({len(problems)} problems).", problems)
+        if len(problems) == 1:
+            title = _("{name} is invalid (1 problem).")
+        else:
+            title = _("{name} is invalid ({count} problems).")
+        raise ConfigError(title.format(name=path.name, count=len(problems)), problems)
     return Configuration(
         path=path, settings=settings, instances=tuple(instances), registry=registry
     )
@@ -376,21 +389,27 @@ def _validate_instance(
     options = dict(table)
     plugin = options.pop(PLUGIN_KEY, name)
     if not isinstance(plugin, str):
-        raise _TableError(Problem(f"{where}.{PLUGIN_KEY}", "must be a plugin name (a string)"))
+        message = _("must be a plugin name (a string)")
+        raise _TableError(Problem(f"{where}.{PLUGIN_KEY}", message))
     info = registry.infos.get(plugin)
     if info is None:
         installed = [i.name for i in registry.plugins() if i.status is PluginStatus.LOADED]
         close = difflib.get_close_matches(plugin, installed, n=1)
-        hint = f" (did you mean {close[0]!r}?)" if close else ""
-        listing = ", ".join(installed) or "none"
-        message = f"no installed plugin is named {plugin!r}{hint}; installed: {listing}"
+        hint = _(" (did you mean {name!r}?)").format(name=close[0]) if close else ""
+        listing = ", ".join(installed) or _("none")
+        message = _("no installed plugin is named {plugin!r}{hint}; installed: {listing}").format(
+            plugin=plugin, hint=hint, listing=listing
+        )
         raise _TableError(Problem(where, message))
     if info.status is not PluginStatus.LOADED:
-        raise _TableError(Problem(where, f"plugin {plugin!r} is {info.status.value}: {info.error}"))
+        message = _("plugin {plugin!r} is {status}: {error}").format(
+            plugin=plugin, status=info.status.value, error=info.error
+        )
+        raise _TableError(Problem(where, message))
     required_hook = _ROLE_HOOKS.get(role)
     if required_hook and not registry.implements(plugin, required_hook):
-        message = (
-            f"plugin {plugin!r} cannot be a {role.value}: it does not implement {required_hook}"
+        message = _("plugin {plugin!r} cannot be a {role}: it does not implement {hook}").format(
+            plugin=plugin, role=role.value, hook=required_hook
         )
         raise _TableError(Problem(where, message))
     try:
@@ -400,12 +419,13 @@ def _validate_instance(
     if model is None:
         if options:
             unknown = ", ".join(sorted(options))
-            raise _TableError(
-                Problem(where, f"plugin {plugin!r} takes no settings (got: {unknown})")
-            )
+            message = _("plugin {plugin!r} takes no settings (got: {unknown})")
+            raise _TableError(Problem(where, message.format(plugin=plugin, unknown=unknown)))
         return InstanceConfig(name, plugin, role, PluginSettings())
     if role is Role.CHANNEL and not issubclass(model, ChannelSettings):
-        message = f"plugin {plugin!r} declares settings that are not ChannelSettings"
+        message = _("plugin {plugin!r} declares settings that are not ChannelSettings").format(
+            plugin=plugin
+        )
         raise _TableError(Problem(where, message))
     try:
         settings = model.model_validate(options, context=context)
@@ -416,22 +436,22 @@ def _validate_instance(
 
 #: pydantic's wording for the common mistakes, rephrased for people editing a TOML file.
 _PLAIN_MESSAGES = {
-    "missing": "required key is missing",
-    "path_type": "must be a path, as text in quotes",
-    "string_type": "must be text in quotes",
-    "bool_type": "must be true or false",
-    "bool_parsing": "must be true or false",
-    "int_type": "must be a whole number",
-    "int_parsing": "must be a whole number",
-    "int_from_float": "must be a whole number",
-    "decimal_parsing": "must be a decimal number such as 12.50",
-    "decimal_type": "must be a decimal number such as 12.50",
-    "date_from_datetime_parsing": "must be a date such as 2025-06-05",
-    "date_parsing": "must be a date such as 2025-06-05",
-    "date_type": "must be a date such as 2025-06-05",
-    "dict_type": "must be a table",
-    "list_type": "must be a list in brackets",
-    "tuple_type": "must be a list in brackets",
+    "missing": N_("required key is missing"),
+    "path_type": N_("must be a path, as text in quotes"),
+    "string_type": N_("must be text in quotes"),
+    "bool_type": N_("must be true or false"),
+    "bool_parsing": N_("must be true or false"),
+    "int_type": N_("must be a whole number"),
+    "int_parsing": N_("must be a whole number"),
+    "int_from_float": N_("must be a whole number"),
+    "decimal_parsing": N_("must be a decimal number such as 12.50"),
+    "decimal_type": N_("must be a decimal number such as 12.50"),
+    "date_from_datetime_parsing": N_("must be a date such as 2025-06-05"),
+    "date_parsing": N_("must be a date such as 2025-06-05"),
+    "date_type": N_("must be a date such as 2025-06-05"),
+    "dict_type": N_("must be a table"),
+    "list_type": N_("must be a list in brackets"),
+    "tuple_type": N_("must be a list in brackets"),
 }
 
 
@@ -445,9 +465,10 @@ def _problems(
         if error["type"] == "extra_forbidden":
             known = _field_names(model, error["loc"][:-1])
             close = difflib.get_close_matches(loc[-1], known, n=1) if loc else []
-            message = "unknown key" + (f" (did you mean {close[0]!r}?)" if close else "")
+            hint = _(" (did you mean {name!r}?)").format(name=close[0]) if close else ""
+            message = _("unknown key") + hint
         elif error["type"] in _PLAIN_MESSAGES:
-            message = _PLAIN_MESSAGES[error["type"]]
+            message = _(_PLAIN_MESSAGES[error["type"]])
         else:
             # The input is never echoed: a secret pasted into the wrong key must not be printed.
             message = error["msg"].removeprefix("Value error, ")

@@ -23,7 +23,7 @@ _LOCALE_DIR = Path(__file__).parent / "locale"
 
 _current: str | None = None
 
-__all__ = ["SUPPORTED", "_", "current_language", "set_language"]
+__all__ = ["N_", "SUPPORTED", "_", "current_language", "set_language"]
 
 
 def _from_environment() -> str:
@@ -64,6 +64,12 @@ def catalog(language: str) -> dict[str, str]:
         for message in po
         if message.id and message.string and not message.fuzzy
     }
+
+
+def N_(message: str) -> str:
+    """Mark ``message`` for translation where it is written, to be translated with
+    :func:`_` where it is shown (a table of messages built at import)."""
+    return message
 
 
 def _(message: str) -> str:

@@ -19,6 +19,7 @@ from pydantic import GetCoreSchemaHandler
 from pydantic_core import core_schema
 
 from relance.errors import ConfigError, Problem
+from relance.i18n import _
 
 _VARIABLE = re.compile(r"[A-Z_][A-Z0-9_]*")
 _REDACTED = "***"
@@ -69,7 +70,9 @@ class SecretEnv:
         return value
 
     def missing_message(self) -> str:
-        return f"environment variable {self.variable} is not set (it must hold the secret)"
+        return _("environment variable {variable} is not set (it must hold the secret)").format(
+            variable=self.variable
+        )
 
     def __repr__(self) -> str:
         return f"SecretEnv({self.variable!r})"
