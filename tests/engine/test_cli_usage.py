@@ -3,16 +3,37 @@ options refused, missing folders created, names found, holds that say what they 
 
 from __future__ import annotations
 
+import json
 from datetime import date, timedelta
 from decimal import Decimal
 
 from relance.history import SQLiteStore
 from relance.model import ChannelKind, EventType, HistoryEvent, Money
+from relance.testing.ledgers import customer, invoice
 
 from .conftest import Workspace
 
 TODAY = date(2026, 3, 16)
 DAY = TODAY.isoformat()
+
+
+NOTICE_AWAITS_APPROVAL = """
+[channels.outbox]
+path = "outbox"
+
+[policies.standard]
+start_late_invoices_at = "reached"
+
+[[policies.standard.levels]]
+name = "first"
+offset_days = 5
+
+[[policies.standard.levels]]
+name = "formal_notice"
+offset_days = 45
+channels = ["registered_letter"]
+approval = true
+"""
 
 
 def days(n: int) -> date:
@@ -59,3 +80,20 @@ def test_resolve_refuses_sent_and_not_sent_together(workspace: Workspace, cli) -
     assert resolved.code == 0, resolved.err
     assert "r1:email resolved as not_sent." in resolved.out
     assert [e.type for e in workspace.history()] == [EventType.INTENT, EventType.RESOLVED]
+
+
+def test_approve_refuses_keys_with_all(workspace: Workspace, cli) -> None:
+    workspace.configure(NOTICE_AWAITS_APPROVAL)
+    workspace.write_ledger(
+        [invoice("F1", due=days(-50)), invoice("F2", due=days(-50), who=customer("C2"))]
+    )
+    queue = json.loads(cli("approve", "--json", "--today", DAY).out)["queue"]
+    assert [r["customer_id"] for r in queue] == ["C1", "C2"]
+    for extra in ((), ("--reject",)):
+        result = cli("approve", queue[0]["key"][:8], "--all", *extra, "--today", DAY)
+        assert result.code == 1
+        assert "KEYS/--all: name reminder keys or give --all, not both" in one_line(result.err)
+    assert workspace.history() == []
+    approved = cli("approve", "--all", "--today", DAY)
+    assert approved.code == 0, approved.err
+    assert [e.type for e in workspace.history()] == [EventType.APPROVED, EventType.APPROVED]

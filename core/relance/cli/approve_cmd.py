@@ -51,9 +51,15 @@ def approve(
     """List the reminders awaiting approval, or approve (--reject) those named.
 
     KEYS are reminder keys (or their first characters) or customer ids, as listed.
-    Approved reminders are sent by the next ``relance run``.
+    Approved reminders are sent by the next ``relance run``. --all takes the whole queue
+    and no KEYS: naming keys with --all is refused, and nothing is approved or rejected.
     """
     out = output()
+    if approve_all and keys:
+        raise InputError(
+            _("Invalid command-line value."),
+            [Problem("KEYS/--all", _("name reminder keys or give --all, not both"))],
+        )
     roles = (Role.SOURCE, Role.PLUGIN)
     with open_session(load(config_path), today, out, dry_run=False, roles=roles) as session:
         invoices = session.fetch()
