@@ -36,12 +36,12 @@ def _from_environment() -> str:
 
 
 def set_language(language: str | None) -> str:
-    """Use ``language`` for messages (``None``: from the environment); return the code."""
+    """Use ``language`` for messages (``None``: follow the environment); return the code."""
     global _current  # noqa: PLW0603 - one process, one operator language
     code = (language or _from_environment()).split("_")[0].split("-")[0].lower()
     if code not in SUPPORTED:
         raise ValueError(f"unsupported language {language!r}; choose one of {', '.join(SUPPORTED)}")
-    _current = code
+    _current = code if language else None
     return code
 
 

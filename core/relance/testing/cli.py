@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import pytest
 
 from relance.cli import main
+from relance.i18n import set_language
 
 __all__ = ["CliResult", "CliRunner", "cli_runner"]
 
@@ -38,7 +39,10 @@ def cli_runner(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPat
 
     def run(*args: str) -> CliResult:
         capsys.readouterr()
-        code = main(list(args))
+        try:
+            code = main(list(args))
+        finally:
+            set_language(None)  # a --lang of this run does not outlive it
         captured = capsys.readouterr()
         return CliResult(code=code, out=captured.out, err=captured.err)
 
