@@ -97,3 +97,29 @@ def test_approve_refuses_keys_with_all(workspace: Workspace, cli) -> None:
     approved = cli("approve", "--all", "--today", DAY)
     assert approved.code == 0, approved.err
     assert [e.type for e in workspace.history()] == [EventType.APPROVED, EventType.APPROVED]
+
+
+def test_reports_create_the_output_folder(workspace: Workspace, cli) -> None:
+    workspace.write_ledger([invoice("F1", due=days(-6))])
+    aging = workspace.folder / "no" / "such" / "a.csv"
+    result = cli("report", "aging", "--format", "csv", "-o", str(aging), "--today", DAY)
+    assert result.code == 0, result.err
+    assert aging.read_text(encoding="utf-8").startswith("Customer,Name,Currency")
+    table = workspace.folder / "tables" / "a.txt"
+    assert cli("report", "aging", "-o", str(table), "--today", DAY).code == 0
+    assert "Client C1" in table.read_text(encoding="utf-8")
+    page = workspace.folder / "nodir" / "r.html"
+    result = cli("report", "html", "-o", str(page), "--today", DAY)
+    assert result.code == 0, result.err
+    assert page.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+
+
+def test_a_report_that_cannot_be_written_names_the_file(workspace: Workspace, cli) -> None:
+    workspace.write_ledger([invoice("F1", due=days(-6))])
+    (workspace.folder / "a-file").write_text("not a folder", encoding="utf-8")
+    target = workspace.folder / "a-file" / "r.html"
+    for command in (("html",), ("aging", "--format", "csv"), ("dso",)):
+        result = cli("report", *command, "-o", str(target), "--today", DAY)
+        assert result.code == 1, result.err
+        assert f"Cannot write {target}." in one_line(result.err)
+        assert "Traceback" not in result.err

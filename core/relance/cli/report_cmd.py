@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cached_property
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import IO, Any, TypeVar
 
 import click
 
@@ -30,6 +30,7 @@ from relance.cli.common import (
 from relance.cli.reporting import paid_period, read_ledger
 from relance.cli.session import Session, long_lived, open_session
 from relance.config import Settings
+from relance.errors import InputError, Problem
 from relance.i18n import _, current_language
 from relance.model import HistoryEvent
 from relance.render.formatting import format_money
@@ -77,7 +78,7 @@ output_option = click.option(
     "target",
     type=click.Path(path_type=Path, dir_okay=False),
     default=None,
-    help="Write to this file instead of the terminal.",
+    help="Write to this file instead of the terminal (its missing folders are created).",
 )
 period_option = click.option(
     "--period",
@@ -182,7 +183,7 @@ def _print_tables(out: Output, target: Path | None, sheets: list[Sheet]) -> None
         for sheet in sheets:
             out.console.print(to_rich(sheet))
         return
-    with target.open("w", encoding="utf-8") as handle:
+    with _opened(target) as handle:
         text = file_console(handle)
         for sheet in sheets:
             text.print(to_rich(sheet))
@@ -193,8 +194,24 @@ def _write(out: Output, target: Path | None, text: str) -> None:
     if target is None:
         sys.stdout.write(text)
         return
-    target.write_text(text, encoding="utf-8")
+    with _opened(target) as handle:
+        handle.write(text)
     _written(out, target)
+
+
+@contextmanager
+def _opened(target: Path) -> Iterator[IO[str]]:
+    """``target`` open for writing, its missing folders created first (as ``export-case
+    -o`` does); a file that cannot be written is a clear error naming it (exit 1)."""
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with target.open("w", encoding="utf-8") as handle:
+            yield handle
+    except OSError as exc:
+        raise InputError(
+            _("Cannot write {path}.").format(path=target),
+            [Problem(str(target), exc.strerror or str(exc))],
+        ) from None
 
 
 def _written(out: Output, target: Path) -> None:
