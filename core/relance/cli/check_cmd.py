@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -9,9 +11,14 @@ import click
 from rich.table import Table
 
 from relance.cli.common import config_option, json_option, load, output, strict_option
-from relance.errors import EXIT_PLUGIN_ERROR, RelanceError
+from relance.cli.session import template_environment
+from relance.config import Configuration
+from relance.engine.preflight import check_levels
+from relance.errors import EXIT_PLUGIN_ERROR, EXIT_USER_ERROR, RelanceError
 from relance.i18n import _
+from relance.legal import LegalRules
 from relance.model import CheckStatus
+from relance.plugins import PluginHost
 from relance.secrets import redact
 
 _COLOURS = {CheckStatus.OK: "green", CheckStatus.WARNING: "yellow", CheckStatus.ERROR: "red"}
@@ -28,14 +35,19 @@ def register(app: click.Group) -> None:
 def check(config_path: Path | None, as_json: bool, strict: bool) -> None:
     """Validate the configuration, then ask each enabled plugin to test its connection.
 
-    Nothing is sent and nothing is written. Exit code 1 when the configuration is
-    invalid or a secret is missing, 2 when a plugin cannot work.
+    With a channel enabled, then check every level of every policy: an enabled channel
+    delivers each of its channels, and its wording renders, in each language it exists
+    in, for a sample customer. Nothing is sent and nothing is written. Exit code 1 when the configuration
+    is invalid, a secret is missing or a level cannot be sent, 2 when a plugin cannot
+    work.
     """
     out = output()
     loaded = load(config_path, strict=strict)
-    loaded.config.require_secrets()
+    config = loaded.config
+    config.require_secrets()
     results: list[dict[str, Any]] = []
-    with loaded.config.host(today=loaded.config.company.today(), dry_run=True) as host:
+    today = config.company.today()
+    with config.host(today=today, dry_run=True) as host:
         for ctx in host.instances:
             try:
                 checks = host.check_connection(ctx)
@@ -47,7 +59,11 @@ def check(config_path: Path | None, as_json: bool, strict: bool) -> None:
             for item in checks:
                 summary = item.summary + (f" — {item.detail}" if item.detail else "")
                 results.append(_row(ctx.key_path, ctx.plugin, item.status, summary))
-    failed = any(row["status"] == CheckStatus.ERROR for row in results)
+        plugins_failed = any(row["status"] == CheckStatus.ERROR for row in results)
+        levels = _levels(config, host, today)
+    results += levels
+    levels_failed = any(row["status"] == CheckStatus.ERROR for row in levels)
+    failed = plugins_failed or levels_failed
     if as_json:
         out.json({"config": str(loaded.config.path), "ok": not failed, "results": results})
     elif not results:
@@ -61,8 +77,35 @@ def check(config_path: Path | None, as_json: bool, strict: bool) -> None:
             status = f"[{colour}]{_status_label(row['status'])}[/{colour}]"
             table.add_row(row["instance"], row["plugin"], status, row["summary"])
         out.console.print(table)
-    if failed:
+    if plugins_failed:
         raise click.exceptions.Exit(EXIT_PLUGIN_ERROR)
+    if levels_failed:
+        raise click.exceptions.Exit(EXIT_USER_ERROR)
+
+
+def _levels(config: Configuration, host: PluginHost, today: date) -> list[dict[str, Any]]:
+    """A row per message level: can ``relance run`` send it? None without any channel
+    enabled: such a configuration plans and reports, and sends nothing."""
+    if not host.channels:
+        return []
+    settings = config.settings
+    legal = LegalRules.from_settings(settings.legal, extra=host.jurisdictions())
+    found = check_levels(
+        settings.policy_book(),
+        company=config.company,
+        today=today,
+        templates=template_environment(settings, host),
+        delivered={kind for ctx in host.channels for kind in getattr(ctx.settings, "kinds", ())},
+        quote=partial(legal.quote, company_country=config.company.country),
+    )
+    rows = []
+    for level in found:
+        if level.problem is None:
+            summary = _("renders in {languages}").format(languages=", ".join(level.languages))
+            rows.append(_row(level.where, "relance", CheckStatus.OK, summary))
+        else:
+            rows.append(_row(level.where, "relance", CheckStatus.ERROR, level.problem))
+    return rows
 
 
 def _row(instance: str, plugin: str, status: CheckStatus, summary: str) -> dict[str, Any]:

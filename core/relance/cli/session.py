@@ -11,6 +11,7 @@ from datetime import datetime
 
 from relance.cli.common import Loaded, Output, progress_bar
 from relance.cli.reporting import customer_ratings
+from relance.config import Settings
 from relance.context import Role
 from relance.engine.planner import Plan
 from relance.engine.runner import Runner, fetch_all
@@ -88,6 +89,15 @@ def long_lived() -> Iterator[None]:
             gc.enable()
 
 
+def template_environment(settings: Settings, host: PluginHost) -> TemplateEnvironment:
+    """The templates of a run: the user's folder, then the plugins', then relance's."""
+    return TemplateEnvironment(
+        host.template_dirs(),
+        user=settings.templates.path,
+        informal_tag=settings.templates.informal_tag,
+    )
+
+
 @contextmanager
 def open_session(
     loaded: Loaded,
@@ -119,11 +129,7 @@ def open_session(
             store=store,
             calendar=calendar,
             today=today,
-            templates=TemplateEnvironment(
-                host.template_dirs(),
-                user=settings.templates.path,
-                informal_tag=settings.templates.informal_tag,
-            ),
+            templates=template_environment(settings, host),
             legal=LegalRules.from_settings(settings.legal, extra=host.jurisdictions()),
             now=None if today_option is not None else lambda: datetime.now(config.company.zoneinfo),
             actor=actor(),

@@ -1,0 +1,158 @@
+"""What ``relance check`` verifies of the policies, so that ``relance run`` cannot fail
+on them after planning: every channel a level uses is delivered by an enabled channel
+plugin, and every level's wording renders, in every language it exists in, for each of
+its channels.
+
+The wording is rendered for a sample customer at that level (one late invoice, its
+penalties when the level quotes them): a missing template, an undefined variable or a
+letter that cannot be laid out is found here rather than in the middle of a run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from relance.config import CompanySettings
+from relance.engine.planner import PlannedItem, Quote, Reminder
+from relance.engine.policy import Level, LevelKind, PolicyBook
+from relance.errors import RelanceError
+from relance.i18n import _
+from relance.model import Address, ChannelKind, Contact, Customer, Invoice
+from relance.render import TemplateEnvironment, compose
+
+__all__ = ["LevelCheck", "check_levels"]
+
+SAMPLE_RESIDUAL = Decimal("1200.00")
+
+
+@dataclass(frozen=True)
+class LevelCheck:
+    """What was found for one level of one policy: ``problem`` is ``None`` when fine."""
+
+    where: str
+    """``policies.<policy>.<level>``, as relance.toml names it."""
+    problem: str | None
+    languages: tuple[str, ...] = ()
+
+
+def check_levels(
+    book: PolicyBook,
+    *,
+    company: CompanySettings,
+    today: date,
+    templates: TemplateEnvironment,
+    delivered: Iterable[ChannelKind],
+    quote: Callable[[Invoice, date], Quote | None] | None = None,
+) -> Iterator[LevelCheck]:
+    """One :class:`LevelCheck` per message level of every policy; ``delivered`` are the
+    kinds the enabled channels deliver, ``quote`` the run's penalty calculator."""
+    kinds = set(delivered)
+    for policy_name, policy in book.policies.items():
+        for level in policy.levels:
+            if level.kind is not LevelKind.MESSAGE:
+                continue
+            where = f"policies.{policy_name}.{level.name}"
+            missing = [kind.value for kind in level.channels if kind not in kinds]
+            if missing:
+                message = _(
+                    "no enabled channel delivers {kinds}: add one (e.g. [channels.outbox]) "
+                    "or set its 'kinds'"
+                ).format(kinds=", ".join(missing))
+                yield LevelCheck(where, message)
+                continue
+            yield _rendered(where, policy_name, level, company, today, templates, quote)
+
+
+def _rendered(
+    where: str,
+    policy: str,
+    level: Level,
+    company: CompanySettings,
+    today: date,
+    templates: TemplateEnvironment,
+    quote: Callable[[Invoice, date], Quote | None] | None,
+) -> LevelCheck:
+    name = level.template_name
+    wordings = {info.name for info in templates.templates()}
+    languages = tuple(
+        sorted({w.split("/")[0] for w in wordings if w.split("/", 1)[-1] == f"{name}.j2"})
+    )
+    if not languages:
+        message = _("no template {name} in any language").format(name=f"{name}.j2")
+        return LevelCheck(where, message)
+    tag = templates.informal_tag
+    for language in languages:
+        informal = tag is not None and f"{language}/{name}.tu.j2" in wordings
+        for tags in [frozenset(), *([frozenset({tag})] if informal and tag else [])]:
+            reminder = _sample(policy, level, company, today, language, tags, quote)
+            for kind in level.channels:
+                try:
+                    compose(reminder, kind, company=company, today=today, templates=templates)
+                except RelanceError as exc:
+                    return LevelCheck(where, f"{language}, {kind.value}: {exc}", languages)
+    return LevelCheck(where, None, languages)
+
+
+def _sample(
+    policy: str,
+    level: Level,
+    company: CompanySettings,
+    today: date,
+    language: str,
+    tags: frozenset[str],
+    quote: Callable[[Invoice, date], Quote | None] | None,
+) -> Reminder:
+    """A customer of the company's country at ``level``: one invoice that many days late."""
+    customer = Customer(
+        id="CHECK",
+        name=_("Sample customer"),
+        language=language,
+        country=company.country,
+        tags=tags,
+        address=Address(lines=("1 rue de l'Exemple",), postal_code="75001", city="Paris"),
+        contacts=(
+            Contact(
+                name="Camille Martin",
+                emails=("compta@example.com",),
+                phone="+33612345678",
+                role="billing",
+            ),
+        ),
+    )
+    late = max(level.offset_days, 1)
+    invoice = Invoice(
+        source="check",
+        id="CHECK-1",
+        number="F-0001",
+        customer=customer,
+        issue_date=today - timedelta(days=late + 30),
+        due_date=today - timedelta(days=late),
+        currency=company.currency,
+        total=SAMPLE_RESIDUAL,
+        residual=SAMPLE_RESIDUAL,
+    )
+    penalty = None
+    if level.penalties and quote is not None:
+        try:
+            penalty = quote(invoice, today)
+        except RelanceError:
+            penalty = None  # the run holds such a customer (no_penalties): not a template's fault
+    return Reminder(
+        key="check",
+        source="check",
+        customer=customer,
+        policy=policy,
+        level=level,
+        channels=level.channels,
+        items=(PlannedItem(invoice=invoice, days_late=late, reaches=level.name, penalty=penalty),),
+        totals={company.currency: SAMPLE_RESIDUAL},
+        emails=customer.contacts[0].emails,
+        language=language,
+        requires_approval=False,
+        deadline=today + timedelta(days=level.deadline_business_days or 0)
+        if level.deadline_business_days
+        else None,
+    )

@@ -1,0 +1,85 @@
+"""`relance check` finds what would make `relance run` fail after planning: a level no
+channel delivers, a level without wording, a wording that does not render."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+from .conftest import COMPANY, CliResult
+
+OUTBOX = '\n[history]\npath = "h.sqlite3"\n\n[channels.outbox]\npath = "outbox"\n'
+
+
+def results(result: CliResult) -> dict[str, tuple[str, str]]:
+    document = json.loads(result.out)
+    return {
+        row["instance"]: (row["status"], row["summary"])
+        for row in document["results"]
+        if row["instance"].startswith("policies.")
+    }
+
+
+def test_the_shipped_policy_renders_in_every_language(
+    cli: Callable[..., CliResult], write_config: Callable[[str], Path]
+) -> None:
+    path = write_config(COMPANY + OUTBOX)
+
+    result = cli("check", "--json", "--config", str(path))
+
+    assert result.code == 0, result.err
+    assert results(result) == {
+        f"policies.standard.{level}": ("ok", "renders in de, en, fr")
+        for level in ("courtesy", "first", "second", "final", "formal_notice")
+    }
+
+
+def test_a_level_without_wording_is_an_error_before_any_run(
+    cli: Callable[..., CliResult], write_config: Callable[[str], Path]
+) -> None:
+    path = write_config(
+        COMPANY + OUTBOX + '\n[[policies.standard.levels]]\nname = "nudge"\noffset_days = 10\n'
+    )
+
+    result = cli("check", "--json", "--config", str(path))
+
+    assert result.code == 1
+    assert results(result)["policies.standard.nudge"] == (
+        "error",
+        "no template nudge.j2 in any language",
+    )
+
+
+def test_a_channel_no_plugin_delivers_is_an_error(
+    cli: Callable[..., CliResult], write_config: Callable[[str], Path]
+) -> None:
+    path = write_config(
+        COMPANY + '\n[history]\npath = "h.sqlite3"\n\n[channels.outbox]\npath = "o"\n'
+        'kinds = ["letter"]\n'
+    )
+
+    result = cli("check", "--json", "--config", str(path))
+
+    assert result.code == 1
+    status, summary = results(result)["policies.standard.first"]
+    assert (status, summary.split(":")[0]) == ("error", "no enabled channel delivers email")
+    assert results(result)["policies.standard.formal_notice"][0] == "error"  # registered
+
+
+def test_a_user_wording_that_does_not_render_names_its_file_and_line(
+    cli: Callable[..., CliResult], write_config: Callable[[str], Path], tmp_path: Path
+) -> None:
+    (tmp_path / "templates" / "fr").mkdir(parents=True)
+    wording = tmp_path / "templates" / "fr" / "second.j2"
+    wording.write_text("{% block opening %}\nVous devez {{ montant }}.\n{% endblock %}\n")
+    path = write_config(COMPANY + OUTBOX + '\n[templates]\npath = "templates"\n')
+
+    result = cli("check", "--json", "--config", str(path))
+
+    assert result.code == 1
+    assert results(result)["policies.standard.second"] == (
+        "error",
+        f"fr, email: template {wording}, line 2: 'montant' is undefined",
+    )
+    assert results(result)["policies.standard.first"][0] == "ok"
