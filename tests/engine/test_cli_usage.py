@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from relance.history import SQLiteStore
-from relance.model import ChannelKind, EventType, HistoryEvent, Money
+from relance.model import ChannelKind, Customer, EventType, HistoryEvent, Money
 from relance.testing.ledgers import customer, invoice
 
 from .conftest import Workspace
@@ -123,3 +123,99 @@ def test_a_report_that_cannot_be_written_names_the_file(workspace: Workspace, cl
         assert result.code == 1, result.err
         assert f"Cannot write {target}." in one_line(result.err)
         assert "Traceback" not in result.err
+
+
+def named(customer_id: str, name: str, **extra: object) -> Customer:
+    return customer(customer_id, **extra).model_copy(update={"name": name})  # type: ignore[arg-type]
+
+
+def test_preview_finds_a_customer_by_its_exact_name(workspace: Workspace, cli) -> None:
+    workspace.write_ledger(
+        [
+            invoice("F1", due=days(-6), who=named("C1", "Théâtre du Griffon")),
+            invoice("F2", due=days(-6), who=named("C2", "Dupont")),
+            invoice("F3", due=days(-6), who=named("C3", "dupont")),
+        ]
+    )
+    for name in ("Théâtre du Griffon", "THÉÂTRE DU GRIFFON"):
+        result = cli("preview", name, "--today", DAY, "--format", "text", "-o", "out")
+        assert result.code == 0, result.err
+        assert result.out.split() == ["out/C1_first_email.txt"]
+    unaccented = cli("preview", "--customer", "Theatre du Griffon", "--today", DAY)
+    assert unaccented.code == 1
+    assert "CUSTOMER: no customer with id or name 'Theatre du Griffon' has open items" in one_line(
+        unaccented.err
+    )
+    shared = cli("preview", "DUPONT", "--today", DAY)
+    assert shared.code == 1
+    assert (
+        "CUSTOMER: 'DUPONT' is the name of several customers; give the id of one: "
+        "jsonledger:C2, jsonledger:C3" in one_line(shared.err)
+    )
+    by_id = cli("preview", "C2", "--today", DAY, "--format", "text", "-o", "out")
+    assert by_id.code == 0, by_id.err
+
+
+def test_preview_renders_a_level_when_nothing_is_due(workspace: Workspace, cli) -> None:
+    workspace.write_ledger([invoice("F1", due=days(10))])
+    plain = cli("preview", "C1", "--today", DAY)
+    assert plain.code == 1
+    assert "C1 gets no reminder on 2026-03-16 (nothing due)" in one_line(plain.err)
+    result = cli("preview", "C1", "--level", "second", "--today", DAY, "-o", "out")
+    assert result.code == 0, result.err
+    assert (
+        "C1 gets no reminder on 2026-03-16 (nothing due); level second rendered anyway "
+        "for its open invoices." in one_line(result.err)
+    )
+    assert sorted(result.out.split()) == [
+        "out/C1_second_email.eml",
+        "out/C1_second_email.html",
+        "out/C1_second_email.txt",
+    ]
+    text = (workspace.folder / "out" / "C1_second_email.txt").read_text(encoding="utf-8")
+    assert "F1" in text
+    assert workspace.history() == []
+
+
+def test_preview_with_a_level_leaves_out_invoices_on_hold(workspace: Workspace, cli) -> None:
+    workspace.write_ledger([invoice("F1", due=days(-6)), invoice("F2", due=days(10))])
+    assert cli("pause", "F1", "--reason", "litige", "--today", DAY).code == 0
+    result = cli("preview", "C1", "--level", "first", "--today", DAY, "--format", "text")
+    assert result.code == 0, result.err
+    assert "C1 gets no reminder on 2026-03-16 (paused); level first" in one_line(result.err)
+    text = (workspace.folder / "relance-preview" / "C1_first_email.txt").read_text("utf-8")
+    assert "F2" in text
+    assert "F1" not in text.replace("F10", "")
+    assert cli("pause", "F2", "--reason", "litige", "--today", DAY).code == 0
+    held = cli("preview", "C1", "--level", "first", "--today", DAY)
+    assert held.code == 1
+    assert "CUSTOMER: every open invoice of C1 is on hold" in one_line(held.err)
+
+
+def test_preview_at_an_email_level_writes_to_the_customer(workspace: Workspace, cli) -> None:
+    """The level due sends no email (a formal notice): the email of --level is addressed
+    as the run would address it, and a customer without an email address gets a letter."""
+    workspace.configure(NOTICE_AWAITS_APPROVAL)
+    workspace.write_ledger(
+        [
+            invoice("F1", due=days(-50)),
+            invoice("F2", due=days(-50), who=customer("C2", email=None)),
+        ]
+    )
+    result = cli("preview", "C1", "--level", "first", "--format", "eml", "--today", DAY)
+    assert result.code == 0, result.err
+    eml = (workspace.folder / "relance-preview" / "C1_first_email.eml").read_bytes()
+    assert b"To: compta@client.fr" in eml
+    letter = cli("preview", "C2", "--level", "first", "--format", "pdf", "--today", DAY)
+    assert letter.code == 0, letter.err
+    assert "C2_first_letter_" in letter.out
+
+
+def test_preview_says_when_the_level_gives_no_file_of_the_format(workspace: Workspace, cli) -> None:
+    workspace.write_ledger([invoice("F1", due=days(-6))])
+    result = cli("preview", "C1", "--format", "pdf", "--today", DAY, "-o", "out")
+    assert result.code == 1
+    assert "--format: level first reaches C1 by email: nothing to write as pdf" in one_line(
+        result.err
+    )
+    assert not (workspace.folder / "out").exists()

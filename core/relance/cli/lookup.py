@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
 
 from relance.errors import InputError, Problem
@@ -32,24 +33,51 @@ def find_invoice(invoices: Sequence[Invoice], reference: str, option: str) -> In
     raise InputError(_("Invalid command-line value."), [Problem(option, message)])
 
 
-def find_customer(invoices: Sequence[Invoice], reference: str, option: str) -> tuple[str, Customer]:
-    """``(source, customer)`` for a customer id (``source:id`` disambiguates)."""
+def find_customer(
+    invoices: Sequence[Invoice], reference: str, option: str, *, names: bool = False
+) -> tuple[str, Customer]:
+    """``(source, customer)`` for a customer id (``source:id`` disambiguates).
+
+    With ``names``, a reference that is no customer's id may be a customer's exact name,
+    whatever its case (accents as written): a name several customers share is refused
+    with their ids.
+    """
     found: dict[tuple[str, str], Customer] = {}
     source, _sep, rest = reference.partition(":")
     for invoice in invoices:
         customer = invoice.customer
         if customer.id == reference or (rest and invoice.source == source and customer.id == rest):
             found[(invoice.source, customer.id)] = customer
+    if not found and names:
+        wanted = _name_key(reference)
+        for invoice in invoices:
+            if _name_key(invoice.customer.name) == wanted:
+                found[(invoice.source, invoice.customer.id)] = invoice.customer
+        if len(found) > 1:
+            choices = ", ".join(f"{s}:{c}" for s, c in sorted(found))
+            message = _("{ref!r} is the name of several customers; give the id of one: {choices}")
+            raise InputError(
+                _("Invalid command-line value."),
+                [Problem(option, message.format(ref=reference, choices=choices))],
+            )
     if len(found) == 1:
         ((key, customer),) = found.items()
         return key[0], customer
     if not found:
-        message = _("no customer {ref!r} with open items in the enabled sources").format(
-            ref=reference
-        )
+        message = (
+            _("no customer with id or name {ref!r} has open items in the enabled sources")
+            if names
+            else _("no customer {ref!r} with open items in the enabled sources")
+        ).format(ref=reference)
     else:
         choices = ", ".join(f"{s}:{c}" for s, c in found)
         message = _("{ref!r} is ambiguous; use one of {choices}").format(
             ref=reference, choices=choices
         )
     raise InputError(_("Invalid command-line value."), [Problem(option, message)])
+
+
+def _name_key(name: str) -> str:
+    """A name as compared: case folded, the same accents however the terminal composed
+    them (NFC), surrounding spaces ignored."""
+    return unicodedata.normalize("NFC", name).strip().casefold()

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Sequence
+from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 import click
@@ -13,11 +16,19 @@ from relance.cli.common import config_option, load, output, today_option
 from relance.cli.lookup import find_customer
 from relance.cli.session import Session, open_session
 from relance.context import Role
-from relance.engine.planner import Reminder, quote_penalty
+from relance.engine.planner import (
+    PlannedItem,
+    Reminder,
+    quote_penalty,
+    reminder_key,
+)
+from relance.engine.planner import _channels as level_channels
+from relance.engine.planner import _emails as customer_emails
+from relance.engine.planner import _language as customer_language
 from relance.engine.state import DunningState
 from relance.errors import InputError, Problem
 from relance.i18n import _
-from relance.model import ChannelKind, Message
+from relance.model import ChannelKind, Customer, DocumentKind, Invoice, Message
 from relance.render.pool import compose_all
 
 __all__ = ["register"]
@@ -36,15 +47,20 @@ def register(app: click.Group) -> None:
     "customer_option",
     metavar="CUSTOMER",
     default=None,
-    help="The customer (id or name), as an option rather than an argument.",
+    help="The customer (id or exact name), as an option rather than an argument.",
 )
-@click.option("--level", default=None, help="Render this level instead of the one due today.")
+@click.option(
+    "--level",
+    default=None,
+    help="Render this level instead of the one due today, even if nothing is due today.",
+)
 @click.option(
     "--format",
     "formats",
     type=click.Choice(FORMATS),
     multiple=True,
-    help="What to write (repeatable; default: all). pdf: the letters; eml: the emails.",
+    help="What to write (repeatable; default: all). pdf: the letters; eml: the emails. "
+    "Asking only for what the level does not send (pdf of an email-only level) is an error.",
 )
 @click.option(
     "--output",
@@ -68,8 +84,11 @@ def preview(
 ) -> None:
     """Write the messages CUSTOMER would receive today (or on --today) as files.
 
-    Nothing is sent and nothing is recorded: the sources are read, the history is opened
-    read-only, and every channel's message is rendered exactly as ``relance run`` would.
+    CUSTOMER is a customer id (``source:id`` if two sources share it) or its exact name,
+    in any case. Nothing is sent and nothing is recorded: the sources are read, the
+    history is opened read-only, and every channel's message is rendered exactly as
+    ``relance run`` would. With --level, a customer with nothing due today gets that
+    level for its open invoices (those on hold left out), and the output says so.
     """
     out = output()
     customer = _one_customer(customer, customer_option)
@@ -77,26 +96,43 @@ def preview(
     roles = (Role.SOURCE, Role.PLUGIN)
     with open_session(load(config_path), today, out, dry_run=True, roles=roles) as session:
         invoices = session.fetch()
-        source, who = find_customer(invoices, customer, "CUSTOMER")
+        source, who = find_customer(invoices, customer, "CUSTOMER", names=True)
         state = session.state()
         result = session.runner.plan(invoices, state)
         reminder = next((r for r in result.reminders if r.customer_key == (source, who.id)), None)
+        day = session.runner.today.isoformat()
         if reminder is None:
-            reasons = sorted({s.reason.value for s in result.skipped if s.customer.id == who.id})
-            raise InputError(
-                _("Nothing to preview."),
-                [
-                    Problem(
-                        "CUSTOMER",
-                        _("{customer} gets no reminder on {day} ({reasons})").format(
-                            customer=who.id,
-                            day=session.runner.today.isoformat(),
-                            reasons=", ".join(reasons) or _("nothing due"),
-                        ),
-                    )
-                ],
+            reasons = sorted(
+                {
+                    s.reason.value
+                    for s in result.skipped
+                    if (s.source, s.customer.id) == (source, who.id)
+                }
             )
-        if level is not None:
+            why = ", ".join(reasons) or _("nothing due")
+            base = None if level is None else _unplanned(session, state, invoices, source, who)
+            if base is None or level is None:
+                raise InputError(
+                    _("Nothing to preview."),
+                    [
+                        Problem(
+                            "CUSTOMER",
+                            _("{customer} gets no reminder on {day} ({reasons})").format(
+                                customer=who.id, day=day, reasons=why
+                            ),
+                        )
+                    ],
+                )
+            unplanned = _at_level(session, state, base, level)
+            out.errors.print(
+                _(
+                    "{customer} gets no reminder on {day} ({reasons}); level {level} "
+                    "rendered anyway for its open invoices."
+                ).format(customer=who.id, day=day, reasons=why, level=level),
+                markup=False,
+            )
+            reminder = unplanned
+        elif level is not None:
             reminder = _at_level(session, state, reminder, level)
         # What the run would give it: its customer's delivered reminders, its PDFs.
         (messages,) = compose_all(
@@ -108,6 +144,18 @@ def preview(
         written: list[Path] = []
         for message in messages:
             written += _write(folder, message, wanted, session)
+        if not written:
+            sends = ", ".join(c.value for c in reminder.channels)
+            nothing = _(
+                "level {level} reaches {customer} by {channels}: nothing to write as {formats}"
+            )
+            details = nothing.format(
+                level=reminder.level.name,
+                customer=who.id,
+                channels=sends,
+                formats=", ".join(f for f in FORMATS if f in wanted),
+            )
+            raise InputError(_("Nothing to preview."), [Problem("--format", details)])
     for path in written:
         out.console.print(str(path), markup=False)
 
@@ -126,12 +174,76 @@ def _one_customer(argument: str | None, option: str | None) -> str:
     return customer
 
 
+def _unplanned(
+    session: Session,
+    state: DunningState,
+    invoices: Sequence[Invoice],
+    source: str,
+    who: Customer,
+) -> Reminder | None:
+    """The customer's reminder as if it were due today, for ``--level`` to render when
+    nothing is: its open items, less the invoices on hold (disputed, paused, promised),
+    due or not. Its level, channels and penalties are those of the level asked for
+    (:func:`_at_level`). ``None`` when the customer has no open invoice, only credits."""
+    today = session.runner.today
+    open_items = [
+        i for i in invoices if (i.source, i.customer.id) == (source, who.id) and i.residual > 0
+    ]
+    if not any(i.kind is DocumentKind.INVOICE for i in open_items):
+        return None
+    listed = sorted(
+        (i for i in open_items if not _on_hold(state, i, today)),
+        key=lambda i: (int(i.is_credit), i.due_date or date.min, i.number),
+    )
+    if not any(i.kind is DocumentKind.INVOICE for i in listed):
+        message = _("every open invoice of {customer} is on hold").format(customer=who.id)
+        raise InputError(_("Nothing to preview."), [Problem("CUSTOMER", message)])
+    book = session.runner.config.settings.policy_book()
+    policy_name = book.policy_name_for(who, (session.runner.scores or {}).get((source, who.id)))
+    first = book.policies[policy_name].levels[0]
+    totals: dict[str, Decimal] = {}
+    for invoice in listed:
+        totals[invoice.currency] = totals.get(invoice.currency, Decimal(0)) + (
+            invoice.signed_residual
+        )
+    return Reminder(
+        key=reminder_key(source, who.id, first.name, (i.id for i in listed)),
+        source=source,
+        customer=who,
+        policy=policy_name,
+        level=first,
+        channels=first.channels,
+        items=tuple(
+            PlannedItem(invoice=i, days_late=i.days_late(session.runner.today)) for i in listed
+        ),
+        totals=dict(sorted(totals.items())),
+        emails=(),
+        language=None,
+        requires_approval=False,
+    )
+
+
+def _on_hold(state: DunningState, invoice: Invoice, today: date) -> bool:
+    """Whether ``invoice`` is held today, as the planner holds it: disputed, paused or
+    promised."""
+    if invoice.disputed and (invoice.dispute_until is None or today <= invoice.dispute_until):
+        return True
+    memory = state.invoices.get(invoice.key)
+    if memory is not None and memory.pause is not None and memory.pause.active(today):
+        return True
+    promise = (memory.promise if memory is not None else None) or invoice.promise_date
+    return promise is not None and today <= promise
+
+
 def _at_level(session: Session, state: DunningState, reminder: Reminder, name: str) -> Reminder:
     """The same reminder, rendered at another level of the customer's policy.
 
     The penalties are quoted again: a level may show them where the one due does not.
+    Its channels, recipients and language are chosen as the planner chooses them for
+    that level (an email level for a customer without an address is a letter).
     """
-    policy = session.runner.config.settings.policy_book().policies[reminder.policy]
+    book = session.runner.config.settings.policy_book()
+    policy = book.policies[reminder.policy]
     index = policy.index(name)
     if index is None or not policy.levels[index].channels:
         known = ", ".join(lvl.name for lvl in policy.levels if lvl.channels)
@@ -156,11 +268,18 @@ def _at_level(session: Session, state: DunningState, reminder: Reminder, name: s
         )
         for item in reminder.items
     )
+    override = book.override_for(reminder.customer)
+    emails = customer_emails(reminder.customer, [i.invoice for i in items], override)
+    channels, notes = level_channels(chosen, override, emails, reminder.customer)
+    if not channels:
+        raise InputError(_("Nothing to preview."), [Problem("--level", "; ".join(notes))])
     return dataclasses.replace(
         reminder,
         level=chosen,
-        channels=chosen.channels,
+        channels=channels,
         items=items,
+        emails=emails if ChannelKind.EMAIL in channels else (),
+        language=customer_language(reminder.customer, override),
         deadline=session.runner.calendar.add_business_days(session.runner.today, days)
         if days
         else None,
@@ -170,7 +289,6 @@ def _at_level(session: Session, state: DunningState, reminder: Reminder, name: s
 def _write(folder: Path, message: Message, wanted: set[str], session: Session) -> list[Path]:
     customer = re.sub(r"[^A-Za-z0-9_-]+", "-", message.customer_id).strip("-") or "customer"
     stem = f"{customer}_{message.level}_{message.kind.value}"
-    folder.mkdir(parents=True, exist_ok=True)
     files: dict[str, bytes] = {}
     if "text" in wanted:
         files[f"{stem}.txt"] = f"{message.subject}\n\n{message.text}".encode()
@@ -184,6 +302,8 @@ def _write(folder: Path, message: Message, wanted: set[str], session: Session) -
         for attachment in message.attachments:
             files[f"{stem}_{attachment.filename}"] = attachment.content
     paths = []
+    if files:
+        folder.mkdir(parents=True, exist_ok=True)
     for name, content in files.items():
         path = folder / name
         path.write_bytes(content)
