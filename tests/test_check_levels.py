@@ -83,3 +83,21 @@ def test_a_user_wording_that_does_not_render_names_its_file_and_line(
         f"fr, email: template {wording}, line 2: 'montant' is undefined",
     )
     assert results(result)["policies.standard.first"][0] == "ok"
+
+
+def test_an_invalid_configuration_is_also_a_json_verdict(
+    cli: Callable[..., CliResult], write_config: Callable[[str], Path]
+) -> None:
+    path = write_config(COMPANY + '\n[history]\npaht = "h.sqlite3"\n')
+
+    result = cli("check", "--json", "--config", str(path))
+
+    assert result.code == 1
+    assert json.loads(result.out) == {
+        "ok": False,
+        "error": "relance.toml is invalid (1 problem).",
+        "problems": [
+            {"where": "relance.toml: history.paht", "message": "unknown key (did you mean 'path'?)"}
+        ],
+    }
+    assert "unknown key" in result.err

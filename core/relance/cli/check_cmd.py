@@ -10,11 +10,18 @@ from typing import Any
 import click
 from rich.table import Table
 
-from relance.cli.common import config_option, json_option, load, output, strict_option
+from relance.cli.common import (
+    Output,
+    config_option,
+    json_option,
+    load,
+    output,
+    strict_option,
+)
 from relance.cli.session import template_environment
 from relance.config import Configuration
 from relance.engine.preflight import check_levels
-from relance.errors import EXIT_PLUGIN_ERROR, EXIT_USER_ERROR, RelanceError
+from relance.errors import EXIT_PLUGIN_ERROR, EXIT_USER_ERROR, ProblemsError, RelanceError
 from relance.i18n import _
 from relance.legal import LegalRules
 from relance.model import CheckStatus
@@ -37,50 +44,68 @@ def check(config_path: Path | None, as_json: bool, strict: bool) -> None:
 
     With a channel enabled, then check every level of every policy: an enabled channel
     delivers each of its channels, and its wording renders, in each language it exists
-    in, for a sample customer. Nothing is sent and nothing is written. Exit code 1 when the configuration
-    is invalid, a secret is missing or a level cannot be sent, 2 when a plugin cannot
-    work.
+    in, for a sample customer. Nothing is sent and nothing is written. Exit code 1 when
+    the configuration is invalid, a secret is missing or a level cannot be sent, 2 when
+    a plugin cannot work.
     """
     out = output()
-    loaded = load(config_path, strict=strict)
-    config = loaded.config
-    config.require_secrets()
-    results: list[dict[str, Any]] = []
+    try:
+        loaded = load(config_path, strict=strict)
+        config = loaded.config
+        config.require_secrets()
+    except ProblemsError as exc:
+        if as_json:  # a script reads the verdict on stdout; the person, on stderr
+            problems = [{"where": p.where, "message": redact(p.message)} for p in exc.problems]
+            out.json({"ok": False, "error": redact(exc.summary), "problems": problems})
+        raise
     today = config.company.today()
     with config.host(today=today, dry_run=True) as host:
-        for ctx in host.instances:
-            try:
-                checks = host.check_connection(ctx)
-            except RelanceError as exc:
-                results.append(_row(ctx.key_path, ctx.plugin, CheckStatus.ERROR, str(exc)))
-                continue
-            if not checks:
-                results.append(_row(ctx.key_path, ctx.plugin, CheckStatus.OK, _("configured")))
-            for item in checks:
-                summary = item.summary + (f" — {item.detail}" if item.detail else "")
-                results.append(_row(ctx.key_path, ctx.plugin, item.status, summary))
-        plugins_failed = any(row["status"] == CheckStatus.ERROR for row in results)
+        plugins = _plugins(host)
         levels = _levels(config, host, today)
-    results += levels
-    levels_failed = any(row["status"] == CheckStatus.ERROR for row in levels)
-    failed = plugins_failed or levels_failed
+    plugins_failed, levels_failed = (
+        any(row["status"] == CheckStatus.ERROR for row in rows) for rows in (plugins, levels)
+    )
+    results = plugins + levels
     if as_json:
-        out.json({"config": str(loaded.config.path), "ok": not failed, "results": results})
-    elif not results:
-        out.console.print(_("The configuration is valid; no plugin is enabled."))
+        failed = plugins_failed or levels_failed
+        out.json({"config": str(config.path), "ok": not failed, "results": results})
     else:
-        table = Table(title=_("relance check — {path}").format(path=loaded.config.path))
-        for header in (_("Instance"), _("Plugin"), _("Status"), _("Result")):
-            table.add_column(header)
-        for row in results:
-            colour = _COLOURS[CheckStatus(row["status"])]
-            status = f"[{colour}]{_status_label(row['status'])}[/{colour}]"
-            table.add_row(row["instance"], row["plugin"], status, row["summary"])
-        out.console.print(table)
+        _print(out, config.path, results)
     if plugins_failed:
         raise click.exceptions.Exit(EXIT_PLUGIN_ERROR)
     if levels_failed:
         raise click.exceptions.Exit(EXIT_USER_ERROR)
+
+
+def _plugins(host: PluginHost) -> list[dict[str, Any]]:
+    """The rows of every enabled plugin's own check of its connection."""
+    results = []
+    for ctx in host.instances:
+        try:
+            checks = host.check_connection(ctx)
+        except RelanceError as exc:
+            results.append(_row(ctx.key_path, ctx.plugin, CheckStatus.ERROR, str(exc)))
+            continue
+        if not checks:
+            results.append(_row(ctx.key_path, ctx.plugin, CheckStatus.OK, _("configured")))
+        for item in checks:
+            summary = item.summary + (f" — {item.detail}" if item.detail else "")
+            results.append(_row(ctx.key_path, ctx.plugin, item.status, summary))
+    return results
+
+
+def _print(out: Output, path: Path, results: list[dict[str, Any]]) -> None:
+    if not results:
+        out.console.print(_("The configuration is valid; no plugin is enabled."))
+        return
+    table = Table(title=_("relance check — {path}").format(path=path))
+    for header in (_("Instance"), _("Plugin"), _("Status"), _("Result")):
+        table.add_column(header)
+    for row in results:
+        colour = _COLOURS[CheckStatus(row["status"])]
+        status = f"[{colour}]{_status_label(row['status'])}[/{colour}]"
+        table.add_row(row["instance"], row["plugin"], status, row["summary"])
+    out.console.print(table)
 
 
 def _levels(config: Configuration, host: PluginHost, today: date) -> list[dict[str, Any]]:
