@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import re
 import unicodedata
 from collections import Counter
 from collections.abc import Sequence
@@ -61,6 +62,38 @@ def sniff_encoding(path: Path) -> str:
     if _looks_binary(sample.decode(encoding, errors="replace")):
         raise NotText(_("this is not a text file (it contains control characters)"))
     return encoding
+
+
+def check_encoding(path: Path, encoding: str) -> None:
+    """Refuse an ``encoding`` set in the configuration that a UTF-8 file contradicts.
+
+    UTF-8 read as Windows-1252 never fails: it turns "Café" into "CafÃ©", in every
+    name of every letter. A file whose first bytes include non-ASCII ones and decode as
+    UTF-8 is UTF-8 (text in a one-byte encoding almost never does).
+    """
+    if codecs.lookup(encoding).name.startswith("utf"):
+        return
+    with path.open("rb") as handle:
+        sample = handle.read(SAMPLE_BYTES)
+    if sample.isascii():
+        return
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(sample)
+    except UnicodeDecodeError:
+        return
+    words = re.findall(r"\w+", sample.decode("utf-8", "replace"))
+    example = next((word for word in words if not word.isascii()), "")
+    raise NotText(
+        _(
+            "this is UTF-8 text but the encoding setting says {encoding}: {word!r} would "
+            "read {garbled!r}; remove the setting (relance detects the encoding) or set "
+            '"utf-8"'
+        ).format(
+            encoding=encoding,
+            word=example,
+            garbled=example.encode("utf-8").decode(encoding, "replace"),
+        )
+    )
 
 
 def _decodes(path: Path, encoding: str) -> bool:

@@ -17,7 +17,7 @@ from typing import TextIO
 from relance import InputError, Problem
 from relance.i18n import _
 from relance_csv.columns import ColumnMap, map_columns
-from relance_csv.sniff import NotText, sniff_delimiter, sniff_encoding
+from relance_csv.sniff import NotText, check_encoding, sniff_delimiter, sniff_encoding
 
 HEADER_SEARCH_LINES = 20
 """How many non-blank rows may come before the header (titles, export dates...)."""
@@ -140,7 +140,10 @@ def _find_header(
 
 def _open_text(path: Path, encoding: str | None, setting: str) -> tuple[TextIO, str]:
     try:
-        encoding = encoding or sniff_encoding(path)
+        if encoding is None:
+            encoding = sniff_encoding(path)
+        else:
+            check_encoding(path, encoding)
         return path.open(encoding=encoding, newline=""), encoding
     except FileNotFoundError:
         raise _file_error(

@@ -417,3 +417,28 @@ def test_a_folder_is_not_a_file(read_csv, data: Path) -> None:
     assert [str(p) for p in caught.value.problems] == [
         f"{data / 'joined'}: this is a folder, not a file"
     ]
+
+
+def test_a_utf8_file_read_with_a_one_byte_encoding_set_is_refused(read_csv, tmp_path: Path) -> None:
+    """Read as Windows-1252, UTF-8 never fails: every accented name would be garbled in
+    every letter. A file whose first bytes decode as UTF-8 with accents is UTF-8."""
+    export = tmp_path / "factures.csv"
+    export.write_text(
+        "Facture;Client;Échéance;Montant\nF1;Café Élysée;05/06/2025;100,00\n", encoding="utf-8"
+    )
+
+    with pytest.raises(InputError) as caught:
+        read_csv(export, encoding="cp1252")
+
+    (problem,) = caught.value.problems
+    assert problem.message == (
+        "this is UTF-8 text but the encoding setting says cp1252: 'Échéance' would read "
+        "'Ã‰chÃ©ance'; remove the setting (relance detects the encoding) or set \"utf-8\""
+    )
+    assert read_csv(export).invoices[0].customer.name == "Café Élysée"
+    assert read_csv("sage_cp1252.csv", encoding="cp1252").invoices  # the right setting
+
+
+def test_a_one_byte_file_read_with_its_encoding_set_is_read(read_csv, data: Path) -> None:
+    ascii_only = read_csv("quickbooks_en.csv", encoding="cp1252")
+    assert ascii_only.invoices
