@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from relance.model import Instalment
 from relance.reports.aging import aging, bucket_index, labels
 from relance.reports.ledger import Ledger
 
@@ -55,6 +56,28 @@ def test_credits_count_negatively_and_paid_invoices_only_before_payment(make_inv
     # On 3 March F0 (due 1 February, 30 days) was still owed; F1 is 2 days late.
     after = aging(ledger, date(2026, 3, 10), BOUNDS)
     assert after.rows[0].total == Decimal("250.05")
+
+
+def test_an_invoice_in_instalments_is_aged_instalment_by_instalment(make_invoice) -> None:
+    """30 % forty days late and 70 % not yet due: not all "not yet due" because the
+    last date is ahead."""
+    split = make_invoice("F1", due=date(2026, 4, 15), total="1000.00").model_copy(
+        update={
+            "instalments": (
+                Instalment(due_date=date(2026, 1, 22), amount=Decimal(300), residual=Decimal(300)),
+                Instalment(due_date=date(2026, 4, 15), amount=Decimal(700), residual=Decimal(700)),
+            )
+        }
+    )
+
+    report = aging(Ledger(open=(split,), paid=()), date(2026, 3, 3), BOUNDS)
+
+    (row,) = report.rows
+    assert row.amounts == (Decimal(700), Decimal(0), Decimal(300), Decimal(0), Decimal(0))
+    assert [(i.due_date, i.amount) for i in report.items] == [
+        (date(2026, 1, 22), Decimal(300)),
+        (date(2026, 4, 15), Decimal(700)),
+    ]
 
 
 def _json(cli, config: Path, today: str) -> dict:

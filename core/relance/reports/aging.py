@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from relance.model import Invoice
 from relance.reports.ledger import Ledger
 
 __all__ = ["NOT_DUE", "AgedItem", "AgedRow", "AgingReport", "aging", "bucket_index", "labels"]
@@ -86,6 +87,17 @@ class AgingReport:
         return {currency: tuple(values) for currency, values in sorted(sums.items())}
 
 
+def _parts(invoice: Invoice, owed: Decimal) -> list[tuple[date | None, Decimal]]:
+    """What is owed on an invoice, by due date: each unpaid instalment in the bucket of
+    its own date when the instalments account for what is owed (an invoice payable in
+    several times is not all "not yet due" because its last date is ahead), else the
+    whole amount at the invoice's due date."""
+    unpaid = [part for part in invoice.instalments if part.residual > 0]
+    if not unpaid or sum((part.residual for part in unpaid), Decimal(0)) != owed:
+        return [(invoice.due_date, owed)]
+    return [(part.due_date, part.residual) for part in unpaid]
+
+
 def aging(ledger: Ledger, as_of: date, bounds: tuple[int, ...]) -> AgingReport:
     """The aged balance on ``as_of`` with the buckets ``bounds`` (``[reports] buckets``)."""
     names = labels(bounds)
@@ -94,22 +106,23 @@ def aging(ledger: Ledger, as_of: date, bounds: tuple[int, ...]) -> AgingReport:
     customers: dict[tuple[str, str], str] = {}
     for owed in ledger.owed_on(as_of):
         invoice = owed.invoice
-        days = (as_of - invoice.due_date).days if invoice.due_date is not None else 0
-        index = bucket_index(days, bounds)
-        items.append(
-            AgedItem(
-                source=invoice.source,
-                customer_id=invoice.customer.id,
-                number=invoice.number,
-                due_date=invoice.due_date,
-                days_late=days,
-                bucket=names[index],
-                currency=invoice.currency,
-                amount=owed.amount,
+        for due, amount in _parts(invoice, owed.amount):
+            days = (as_of - due).days if due is not None else 0
+            index = bucket_index(days, bounds)
+            items.append(
+                AgedItem(
+                    source=invoice.source,
+                    customer_id=invoice.customer.id,
+                    number=invoice.number,
+                    due_date=due,
+                    days_late=days,
+                    bucket=names[index],
+                    currency=invoice.currency,
+                    amount=amount,
+                )
             )
-        )
+            grid[(invoice.source, invoice.customer.id, invoice.currency)][index] += amount
         customers[(invoice.source, invoice.customer.id)] = invoice.customer.name
-        grid[(invoice.source, invoice.customer.id, invoice.currency)][index] += owed.amount
     rows = [
         AgedRow(source, customer_id, customers[(source, customer_id)], currency, tuple(amounts))
         for (source, customer_id, currency), amounts in grid.items()
