@@ -219,3 +219,50 @@ def test_preview_says_when_the_level_gives_no_file_of_the_format(workspace: Work
         result.err
     )
     assert not (workspace.folder / "out").exists()
+
+
+def test_pause_refuses_a_last_day_in_the_past(workspace: Workspace, cli) -> None:
+    workspace.write_ledger([invoice("F1", due=days(-6))])
+    result = cli("pause", "F1", "--reason", "x", "--until", "2020-01-01", "--today", DAY)
+    assert result.code == 1
+    assert "--until: the last day of the pause is in the past" in one_line(result.err)
+    assert workspace.history() == []
+    today = cli("pause", "F1", "--reason", "x", "--until", DAY, "--today", DAY)
+    assert today.code == 0, today.err
+    assert "F1 paused until 2026-03-16." in today.out
+
+
+def test_resume_says_what_is_not_paused(workspace: Workspace, cli) -> None:
+    workspace.write_ledger([invoice("F1", due=days(-6)), invoice("F2", due=days(-6))])
+    never = cli("resume", "F1", "--today", DAY)
+    assert never.code == 1
+    assert "Nothing to resume. - INVOICE: F1 is not paused" in one_line(never.err)
+    assert cli("resume", "--customer", "C1", "--today", DAY).code == 1
+    assert workspace.history() == []
+
+    until = days(2).isoformat()
+    assert cli("pause", "F1", "--reason", "x", "--until", until, "--today", DAY).code == 0
+    ended = cli("resume", "F1", "--today", days(3).isoformat())
+    assert ended.code == 1
+    assert "INVOICE: F1 is not paused: its pause ended on 2026-03-18" in one_line(ended.err)
+    resumed = cli("resume", "F1", "--today", DAY)
+    assert resumed.code == 0, resumed.err
+    assert "F1 resumed." in resumed.out
+    again = cli("resume", "F1", "--today", DAY)
+    assert again.code == 1
+    assert "INVOICE: F1 is not paused" in one_line(again.err)
+
+    assert cli("pause", "--customer", "C1", "--reason", "x", "--today", DAY).code == 0
+    invoice_only = cli("resume", "F2", "--today", DAY)
+    assert invoice_only.code == 1
+    assert (
+        "INVOICE: F2 is not paused; its customer C1 is: relance resume --customer C1"
+        in one_line(invoice_only.err)
+    )
+    assert cli("resume", "--customer", "C1", "--today", DAY).code == 0
+    assert [e.type for e in workspace.history()] == [
+        EventType.PAUSED,
+        EventType.RESUMED,
+        EventType.PAUSED,
+        EventType.RESUMED,
+    ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from relance.cli.session import Session, actor, open_session
 from relance.context import Role
 from relance.errors import InputError, Problem
 from relance.i18n import _
-from relance.model import EventType, HistoryEvent
+from relance.model import Customer, EventType, HistoryEvent, Invoice
 
 __all__ = ["register"]
 
@@ -27,7 +28,31 @@ def register(app: click.Group) -> None:
     app.add_command(promise)
 
 
-def _target(session: Session, invoice: str | None, customer: str | None) -> dict[str, object]:
+@dataclass(frozen=True)
+class _Target:
+    """What a hold is on: one invoice, or a whole customer."""
+
+    source: str
+    customer: Customer
+    invoice: Invoice | None = None
+
+    def fields(self) -> dict[str, object]:
+        """The history event's fields naming the target."""
+        found: dict[str, object] = {
+            "source": self.source,
+            "customer_id": self.customer.id,
+            "customer_name": self.customer.name,
+        }
+        if self.invoice is None:
+            return found
+        return {
+            **found,
+            "invoice_ids": (self.invoice.id,),
+            "invoice_numbers": (self.invoice.number,),
+        }
+
+
+def _target(session: Session, invoice: str | None, customer: str | None) -> _Target:
     invoices = session.fetch()
     if (invoice is None) == (customer is None):
         raise InputError(
@@ -36,16 +61,10 @@ def _target(session: Session, invoice: str | None, customer: str | None) -> dict
         )
     if invoice is not None:
         found = find_invoice(invoices, invoice, "INVOICE")
-        return {
-            "source": found.source,
-            "customer_id": found.customer.id,
-            "customer_name": found.customer.name,
-            "invoice_ids": (found.id,),
-            "invoice_numbers": (found.number,),
-        }
+        return _Target(found.source, found.customer, found)
     assert customer is not None
     source, who = find_customer(invoices, customer, "--customer")
-    return {"source": source, "customer_id": who.id, "customer_name": who.name}
+    return _Target(source, who)
 
 
 def _hold(
@@ -56,6 +75,10 @@ def _hold(
     **fields: object,
 ) -> None:
     """Record a pause, resume or promise on an invoice or a customer, and mirror it."""
+    _record(session, kind, _target(session, invoice, customer), **fields)
+
+
+def _record(session: Session, kind: EventType, target: _Target, **fields: object) -> None:
     event = HistoryEvent.model_validate(
         {
             "type": kind,
@@ -63,7 +86,7 @@ def _hold(
             "run_date": session.runner.today,
             "actor": actor(),
             **fields,
-            **_target(session, invoice, customer),
+            **target.fields(),
         }
     )
     session.store.append(event)
@@ -93,10 +116,18 @@ def pause(
     config_path: Path | None,
     today: str | None,
 ) -> None:
-    """Hold the reminders of INVOICE (number or id), or of a whole --customer."""
+    """Hold the reminders of INVOICE (number or id), or of a whole --customer.
+
+    --until is the last day of the pause, today or later (a date in the past is refused).
+    """
     out = output()
     end = parse_date(until, "--until") if until else None
     with open_session(load(config_path), today, out, dry_run=False, roles=WRITERS) as session:
+        if end is not None and end < session.runner.today:
+            raise InputError(
+                _("Invalid command-line value."),
+                [Problem("--until", _("the last day of the pause is in the past"))],
+            )
         _hold(session, EventType.PAUSED, invoice, customer, reason=reason, until=end)
     what = invoice or customer
     if end:
@@ -113,11 +144,45 @@ def pause(
 def resume(
     invoice: str | None, customer: str | None, config_path: Path | None, today: str | None
 ) -> None:
-    """End the pause of INVOICE, or of a --customer."""
+    """End the pause of INVOICE, or of a --customer.
+
+    One that is not paused today (never paused, resumed already, or its --until passed)
+    is an error (exit 1) and nothing is recorded, as for an unknown invoice.
+    """
     out = output()
     with open_session(load(config_path), today, out, dry_run=False, roles=WRITERS) as session:
-        _hold(session, EventType.RESUMED, invoice, customer)
+        target = _target(session, invoice, customer)
+        _require_paused(session, target, "INVOICE" if invoice is not None else "--customer")
+        _record(session, EventType.RESUMED, target)
     out.console.print(_("{what} resumed.").format(what=invoice or customer))
+
+
+def _require_paused(session: Session, target: _Target, option: str) -> None:
+    """Raise unless ``target`` (an invoice or a customer) is paused today."""
+    state = session.state()
+    today = session.runner.today
+    customer_key = (target.source, target.customer.id)
+    customer = state.customers.get(customer_key)
+    customer_pause = customer.pause if customer is not None else None
+    if target.invoice is not None:
+        memory = state.invoices.get(target.invoice.key)
+        pause = memory.pause if memory is not None else None
+        what = target.invoice.number
+    else:
+        pause, customer_pause, what = customer_pause, None, target.customer.id
+    if pause is not None and pause.active(today):
+        return
+    if pause is not None and pause.until is not None:
+        message = _("{what} is not paused: its pause ended on {date}").format(
+            what=what, date=pause.until.isoformat()
+        )
+    else:
+        message = _("{what} is not paused").format(what=what)
+    if customer_pause is not None and customer_pause.active(today):
+        message += "; " + _(
+            "its customer {customer} is: relance resume --customer {customer}"
+        ).format(customer=target.customer.id)
+    raise InputError(_("Nothing to resume."), [Problem(option, message)])
 
 
 @click.command("promise")
