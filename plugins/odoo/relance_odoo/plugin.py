@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator, Sequence
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from relance import (
     Balance,
@@ -64,6 +64,15 @@ def relance_fetch_invoices(source: PluginContext, since: datetime | None) -> Ite
         since=since,
         overlap=timedelta(minutes=settings.overlap_minutes),
         page_size=settings.page_size,
+    )
+
+
+@hookimpl
+def relance_fetch_paid_invoices(source: PluginContext, start: date, end: date) -> Iterator[Invoice]:
+    """The paid customer invoices issued by ``end`` (Odoo does not say when they were
+    paid, so ``start`` cannot narrow them), for the reports."""
+    return reader.fetch_paid_invoices(
+        client_of(source), source=source.name, end=end, page_size=settings_of(source).page_size
     )
 
 

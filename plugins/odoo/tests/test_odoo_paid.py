@@ -1,0 +1,267 @@
+"""Paid invoices for the reports (``relance_fetch_paid_invoices``) from Odoo 16-19."""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from relance import DocumentKind, InvoiceStatus, PluginContext
+from relance_odoo import relance_fetch_invoices, relance_fetch_paid_invoices
+
+from .conftest import (
+    DB,
+    LOGIN,
+    URL,
+    FakeOdoo,
+    Sent,
+    invoice_rows,
+    load,
+    partner_rows,
+    serve,
+    serve_ledger,
+)
+
+START, END = date(2024, 3, 1), date(2025, 3, 15)
+PAID_DOMAIN = [
+    ["move_type", "=", "out_invoice"],
+    ["state", "=", "posted"],
+    ["payment_state", "in", ["paid", "in_payment"]],
+]
+PAID_FIELDS = [
+    "name", "move_type", "payment_state", "invoice_date", "invoice_date_due", "amount_total",
+    "currency_id", "partner_id", "commercial_partner_id", "company_id",
+]  # fmt: skip
+PARTNER_FIELDS = [
+    "name", "email", "phone", "lang", "vat", "company_registry", "street", "street2", "zip",
+    "city", "country_code", "is_company", "parent_id", "commercial_partner_id", "type", "active",
+]  # fmt: skip
+
+
+def paid_rows() -> list[dict[str, Any]]:
+    return list(load("paid_invoices"))
+
+
+def serve_paid(odoo: FakeOdoo, paid: list[dict[str, Any]], partners: list[dict[str, Any]]) -> None:
+    odoo.always("account.move", "search_read", serve(paid))
+    odoo.always("res.partner", "search_read", serve(partners))
+
+
+def login_names(version: int) -> list[str]:
+    return ["common.version"] + (["common.authenticate"] if version < 19 else [])
+
+
+@pytest.mark.parametrize("version", [16, 17, 18, 19])
+def test_paid_invoices_issued_by_the_end_are_read_with_their_customers(
+    odoo_factory: Callable[..., FakeOdoo], make_context: Callable[..., PluginContext], version: int
+) -> None:
+    odoo = odoo_factory(version)
+    serve_paid(odoo, paid_rows(), partner_rows(version))
+
+    found = relance_fetch_paid_invoices(source=make_context(company_ids=[1]), start=START, end=END)
+    paid = list(found)
+
+    # No receivable lines, no payment terms: what a paid invoice owes is nothing.
+    assert odoo.names() == [
+        *login_names(version),
+        "account.move.fields_get",
+        "account.move.search_read",
+        "res.partner.fields_get",
+        "res.partner.search_read",
+    ]
+    (moves,) = odoo.model_calls("account.move", "search_read")
+    assert moves.protocol == ("json2" if version >= 19 else "jsonrpc")
+    assert moves.params == {
+        "domain": [*PAID_DOMAIN, ["invoice_date", "<=", "2025-03-15"], ["company_id", "in", [1]]],
+        "fields": PAID_FIELDS,
+        "order": "id asc",
+        "limit": 500,
+    }
+    assert moves.context == {"allowed_company_ids": [1]}
+    (partners,) = odoo.model_calls("res.partner", "search_read")
+    assert partners.params == {
+        "domain": [
+            "|",
+            ["id", "in", [14, 45, 52]],
+            "&",
+            ["commercial_partner_id", "in", [14, 45]],
+            ["type", "=", "invoice"],
+        ],
+        "fields": PARTNER_FIELDS[:3] + (["mobile"] if version <= 18 else []) + PARTNER_FIELDS[3:],
+        "order": "id asc",
+        "limit": 500,
+    }
+    assert partners.context == {"active_test": False, "allowed_company_ids": [1]}
+
+    azure, deco = paid
+    assert [
+        (i.source, i.id, i.number, i.kind, i.currency, i.total, i.residual, i.paid_date)
+        for i in paid
+    ] == [
+        ("odoo", "371", "INV/2024/00298", DocumentKind.INVOICE, "USD", Decimal(1500), 0, None),
+        ("odoo", "405", "INV/2025/00061", DocumentKind.INVOICE, "EUR", Decimal(600), 0, None),
+    ]
+    assert (azure.issue_date, azure.due_date) == (date(2024, 12, 20), date(2025, 1, 19))
+    assert (deco.issue_date, deco.due_date) == (date(2025, 1, 6), date(2025, 2, 5))
+    assert (azure.status, deco.status) == (InvoiceStatus.PAID, InvoiceStatus.IN_PAYMENT)
+    assert not azure.disputed
+    assert not deco.disputed
+    assert (azure.customer.id, azure.customer.name, deco.customer.id) == (
+        "14",
+        "Azure Interior",
+        "45",
+    )
+    assert azure.contact is not None
+    assert azure.contact.emails == ("compta@azure-interior.example",)
+    assert deco.contact is None
+
+
+@pytest.mark.parametrize("version", [16, 19])
+def test_paid_invoices_carry_the_customers_the_open_invoices_carry(
+    odoo_factory: Callable[..., FakeOdoo], make_context: Callable[..., PluginContext], version: int
+) -> None:
+    odoo = odoo_factory(version)
+    serve_ledger(odoo, invoice_rows(version), partner_rows(version))
+    context = make_context()
+    open_items = list(relance_fetch_invoices(source=context, since=None))
+    odoo.always("account.move", "search_read", serve(paid_rows()))
+
+    paid = list(relance_fetch_paid_invoices(source=context, start=START, end=END))
+
+    customers = {invoice.customer.id: invoice.customer for invoice in open_items}
+    assert [invoice.customer for invoice in paid] == [customers["14"], customers["45"]]
+    assert paid[0].contact == open_items[0].contact
+    # One client for the run: fields_get is not asked again.
+    assert odoo.names().count("account.move.fields_get") == 1
+    assert odoo.names().count("res.partner.fields_get") == 1
+
+
+def test_the_period_s_first_day_does_not_narrow_what_is_read(
+    odoo_factory: Callable[..., FakeOdoo], make_context: Callable[..., PluginContext]
+) -> None:
+    """Odoo does not say when an invoice was paid: an invoice issued long before the
+    period may have been paid in it, so only the last day bounds the domain."""
+    odoo = odoo_factory(17)
+    serve_paid(odoo, paid_rows(), partner_rows(17))
+    context = make_context()
+
+    list(relance_fetch_paid_invoices(source=context, start=date(2025, 1, 1), end=END))
+    list(relance_fetch_paid_invoices(source=context, start=date(2020, 1, 1), end=date(2024, 6, 30)))
+
+    first, second = odoo.model_calls("account.move", "search_read")
+    assert first.params["domain"] == [*PAID_DOMAIN, ["invoice_date", "<=", "2025-03-15"]]
+    assert second.params["domain"] == [*PAID_DOMAIN, ["invoice_date", "<=", "2024-06-30"]]
+    assert first.context is None  # no company_ids: no multi-company context
+
+
+@pytest.mark.parametrize(
+    ("page_size", "bounds"),
+    [
+        # A full page asks for the ids above its last one; a short page is the last.
+        (1, [None, 371, 405, 420]),
+        (2, [None, 405]),
+        (3, [None, 420]),
+    ],
+)
+def test_paid_invoices_and_customers_are_read_in_keyset_pages(
+    odoo_factory: Callable[..., FakeOdoo],
+    make_context: Callable[..., PluginContext],
+    page_size: int,
+    bounds: list[int | None],
+) -> None:
+    odoo = odoo_factory(18)
+    rows = paid_rows()
+    extra = {**rows[1], "id": 420, "name": "INV/2025/00102", "invoice_date": "2025-02-11"}
+    serve_paid(odoo, [*rows, extra], partner_rows(18))
+
+    paid = list(
+        relance_fetch_paid_invoices(source=make_context(page_size=page_size), start=START, end=END)
+    )
+
+    assert [invoice.id for invoice in paid] == ["371", "405", "420"]
+    moves = odoo.model_calls("account.move", "search_read")
+    partners = odoo.model_calls("res.partner", "search_read")
+    assert [after(sent) for sent in moves] == bounds
+    # 3 partner rows (14, 45, 52): as many pages as for the 3 invoices.
+    assert len(partners) == len(bounds) <= math.ceil(3 / page_size) + 1
+    assert all(sent.params["limit"] == page_size for sent in moves + partners)
+    assert all("offset" not in sent.params for sent in moves + partners)
+
+
+def test_no_paid_invoice_costs_no_partner_read(
+    odoo_factory: Callable[..., FakeOdoo], make_context: Callable[..., PluginContext]
+) -> None:
+    odoo = odoo_factory(19)
+    serve_paid(odoo, [], partner_rows(19))
+
+    assert list(relance_fetch_paid_invoices(source=make_context(), start=START, end=END)) == []
+    assert odoo.names() == ["common.version", "account.move.fields_get", "account.move.search_read"]
+
+
+def after(sent: Sent) -> int | None:
+    """The keyset bound of a page (``["id", ">", n]``), ``None`` on the first page."""
+    bounds = [leaf[2] for leaf in sent.params["domain"] if leaf[:2] == ["id", ">"]]
+    return bounds[0] if bounds else None
+
+
+def ledger_answer(open_rows: list[dict[str, Any]], paid: list[dict[str, Any]]) -> Any:
+    """``account.move.search_read`` answering the open domain or the paid one."""
+    open_answer, paid_answer = serve(open_rows), serve(paid)
+
+    def answer(sent: Sent) -> list[dict[str, Any]]:
+        states = next(leaf[2] for leaf in sent.params["domain"] if leaf[0] == "payment_state")
+        return paid_answer(sent) if "paid" in states else open_answer(sent)
+
+    return answer
+
+
+@pytest.mark.parametrize("version", [17, 19])
+def test_report_dso_counts_the_paid_invoices_in_the_sales(
+    cli: Callable[..., Any],
+    write_config: Callable[[str], Path],
+    odoo_factory: Callable[..., FakeOdoo],
+    api_key: str,
+    version: int,
+) -> None:
+    odoo = odoo_factory(version)
+    serve_ledger(odoo, invoice_rows(version), partner_rows(version))
+    odoo.always("account.move", "search_read", ledger_answer(invoice_rows(version), paid_rows()))
+    path = write_config(
+        f'[sources.odoo]\nurl = "{URL}"\ndatabase = "{DB}"\nlogin = "{LOGIN}"\n'
+        'api_key_env = "ODOO_API_KEY"\n'
+    )
+
+    result = cli("report", "dso", "--config", str(path), "--today", "2025-03-15", "--json")
+
+    assert result.code == 0, result.err
+    document = json.loads(result.out)
+    assert document["cannot_give_paid_invoices"] == []
+    by_currency = {c["currency"]: c for c in document["currencies"]}
+    # Period 2024-12-16 to 2025-03-15. EUR: INV/2025/00087 (1 200.00, open) and the paid
+    # INV/2025/00061 (600.00) were sold in it; USD: only the paid INV/2024/00298
+    # (1 500.00); INV/2024/00311 (1 800.00 still owed) was issued before it.
+    assert (by_currency["EUR"]["receivables"], by_currency["EUR"]["sales"]) == (
+        "1200.00",
+        "1800.00",
+    )
+    assert (by_currency["USD"]["receivables"], by_currency["USD"]["sales"]) == (
+        "1800.00",
+        "1500.00",
+    )
+    assert by_currency["EUR"]["simple"] == "60.0"  # 1 200 / 1 800 x 90
+    paid_reads = [
+        sent
+        for sent in odoo.model_calls("account.move", "search_read")
+        if ["payment_state", "in", ["paid", "in_payment"]] in sent.params["domain"]
+    ]
+    assert len(paid_reads) == 1
+    # The period ends today at the latest, never before the as-of day.
+    (issued_by,) = [leaf for leaf in paid_reads[0].params["domain"] if leaf[0] == "invoice_date"]
+    assert issued_by[1] == "<="
+    assert issued_by[2] >= "2025-03-15"
