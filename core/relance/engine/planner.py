@@ -245,22 +245,7 @@ class _CustomerPlanner:
         policy_name = self.book.policy_name_for(customer, score)
         policy = self.book.policies[policy_name]
         override = self.book.override_for(customer)
-        candidates: list[_Candidate] = []
-        held: list[Skip] = []
-        firmest = -1  # the firmest level delivered for an open invoice that is not held
-        for invoice in invoices:
-            if invoice.kind is not DocumentKind.INVOICE or invoice.due_date is None:
-                continue
-            index = self._next_level(policy, invoice)
-            hold = self._hold(invoice)
-            if hold is None:
-                firmest = max(firmest, self._delivered(policy, invoice))
-            if index is None:
-                continue
-            if hold is None:
-                candidates.append(_Candidate(invoice, index))
-            else:
-                held.append(Skip(customer, source, hold[0], hold[1], invoice))
+        candidates, held, firmest = self._invoices(policy, source, invoices)
         self._held = held
 
         def skip(reason: SkipReason, detail: str = "") -> list[Skip]:
@@ -289,14 +274,39 @@ class _CustomerPlanner:
 
     # -- per invoice ---------------------------------------------------------------
 
-    def _next_level(self, policy: Policy, invoice: Invoice) -> int | None:
+    def _invoices(
+        self, policy: Policy, source: str, invoices: Sequence[Invoice]
+    ) -> tuple[list[_Candidate], list[Skip], int]:
+        """A customer's invoices due for a level, those held, and the index of the
+        firmest level delivered for an invoice that is not held (-1: none)."""
+        candidates: list[_Candidate] = []
+        held: list[Skip] = []
+        firmest = -1
+        for invoice in invoices:
+            if invoice.kind is not DocumentKind.INVOICE or invoice.due_date is None:
+                continue
+            delivered = self._delivered(policy, invoice)
+            index = self._next_level(policy, invoice, delivered)
+            if index is None and delivered < 0:
+                continue  # nothing due, nothing said: neither a candidate nor a floor
+            hold = self._hold(invoice)
+            if hold is None:
+                firmest = max(firmest, delivered)
+            if index is None:
+                continue
+            if hold is None:
+                candidates.append(_Candidate(invoice, index))
+            else:
+                held.append(Skip(invoice.customer, source, hold[0], hold[1], invoice))
+        return candidates, held, firmest
+
+    def _next_level(self, policy: Policy, invoice: Invoice, delivered: int) -> int | None:
         """The index of the level this invoice is due for today, if any.
 
         A level before the due date (a courtesy reminder, negative offset) whose day has
         passed is skipped: "falls due soon" about an invoice already due is false.
         """
         days_late = invoice.days_late(self.today)
-        delivered = self._delivered(policy, invoice)
         index = delivered + 1 if delivered >= 0 else _start_index(policy, days_late)
         if index is None:
             return None
