@@ -104,6 +104,20 @@ def test_plugin_tables_are_validated_by_the_plugin_model(write_config) -> None:
 
 
 @pytest.mark.usefixtures("fake_dist")
+def test_a_failed_plugin_enabled_is_a_plugin_failure_exit_2(cli, write_config) -> None:
+    """The file is right to enable it; the plugin is what is broken (README: exit 2)."""
+    broken = write_config(COMPANY + "[sources.fakebroken]\n")
+    misspelled = write_config(COMPANY + "[sources.fakesorce]\n", "other.toml")
+
+    failed = cli("check", "--config", str(broken))
+    unknown = cli("check", "--config", str(misspelled))
+
+    assert failed.code == 2
+    assert "plugin 'fakebroken' is failed: could not import" in failed.err
+    assert unknown.code == 1
+
+
+@pytest.mark.usefixtures("fake_dist")
 def test_failed_and_misused_plugins_are_configuration_problems(write_config) -> None:
     text = COMPANY + "[sources.fakebroken]\n[channels.fakesource]\n[sources.faketypo]\n"
     problems = problems_of(write_config(text))

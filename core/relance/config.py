@@ -48,7 +48,7 @@ from relance.engine.policy import (
     default_policies,
 )
 from relance.engine.settings import CalendarSettings, EngineSettings
-from relance.errors import ConfigError, Problem, RelanceError
+from relance.errors import EXIT_PLUGIN_ERROR, ConfigError, Problem, RelanceError
 from relance.i18n import N_, _
 from relance.legal.settings import LegalSettings
 from relance.model import Address, CountryCode, CurrencyCode, LanguageCode, NonBlank
@@ -347,7 +347,10 @@ def load_config(path: Path, registry: PluginRegistry) -> Configuration:
             title = _("{name} is invalid (1 problem).")
         else:
             title = _("{name} is invalid ({count} problems).")
-        raise ConfigError(title.format(name=path.name, count=len(problems)), problems)
+        error = ConfigError(title.format(name=path.name, count=len(problems)), problems)
+        if _enables_a_failed_plugin(raw, registry):
+            error.exit_code = EXIT_PLUGIN_ERROR  # the plugin is broken, not the file
+        raise error
     return Configuration(
         path=path, settings=settings, instances=tuple(instances), registry=registry
     )
@@ -355,6 +358,20 @@ def load_config(path: Path, registry: PluginRegistry) -> Configuration:
 
 #: The hook a plugin must implement to be configured in each role's table.
 _ROLE_HOOKS = {Role.SOURCE: "relance_fetch_invoices", Role.CHANNEL: "relance_send_reminder"}
+
+
+def _enables_a_failed_plugin(raw: Mapping[str, Any], registry: PluginRegistry) -> bool:
+    """Whether the file enables an installed plugin that failed to load."""
+    for role in Role:
+        tables = raw.get(role.table, {})
+        if not isinstance(tables, Mapping):
+            continue
+        for name, table in tables.items():
+            plugin = table.get(PLUGIN_KEY, name) if isinstance(table, Mapping) else name
+            info = registry.infos.get(plugin) if isinstance(plugin, str) else None
+            if info is not None and info.status is not PluginStatus.LOADED:
+                return True
+    return False
 
 
 class _TableError(Exception):
