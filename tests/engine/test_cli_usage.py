@@ -266,3 +266,18 @@ def test_resume_says_what_is_not_paused(workspace: Workspace, cli) -> None:
         EventType.PAUSED,
         EventType.RESUMED,
     ]
+
+
+def test_history_of_a_customer_without_events_says_so(workspace: Workspace, cli) -> None:
+    workspace.write_ledger([invoice("F1", due=days(-6))])
+    assert cli("pause", "F1", "--reason", "x", "--today", DAY).code == 0
+    result = cli("history", "--customer", "NOPE")
+    assert result.code == 0, result.err
+    assert one_line(result.out) == (
+        "No event recorded for customer id 'NOPE' (the history knows a customer only once "
+        "relance has done something about it)."
+    )
+    unsettled = cli("history", "--customer", "C1", "--unsettled")
+    assert unsettled.code == 0, unsettled.err
+    assert one_line(unsettled.out) == "No unsettled send for customer id 'C1'."
+    assert "paused" in cli("history", "--customer", "C1").out

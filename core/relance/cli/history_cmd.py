@@ -25,7 +25,11 @@ def register(app: click.Group) -> None:
 
 
 @click.command("history")
-@click.option("--customer", default=None, help="Only this customer's events (its id).")
+@click.option(
+    "--customer",
+    default=None,
+    help="Only this customer's events (its id, as the sources give it).",
+)
 @click.option("--unsettled", is_flag=True, help="Only sends whose outcome is unknown.")
 @click.option("--limit", type=click.IntRange(min=1), default=None, help="The last N events.")
 @config_option
@@ -50,7 +54,7 @@ def history(
         out.json({"events": [e.model_dump(mode="json", exclude_defaults=True) for e in events]})
         return
     if not events:
-        out.console.print(_("No unsettled send.") if unsettled else _("The history is empty."))
+        out.console.print(_empty(customer, unsettled=unsettled), markup=False)
         return
     table = Table(title=_("Unsettled sends") if unsettled else _("History"))
     for header in (_("When"), _("Event"), _("Customer"), _("Level"), _("Channel"), _("Detail")):
@@ -67,6 +71,19 @@ def history(
             else (event.reason or invoice_numbers(event.invoice_numbers)),
         )
     out.console.print(table)
+
+
+def _empty(customer: str | None, *, unsettled: bool) -> str:
+    """What an empty listing means. The history knows a customer only by the events
+    recorded about it: no event says nothing of whether the customer exists."""
+    if customer is None:
+        return _("No unsettled send.") if unsettled else _("The history is empty.")
+    if unsettled:
+        return _("No unsettled send for customer id {customer!r}.").format(customer=customer)
+    return _(
+        "No event recorded for customer id {customer!r} (the history knows a customer "
+        "only once relance has done something about it)."
+    ).format(customer=customer)
 
 
 @click.command("resolve")
