@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator, Sequence
-from datetime import datetime
+from datetime import date, datetime
 
 from relance import (
     Balance,
@@ -71,6 +71,20 @@ def relance_fetch_invoices(source: PluginContext, since: datetime | None) -> Ite
         customers_of(source),
         source=source.name,
         since=since,
+        timezone=source.timezone,
+        default_currency=source.company.currency,
+    )
+
+
+@hookimpl
+def relance_fetch_paid_invoices(source: PluginContext, start: date, end: date) -> Iterator[Invoice]:
+    """The invoices paid from ``start`` to ``end``, with their payment day, for the reports."""
+    return reader.fetch_paid_invoices(
+        client_of(source),
+        customers_of(source),
+        source=source.name,
+        start=start,
+        end=end,
         timezone=source.timezone,
         default_currency=source.company.currency,
     )
