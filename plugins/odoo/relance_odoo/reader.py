@@ -69,7 +69,6 @@ PAID_FIELDS = (
     "currency_id",
     "partner_id",
     "commercial_partner_id",
-    "company_id",
 )
 BALANCE_FIELDS = ("state", "payment_state", "amount_residual", "currency_id", "no_followup")
 STATUSES = {

@@ -36,7 +36,7 @@ PAID_DOMAIN = [
 ]
 PAID_FIELDS = [
     "name", "move_type", "payment_state", "invoice_date", "invoice_date_due", "amount_total",
-    "currency_id", "partner_id", "commercial_partner_id", "company_id",
+    "currency_id", "partner_id", "commercial_partner_id",
 ]  # fmt: skip
 PARTNER_FIELDS = [
     "name", "email", "phone", "lang", "vat", "company_registry", "street", "street2", "zip",
