@@ -3,9 +3,13 @@ options refused, missing folders created, names found, holds that say what they 
 
 from __future__ import annotations
 
+import io
 import json
 from datetime import date, timedelta
 from decimal import Decimal
+from pathlib import Path
+
+from pypdf import PdfWriter
 
 from relance.history import SQLiteStore
 from relance.model import ChannelKind, Customer, EventType, HistoryEvent, Money
@@ -281,3 +285,37 @@ def test_history_of_a_customer_without_events_says_so(workspace: Workspace, cli)
     assert unsettled.code == 0, unsettled.err
     assert one_line(unsettled.out) == "No unsettled send for customer id 'C1'."
     assert "paused" in cli("history", "--customer", "C1").out
+
+
+def test_letters_of_a_day_without_letters_is_a_user_error(
+    workspace: Workspace, cli, tmp_path: Path
+) -> None:
+    """Exit 1 (bad input), not 2, which is kept for plugins and remote systems; with two
+    letter channels, the one that wrote letters that day is combined, the other one left."""
+    workspace.configure(
+        '\n[channels.letter]\npath = "letters"\n'
+        '\n[channels.registered]\nplugin = "letter"\npath = "registered"\n'
+        'kinds = ["registered_letter"]\n'
+    )
+    result = cli("letters", "--today", "2030-01-01")
+    assert result.code == 1
+    assert one_line(result.err) == (
+        f"No letter to combine. - --today: no letter of 2030-01-01 in {tmp_path / 'letters'} "
+        f"- --today: no letter of 2030-01-01 in {tmp_path / 'registered'}"
+    )
+    folder = tmp_path / "letters"
+    folder.mkdir()
+    (folder / "2030-01-01_C1_first_letter_aaaa.pdf").write_bytes(blank_pdf())
+    one = cli("letters", "--today", "2030-01-01", "--json")
+    assert one.code == 0, one.err
+    (batch,) = json.loads(one.out)
+    assert batch["path"] == str(folder / "letters-2030-01-01.pdf")
+    assert not (tmp_path / "registered").exists()
+
+
+def blank_pdf() -> bytes:
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    stream = io.BytesIO()
+    writer.write(stream)
+    return stream.getvalue()

@@ -64,7 +64,7 @@ def test_the_days_letters_in_file_order_each_on_its_own_sheet(
 
 def test_no_letter_that_day_is_a_clear_failure(cli: Any, config: Path, tmp_path: Path) -> None:
     result = cli("letters", "--config", str(config), "--today", "2026-03-16")
-    assert result.code == 2
+    assert result.code == 1
     assert f"no letter of 2026-03-16 in {tmp_path / 'letters'}" in result.err.replace("\n", "")
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from relance.channels.batch import PER_FILE, combine
+from relance.channels.batch import PER_FILE, combine, day_letters
 from relance.channels.letter import LetterSettings
 from relance.cli.common import config_option, json_option, load, output, today_option
 from relance.context import Role
@@ -54,6 +54,7 @@ def letters(
     Reads the folder of every enabled letter channel; letters-YYYY-MM-DD.pdf is rebuilt
     from the letters each time. A day of more than --per-file letters is split into
     volumes, each assembled in memory in turn (about a quarter of a megabyte a letter).
+    A day without any letter is an error (exit 1), as for any bad argument.
     """
     out = output()
     loaded = load(config_path)
@@ -73,9 +74,21 @@ def letters(
             _("Invalid command-line value."),
             [Problem("--output", _("several letter channels: each writes its own batch"))],
         )
+    written = [folder for folder in folders if day_letters(folder, day)]
+    if not written:
+        raise InputError(
+            _("No letter to combine."),
+            [
+                Problem(
+                    "--today",
+                    _("no letter of {day} in {path}").format(day=day.isoformat(), path=folder),
+                )
+                for folder in folders
+            ],
+        )
     batches = [
         batch
-        for folder in folders
+        for folder in written
         for batch in combine(folder, day, duplex=duplex, target=target, per_file=per_file)
     ]
     if as_json:
