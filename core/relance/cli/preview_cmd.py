@@ -19,12 +19,13 @@ from relance.context import Role
 from relance.engine.planner import (
     PlannedItem,
     Reminder,
+    invoice_hold,
+    level_channels,
+    message_language,
     quote_penalty,
+    recipient_emails,
     reminder_key,
 )
-from relance.engine.planner import _channels as level_channels
-from relance.engine.planner import _emails as customer_emails
-from relance.engine.planner import _language as customer_language
 from relance.engine.state import DunningState
 from relance.errors import InputError, Problem
 from relance.i18n import _
@@ -192,7 +193,7 @@ def _unplanned(
     if not any(i.kind is DocumentKind.INVOICE for i in open_items):
         return None
     listed = sorted(
-        (i for i in open_items if not _on_hold(state, i, today)),
+        (i for i in open_items if invoice_hold(i, state.invoices.get(i.key), today) is None),
         key=lambda i: (int(i.is_credit), i.due_date or date.min, i.number),
     )
     if not any(i.kind is DocumentKind.INVOICE for i in listed):
@@ -221,18 +222,6 @@ def _unplanned(
         language=None,
         requires_approval=False,
     )
-
-
-def _on_hold(state: DunningState, invoice: Invoice, today: date) -> bool:
-    """Whether ``invoice`` is held today, as the planner holds it: disputed, paused or
-    promised."""
-    if invoice.disputed and (invoice.dispute_until is None or today <= invoice.dispute_until):
-        return True
-    memory = state.invoices.get(invoice.key)
-    if memory is not None and memory.pause is not None and memory.pause.active(today):
-        return True
-    promise = (memory.promise if memory is not None else None) or invoice.promise_date
-    return promise is not None and today <= promise
 
 
 def _at_level(session: Session, state: DunningState, reminder: Reminder, name: str) -> Reminder:
@@ -269,7 +258,7 @@ def _at_level(session: Session, state: DunningState, reminder: Reminder, name: s
         for item in reminder.items
     )
     override = book.override_for(reminder.customer)
-    emails = customer_emails(reminder.customer, [i.invoice for i in items], override)
+    emails = recipient_emails(reminder.customer, [i.invoice for i in items], override)
     channels, notes = level_channels(chosen, override, emails, reminder.customer)
     if not channels:
         raise InputError(_("Nothing to preview."), [Problem("--level", "; ".join(notes))])
@@ -279,7 +268,7 @@ def _at_level(session: Session, state: DunningState, reminder: Reminder, name: s
         channels=channels,
         items=items,
         emails=emails if ChannelKind.EMAIL in channels else (),
-        language=customer_language(reminder.customer, override),
+        language=message_language(reminder.customer, override),
         deadline=session.runner.calendar.add_business_days(session.runner.today, days)
         if days
         else None,

@@ -45,7 +45,11 @@ __all__ = [
     "Reminder",
     "Skip",
     "SkipReason",
+    "invoice_hold",
+    "level_channels",
+    "message_language",
     "plan",
+    "recipient_emails",
     "reminder_key",
 ]
 
@@ -326,17 +330,7 @@ class _CustomerPlanner:
         )
 
     def _hold(self, invoice: Invoice) -> tuple[SkipReason, str] | None:
-        memory = self.state.invoices.get(invoice.key) or InvoiceMemory()
-        if invoice.disputed and (
-            invoice.dispute_until is None or self.today <= invoice.dispute_until
-        ):
-            return SkipReason.DISPUTED, invoice.dispute_reason or ""
-        if memory.pause is not None and memory.pause.active(self.today):
-            return SkipReason.PAUSED, _pause_text(memory.pause)
-        promise = memory.promise or invoice.promise_date
-        if promise is not None and self.today <= promise:
-            return SkipReason.PROMISED, promise.isoformat()
-        return None
+        return invoice_hold(invoice, self.state.invoices.get(invoice.key), self.today)
 
     # -- per customer ----------------------------------------------------------------
 
@@ -459,8 +453,8 @@ class _CustomerPlanner:
         )
         if key in self.state.rejected:
             return skip(SkipReason.REJECTED, level.name)
-        emails = _emails(customer, listed, override)
-        channels, notes = _channels(level, override, emails, customer)
+        emails = recipient_emails(customer, listed, override)
+        channels, notes = level_channels(level, override, emails, customer)
         if completion is not None:
             channels = tuple(c for c in channels if c in completion[1])
         if level.kind is LevelKind.MESSAGE and not channels:
@@ -480,7 +474,7 @@ class _CustomerPlanner:
             items=items,
             totals=totals,
             emails=emails if ChannelKind.EMAIL in channels else (),
-            language=_language(customer, override),
+            language=message_language(customer, override),
             requires_approval=level.approval and key not in self.state.approved,
             deadline=deadline,
             completion=completion is not None,
@@ -550,7 +544,23 @@ def _item_order(invoice: Invoice) -> tuple[int, date, str]:
     return (int(invoice.is_credit), invoice.due_date or date.min, invoice.number)
 
 
-def _emails(
+def invoice_hold(
+    invoice: Invoice, memory: InvoiceMemory | None, today: date
+) -> tuple[SkipReason, str] | None:
+    """Why ``invoice`` is held on ``today`` (disputed, paused, promised), and the detail;
+    ``None`` when it is not. ``memory`` is what the history holds of it."""
+    memory = memory or InvoiceMemory()
+    if invoice.disputed and (invoice.dispute_until is None or today <= invoice.dispute_until):
+        return SkipReason.DISPUTED, invoice.dispute_reason or ""
+    if memory.pause is not None and memory.pause.active(today):
+        return SkipReason.PAUSED, _pause_text(memory.pause)
+    promise = memory.promise or invoice.promise_date
+    if promise is not None and today <= promise:
+        return SkipReason.PROMISED, promise.isoformat()
+    return None
+
+
+def recipient_emails(
     customer: Customer, invoices: Sequence[Invoice], override: CustomerOverride
 ) -> tuple[str, ...]:
     if override.emails:
@@ -575,7 +585,7 @@ def _penalty_warnings(items: Iterable[PlannedItem]) -> list[str]:
     ]
 
 
-def _channels(
+def level_channels(
     level: Level, override: CustomerOverride, emails: tuple[str, ...], customer: Customer
 ) -> tuple[tuple[ChannelKind, ...], list[str]]:
     """The level's channels, adapted to the customer's preference and contact details."""
@@ -598,7 +608,9 @@ def _channels(
     return tuple(channels), notes
 
 
-def _language(customer: Customer, override: CustomerOverride) -> str | None:
+def message_language(customer: Customer, override: CustomerOverride) -> str | None:
+    """The language a customer is written to: the configuration's, the billing contact's,
+    else the customer's."""
     if override.language:
         return override.language
     billing = customer.billing_contact
