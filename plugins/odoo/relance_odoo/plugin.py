@@ -69,10 +69,14 @@ def relance_fetch_invoices(source: PluginContext, since: datetime | None) -> Ite
 
 @hookimpl
 def relance_fetch_paid_invoices(source: PluginContext, start: date, end: date) -> Iterator[Invoice]:
-    """The paid customer invoices issued by ``end`` (Odoo does not say when they were
-    paid, so ``start`` cannot narrow them), for the reports."""
+    """The paid customer invoices issued by ``end`` and written since ``start`` (a
+    payment writes the invoice), for the reports."""
     return reader.fetch_paid_invoices(
-        client_of(source), source=source.name, end=end, page_size=settings_of(source).page_size
+        client_of(source),
+        source=source.name,
+        start=start,
+        end=end,
+        page_size=settings_of(source).page_size,
     )
 
 

@@ -16,8 +16,9 @@ full pages rather than once per invoice page.
 Paid invoices (``relance report``): posted customer invoices (not credit notes) whose
 ``payment_state`` is ``paid`` or ``in_payment``, issued on or before the period's last day.
 The fields read say that an invoice is paid, not on which day: ``paid_date`` stays
-unknown, so, as the hook asks of such a source, every paid invoice issued by then is
-returned, whatever the period's first day. ``reversed`` (cancelled by a credit note) is
+unknown. The period's first day still narrows the read: reconciling a payment writes
+the invoice (its ``write_date``), so one last written more than a day before the period
+was paid before it, and is not read. ``reversed`` (cancelled by a credit note) is
 not a payment: it was not a sale either, and is left out. Budget: ``ceil(P / S)`` invoice
 pages + the partner pages as above + at most 2 ``fields_get``.
 """
@@ -26,7 +27,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator, Mapping, Sequence, Set
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from relance import Balance, ConnectorError, DocumentKind, Instalment, Invoice, InvoiceStatus
 from relance.i18n import _
@@ -94,13 +95,17 @@ def open_domain(company_ids: Sequence[int], changed_from: datetime | None = None
     return domain
 
 
-def paid_domain(company_ids: Sequence[int], issued_by: date) -> Domain:
-    """The domain of the paid customer invoices issued on or before ``issued_by``."""
+def paid_domain(company_ids: Sequence[int], start: date, end: date) -> Domain:
+    """The domain of the paid customer invoices issued by ``end`` that can have been paid
+    from ``start`` on: written since the day before (``write_date`` is the start of the
+    transaction that reconciled the payment, in UTC)."""
+    written_from = datetime.combine(start - timedelta(days=1), time(), tzinfo=UTC)
     domain: Domain = [
         ["move_type", "=", "out_invoice"],
         ["state", "=", "posted"],
         ["payment_state", "in", PAID_STATES],
-        ["invoice_date", "<=", issued_by.isoformat()],
+        ["invoice_date", "<=", end.isoformat()],
+        ["write_date", ">=", odoo_datetime(written_from)],
     ]
     if company_ids:
         domain.append(["company_id", "in", list(company_ids)])
@@ -136,19 +141,19 @@ def fetch_invoices(
 
 
 def fetch_paid_invoices(
-    client: OdooClient, *, source: str, end: date, page_size: int
+    client: OdooClient, *, source: str, start: date, end: date, page_size: int
 ) -> Iterator[Invoice]:
-    """Yield the paid customer invoices issued by ``end``, each with its customer.
+    """Yield the paid customer invoices issued by ``end`` and written since the day
+    before ``start``, each with its customer.
 
     Odoo's invoice does not say on which day it was paid, so ``paid_date`` is left
-    unknown and no invoice is left out for having been paid before the period: the
-    reports count such an invoice in the sales of the period it was issued in, and as
-    paid on an unknown day. The customers are read as for the open invoices (the same
+    unknown: the reports count such an invoice in the sales of the period it was issued
+    in, and as paid on an unknown day. The customers are read as for the open invoices (the same
     :class:`~relance.model.Customer` records), in full pages after the invoices.
     """
     fields = client.catalog.keep(MOVE, PAID_FIELDS)
     moves = list(
-        client.pages(MOVE, paid_domain(client.company_ids, end), fields, page_size=page_size)
+        client.pages(MOVE, paid_domain(client.company_ids, start, end), fields, page_size=page_size)
     )
     partners = _partners(client, moves, page_size)
     for row in moves:

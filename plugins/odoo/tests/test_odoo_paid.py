@@ -78,7 +78,12 @@ def test_paid_invoices_issued_by_the_end_are_read_with_their_customers(
     (moves,) = odoo.model_calls("account.move", "search_read")
     assert moves.protocol == ("json2" if version >= 19 else "jsonrpc")
     assert moves.params == {
-        "domain": [*PAID_DOMAIN, ["invoice_date", "<=", "2025-03-15"], ["company_id", "in", [1]]],
+        "domain": [
+            *PAID_DOMAIN,
+            ["invoice_date", "<=", "2025-03-15"],
+            ["write_date", ">=", "2024-02-29 00:00:00"],
+            ["company_id", "in", [1]],
+        ],
         "fields": PAID_FIELDS,
         "order": "id asc",
         "limit": 500,
@@ -142,11 +147,13 @@ def test_paid_invoices_carry_the_customers_the_open_invoices_carry(
     assert odoo.names().count("res.partner.fields_get") == 1
 
 
-def test_the_period_s_first_day_does_not_narrow_what_is_read(
+def test_the_period_bounds_the_issue_date_and_the_last_write(
     odoo_factory: Callable[..., FakeOdoo], make_context: Callable[..., PluginContext]
 ) -> None:
-    """Odoo does not say when an invoice was paid: an invoice issued long before the
-    period may have been paid in it, so only the last day bounds the domain."""
+    """Odoo does not say when an invoice was paid, but reconciling the payment writes it
+    (reference §2.6): one last written more than a day before the period was paid
+    before it. An invoice issued long before the period may have been paid in it: the
+    issue date is bounded by the last day only."""
     odoo = odoo_factory(17)
     serve_paid(odoo, paid_rows(), partner_rows(17))
     context = make_context()
@@ -155,8 +162,16 @@ def test_the_period_s_first_day_does_not_narrow_what_is_read(
     list(relance_fetch_paid_invoices(source=context, start=date(2020, 1, 1), end=date(2024, 6, 30)))
 
     first, second = odoo.model_calls("account.move", "search_read")
-    assert first.params["domain"] == [*PAID_DOMAIN, ["invoice_date", "<=", "2025-03-15"]]
-    assert second.params["domain"] == [*PAID_DOMAIN, ["invoice_date", "<=", "2024-06-30"]]
+    assert first.params["domain"] == [
+        *PAID_DOMAIN,
+        ["invoice_date", "<=", "2025-03-15"],
+        ["write_date", ">=", "2024-12-31 00:00:00"],
+    ]
+    assert second.params["domain"] == [
+        *PAID_DOMAIN,
+        ["invoice_date", "<=", "2024-06-30"],
+        ["write_date", ">=", "2019-12-31 00:00:00"],
+    ]
     assert first.context is None  # no company_ids: no multi-company context
 
 
