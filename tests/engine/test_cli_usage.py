@@ -103,6 +103,17 @@ def test_approve_refuses_keys_with_all(workspace: Workspace, cli) -> None:
     assert [e.type for e in workspace.history()] == [EventType.APPROVED, EventType.APPROVED]
 
 
+def test_a_reminder_named_twice_is_approved_once(workspace: Workspace, cli) -> None:
+    workspace.configure(NOTICE_AWAITS_APPROVAL)
+    workspace.write_ledger([invoice("F1", due=days(-50))])
+    (queued,) = json.loads(cli("approve", "--json", "--today", DAY).out)["queue"]
+
+    approved = cli("approve", queued["key"][:8], "C1", queued["key"], "--today", DAY)
+
+    assert approved.code == 0, approved.err
+    assert [e.type for e in workspace.history()] == [EventType.APPROVED]
+
+
 def test_reports_create_the_output_folder(workspace: Workspace, cli) -> None:
     workspace.write_ledger([invoice("F1", due=days(-6))])
     aging = workspace.folder / "no" / "such" / "a.csv"

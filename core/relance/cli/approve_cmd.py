@@ -64,7 +64,9 @@ def approve(
     with open_session(load(config_path), today, out, dry_run=False, roles=roles) as session:
         invoices = session.fetch()
         queue = [r for r in session.plan(invoices).reminders if r.requires_approval]
-        chosen = queue if approve_all else [_pick(queue, key) for key in keys]
+        picked = queue if approve_all else [_pick(queue, key) for key in keys]
+        # A reminder named twice (its key and its customer's id) is approved once.
+        chosen = list({reminder.key: reminder for reminder in picked}.values())
         verb = EventType.REJECTED if reject else EventType.APPROVED
         for reminder in chosen:
             event = HistoryEvent(
