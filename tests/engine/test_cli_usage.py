@@ -103,6 +103,18 @@ def test_approve_refuses_keys_with_all(workspace: Workspace, cli) -> None:
     assert [e.type for e in workspace.history()] == [EventType.APPROVED, EventType.APPROVED]
 
 
+def test_reject_without_keys_is_refused(workspace: Workspace, cli) -> None:
+    """It used to list the queue as if nothing had been asked."""
+    workspace.configure(NOTICE_AWAITS_APPROVAL)
+    workspace.write_ledger([invoice("F1", due=days(-50))])
+
+    result = cli("approve", "--reject", "--today", DAY)
+
+    assert result.code == 1
+    assert "--reject: name the reminder keys to reject, or give --all" in one_line(result.err)
+    assert workspace.history() == []
+
+
 def test_a_reminder_named_twice_is_approved_once(workspace: Workspace, cli) -> None:
     workspace.configure(NOTICE_AWAITS_APPROVAL)
     workspace.write_ledger([invoice("F1", due=days(-50))])

@@ -52,13 +52,19 @@ def approve(
 
     KEYS are reminder keys (or their first characters) or customer ids, as listed.
     Approved reminders are sent by the next ``relance run``. --all takes the whole queue
-    and no KEYS: naming keys with --all is refused, and nothing is approved or rejected.
+    and no KEYS: naming keys with --all is refused, and nothing is approved or rejected;
+    --reject without KEYS or --all is refused too (it would only list the queue).
     """
     out = output()
     if approve_all and keys:
         raise InputError(
             _("Invalid command-line value."),
             [Problem("KEYS/--all", _("name reminder keys or give --all, not both"))],
+        )
+    if reject and not (keys or approve_all):
+        raise InputError(
+            _("Invalid command-line value."),
+            [Problem("--reject", _("name the reminder keys to reject, or give --all"))],
         )
     roles = (Role.SOURCE, Role.PLUGIN)
     with open_session(load(config_path), today, out, dry_run=False, roles=roles) as session:
