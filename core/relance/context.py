@@ -102,7 +102,12 @@ class PluginContext:
         """
         self._resources.pop(key, None)
 
-    def close(self) -> None:
-        """Close every resource. Called by the host at the end of a run."""
+    def close(self, error: BaseException | None = None) -> None:
+        """Close every resource. Called by the host at the end of a run, with the
+        ``error`` that ends it early if one does: each context-manager resource is exited
+        with it, as a ``with`` block would be."""
         self._resources.clear()
-        self._stack.close()
+        if error is None:
+            self._stack.close()
+        else:
+            self._stack.__exit__(type(error), error, error.__traceback__)

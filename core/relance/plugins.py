@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
+from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 import pluggy
@@ -468,14 +469,19 @@ class PluginHost:
                 found.append(jurisdiction)
         return found
 
-    def close(self) -> None:
-        """Close every instance's resources (connections). Safe to call twice."""
+    def close(self, error: BaseException | None = None) -> None:
+        """Close every instance's resources (connections). Safe to call twice.
+
+        ``error`` is what ends the run early (Ctrl-C, SIGTERM, a failure): each resource
+        is told, so that a connection is dropped rather than politely closed with a
+        server that may be what hangs (see :meth:`PluginContext.close`).
+        """
         if self._closed:
             return
         self._closed = True
         for ctx in self.instances:
             try:
-                ctx.close()
+                ctx.close(error)
             except Exception as exc:  # closing must never hide the run's own outcome
                 log.warning("closing %s failed: %s", ctx.key_path, exc)
 
@@ -499,8 +505,13 @@ class PluginHost:
     def __enter__(self) -> PluginHost:
         return self
 
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close(error)
 
 
 def settings_model_of(registry: PluginRegistry, plugin: str) -> type[PluginSettings] | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import ssl
 from collections.abc import Iterator
@@ -326,3 +327,41 @@ def test_an_untrusted_certificate_is_refused_before_anything_is_sent(
     assert caught.value.permanent
     assert "set ca_file" in str(caught.value)
     assert smtp.messages == []
+
+
+class Quitting(Server):
+    """A server that counts the QUITs it is sent."""
+
+    quits: int = 0
+
+    async def handle_QUIT(self, server: Any, session: Any, envelope: Any) -> str:
+        self.quits += 1
+        return "221 Bye"
+
+
+@pytest.mark.parametrize("ended_by", [None, KeyboardInterrupt])
+def test_a_run_ended_early_drops_the_connection_without_waiting_on_quit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, ended_by: type[BaseException] | None
+) -> None:
+    """After Ctrl-C or SIGTERM the server may be what hangs: relance closes the socket
+    instead of sending QUIT and waiting up to its timeout for the answer."""
+    monkeypatch.setenv("RELANCE_SMTP_PASSWORD", PASSWORD)
+    smtp = Quitting(port=free_port())
+    controller = Controller(
+        smtp,
+        hostname="127.0.0.1",
+        port=smtp.port,
+        authenticator=smtp.authenticate,
+        auth_require_tls=False,
+    )
+    controller.start()
+    try:
+        with contextlib.suppress(KeyboardInterrupt), channel_host(tmp_path, smtp.port) as host:
+            host.send(host.instance("email", Role.CHANNEL), message(1))
+            if ended_by is not None:
+                raise ended_by
+    finally:
+        controller.stop()
+
+    assert len(smtp.messages) == 1
+    assert smtp.quits == (1 if ended_by is None else 0)

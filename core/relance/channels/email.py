@@ -16,6 +16,7 @@ from decimal import Decimal
 from email.generator import BytesGenerator
 from email.message import Message as Email
 from enum import StrEnum
+from typing import cast
 
 from babel.numbers import format_decimal
 from pydantic import EmailStr, Field
@@ -116,9 +117,30 @@ def _connect(settings: EmailSettings) -> smtplib.SMTP:
     return smtp
 
 
+class _Session:
+    """The run's SMTP connection as a resource: said goodbye to (QUIT) when the run ends
+    normally, only dropped when it ends early. After Ctrl-C or SIGTERM the server may be
+    what hangs: waiting for its answer to QUIT would keep relance running until the
+    timeout (ten minutes with ``timeout = 600``)."""
+
+    def __init__(self, smtp: smtplib.SMTP) -> None:
+        self.smtp = smtp
+
+    def __enter__(self) -> smtplib.SMTP:
+        return self.smtp
+
+    def __exit__(self, kind: type[BaseException] | None, *rest: object) -> None:
+        if kind is None:
+            self.smtp.__exit__(None, None, None)
+        else:
+            self.smtp.close()
+
+
 def _connection(context: PluginContext) -> smtplib.SMTP:
-    """The run's SMTP connection: opened once, reused, closed (QUIT) when the run ends."""
-    return context.resource("smtp", lambda: _connect(_settings(context)))
+    """The run's SMTP connection: opened once, reused, closed when the run ends."""
+    entered = context.resource("smtp", lambda: _Session(_connect(_settings(context))))
+    # The resource is what entering the session gives: the SMTP connection itself.
+    return cast(smtplib.SMTP, entered)
 
 
 def _smtp_text(exc: smtplib.SMTPResponseException) -> str:
