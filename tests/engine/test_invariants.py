@@ -253,7 +253,8 @@ def run_once(world: World, day: Day, today: date, calendar: BusinessCalendar) ->
 
 def never_softer(world: World, state: DunningState, reminder: Reminder, today: date) -> None:
     """A message never softens what the customer was already told about an invoice that
-    is still open and not held: no courtesy note after a final reminder."""
+    is late, not held, and still being escalated (a level still to come): no courtesy
+    note after a final reminder."""
     level = LEVELS.index(reminder.level.name)
     for item in world.open_items():
         promised = world.promises.get(item.id)
@@ -262,11 +263,13 @@ def never_softer(world: World, state: DunningState, reminder: Reminder, today: d
             or item.is_credit
             or item.disputed
             or (promised is not None and today <= promised)
+            or item.days_late(today) <= 0
         ):
             continue
         memory = state.invoices.get(item.key)
-        told = [LEVELS.index(name) for name in memory.levels] if memory else []
-        assert max(told, default=-1) <= level, (reminder.level.name, item.id, memory)
+        told = max((LEVELS.index(name) for name in memory.levels), default=-1) if memory else -1
+        if told < len(LEVELS) - 1:
+            assert told <= level, (reminder.level.name, item.id, memory)
 
 
 def check_the_history(store: SQLiteStore) -> None:

@@ -13,7 +13,7 @@ from relance.engine.planner import PenaltyCalculator, Plan, SkipReason, plan, re
 from relance.engine.policy import CustomerOverride, Level, Policy, PolicyBook, Scenario, StartLevel
 from relance.engine.state import DunningState
 from relance.legal import LegalRules
-from relance.model import ChannelKind, DocumentKind, EventType, HistoryEvent, Invoice
+from relance.model import ChannelKind, DocumentKind, EventType, HistoryEvent, Instalment, Invoice
 from relance.testing.ledgers import customer, invoice, sent
 
 TODAY = date(2026, 3, 16)  # a Monday
@@ -382,6 +382,72 @@ def test_a_softer_reminder_never_follows_a_firmer_one_about_another_open_invoice
     assert alone.level.name == "first"
     disputed = a1.model_copy(update={"disputed": True})
     assert levels(run([disputed, b2], history)) == {"C1": "first"}  # A-1 is not chased
+
+
+def test_an_invoice_whose_escalation_is_over_holds_back_no_other() -> None:
+    """A policy without a hand-off: A-1 had its last level, nothing more will come for
+    it. B-2 must not wait for a step that never comes."""
+    short = Policy(
+        levels=(
+            Level(name="first", offset_days=5),
+            Level(name="second", offset_days=15),
+            Level(name="final", offset_days=30),
+        )
+    )
+    book = PolicyBook.build({"standard": short})
+    history = [
+        sent("first", {"A1": "first"}, on=days(-55)),
+        sent("second", {"A1": "second"}, on=days(-45)),
+        sent("final", {"A1": "final"}, on=days(-30)),
+    ]
+
+    result = run([invoice("A1", due=days(-60)), invoice("B2", due=days(-20))], history, book=book)
+
+    assert levels(result) == {"C1": "first"}
+
+
+def test_an_invoice_not_late_today_holds_back_no_other() -> None:
+    """Its late instalment was paid; the next one is not due: nothing is coming for it."""
+    part = Instalment(due_date=days(-40), amount=Decimal(300), residual=Decimal(0))
+    rest = Instalment(due_date=days(40), amount=Decimal(700), residual=Decimal(700))
+    paid_part = invoice("A1", due=days(40), residual="700.00", total="1000.00").model_copy(
+        update={"instalments": (part, rest)}
+    )
+    history = [
+        sent("first", {"A1": "first"}, on=days(-35)),
+        sent("second", {"A1": "second"}, on=days(-25)),
+        sent("final", {"A1": "final"}, on=days(-10)),
+    ]
+
+    result = run([paid_part, invoice("B2", due=days(-20))], history)
+
+    assert levels(result) == {"C1": "first"}
+
+
+def test_a_courtesy_reminder_s_failed_channel_is_not_retried_once_due() -> None:
+    key = "rk"
+    history = [
+        sent("courtesy", {"F1": "courtesy"}, on=days(-4), key=key, channel=ChannelKind.EMAIL),
+        event(
+            EventType.FAILED,
+            on=days(-4),
+            reminder_key=key,
+            message_key=f"{key}:letter",
+            channel=ChannelKind.LETTER,
+            level="courtesy",
+            invoice_levels=(("F1", "courtesy"),),
+        ),
+    ]
+    courtesy = Level(
+        name="courtesy", offset_days=-3, channels=(ChannelKind.EMAIL, ChannelKind.LETTER)
+    )
+    standard = PolicyBook.build({}).policies["standard"]
+    book = PolicyBook.build(
+        {"standard": standard.model_copy(update={"levels": (courtesy, *standard.levels[1:])})}
+    )
+
+    assert run([invoice("F1", due=days(2))], history, book=book).reminders[0].completion
+    assert run([invoice("F1", due=days(-1))], history, book=book).reminders == []
 
 
 # -- approval and hand-off ------------------------------------------------------------------

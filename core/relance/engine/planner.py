@@ -282,7 +282,13 @@ class _CustomerPlanner:
         self, policy: Policy, source: str, invoices: Sequence[Invoice]
     ) -> tuple[list[_Candidate], list[Skip], int]:
         """A customer's invoices due for a level, those held, and the index of the
-        firmest level delivered for an invoice that is not held (-1: none)."""
+        firmest level delivered for an invoice still being escalated (-1: none).
+
+        An invoice sets that floor while it is late, not held, and has a level still to
+        come in this policy: its next step, which lists the other late invoices, is on
+        its way. One whose escalation is over (the policy's last level reached), or that
+        is not late today (an instalment paid, the next one not due), holds back no one.
+        """
         candidates: list[_Candidate] = []
         held: list[Skip] = []
         firmest = -1
@@ -294,7 +300,11 @@ class _CustomerPlanner:
             if index is None and delivered < 0:
                 continue  # nothing due, nothing said: neither a candidate nor a floor
             hold = self._hold(invoice)
-            if hold is None:
+            if (
+                hold is None
+                and 0 <= delivered < len(policy.levels) - 1
+                and invoice.days_late(self.today) > 0
+            ):
                 firmest = max(firmest, delivered)
             if index is None:
                 continue
@@ -381,6 +391,10 @@ class _CustomerPlanner:
             index = policy.index(memory.level)
             if index is not None and index < firmest:
                 continue
+            if index is not None and policy.levels[index].offset_days < 0:
+                covered_ids = {invoice_id for invoice_id, _ in memory.invoice_levels}
+                if any(i.days_late(self.today) >= 0 for i in invoices if i.id in covered_ids):
+                    continue  # "falls due soon", retried once due, would be false
             covered = {invoice_id for invoice_id, _ in memory.invoice_levels}
             still_open = [
                 _Candidate(i, index)
