@@ -5,7 +5,7 @@ may be false."""
 from __future__ import annotations
 
 import dataclasses
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -15,6 +15,7 @@ import pytest
 from relance.model import ChannelKind, CustomerKind
 from relance.render import RenderError, TemplateEnvironment, compose
 from relance.render.formatting import format_day
+from relance.testing.ledgers import sent
 
 
 def render(sample: Any, reminder: Any, history: Any, kind: ChannelKind = ChannelKind.EMAIL) -> str:
@@ -290,3 +291,21 @@ def test_the_day_filter_refuses_a_missing_date(tmp_path: Path) -> None:
 
     with pytest.raises(RenderError, match=r"fr/dated.j2, line 1: .*needs a date, got None"):
         environment.render("fr/dated.j2", {"locale": "fr", "nothing": None})
+
+
+def test_a_courtesy_note_before_the_due_date_is_not_an_unanswered_reminder(sample: Any) -> None:
+    reminder, history = sample.planned("formal_notice", "fr")
+    due = reminder.items[0].invoice.due_date
+    courtesy = sent(
+        "courtesy",
+        {reminder.items[0].invoice.id: "courtesy"},
+        on=due - timedelta(days=3),
+        who=reminder.customer.id,
+    )
+
+    text = render(sample, reminder, [courtesy, *history])
+
+    assert "Nos relances du 27 mai 2025, du 6 juin 2025 et du 20 juin 2025 sont restées" in text
+    assert render(sample, reminder, [courtesy]).count("relance") == render(
+        sample, reminder, []
+    ).count("relance")

@@ -150,8 +150,16 @@ def governing_law(reminder: Reminder, company_country: str) -> str:
 def previous_reminders(
     history: Iterable[HistoryEvent], reminder: Reminder
 ) -> list[PreviousReminder]:
-    """The reminders delivered before for any invoice of ``reminder``, oldest first."""
-    invoice_ids = {item.invoice.id for item in reminder.items}
+    """The reminders delivered before for any invoice of ``reminder``, oldest first.
+
+    A message sent before the invoices it was about fell due (a courtesy note) is not a
+    reminder: a formal notice saying it went unanswered would say what is not so.
+    """
+    due_on = {
+        item.invoice.id: item.invoice.payable_since
+        for item in reminder.items
+        if item.invoice.payable_since is not None
+    }
     found: dict[str, tuple[date, str, list[str]]] = {}
     for event in history:
         if (
@@ -159,7 +167,7 @@ def previous_reminders(
             or event.source != reminder.source
             or event.customer_id != reminder.customer.id
             or event.reminder_key == reminder.key
-            or not invoice_ids.intersection(event.invoice_ids)
+            or not any(event.day > due_on[i] for i in event.invoice_ids if i in due_on)
         ):
             continue
         key = event.reminder_key or event.id
