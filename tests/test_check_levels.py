@@ -101,3 +101,23 @@ def test_an_invalid_configuration_is_also_a_json_verdict(
         ],
     }
     assert "unknown key" in result.err
+
+
+def test_an_email_level_without_a_letter_channel_is_a_warning(
+    cli: Callable[..., CliResult], write_config: Callable[[str], Path]
+) -> None:
+    """A customer without an email address gets an email level by letter: with no
+    channel for letters, the run would stop for everyone."""
+    path = write_config(
+        COMPANY + '\n[history]\npath = "h.sqlite3"\n\n[channels.outbox]\npath = "o"\n'
+        'kinds = ["email", "registered_letter"]\n'
+    )
+
+    result = cli("check", "--json", "--config", str(path))
+
+    status, summary = results(result)["policies.standard.first"]
+    assert status == "warning"
+    assert summary.startswith("a customer without an email address gets this level by letter")
+    assert results(result)["policies.standard.formal_notice"][0] == "ok"
+    assert results(result)["policies.standard.final"][0] == "error"  # email and letter
+    assert result.code == 1

@@ -127,7 +127,10 @@ def _levels(config: Configuration, host: PluginHost, today: date) -> list[dict[s
     for level in found:
         if level.problem is None:
             summary = _("renders in {languages}").format(languages=", ".join(level.languages))
-            rows.append(_row(level.where, "relance", CheckStatus.OK, summary))
+            if level.warning is not None:
+                rows.append(_row(level.where, "relance", CheckStatus.WARNING, level.warning))
+            else:
+                rows.append(_row(level.where, "relance", CheckStatus.OK, summary))
         else:
             rows.append(_row(level.where, "relance", CheckStatus.ERROR, level.problem))
     return rows

@@ -36,6 +36,9 @@ class LevelCheck:
     """``policies.<policy>.<level>``, as relance.toml names it."""
     problem: str | None
     languages: tuple[str, ...] = ()
+    warning: str | None = None
+    """What may fail for some customers only (an email level for a customer without an
+    email address goes by letter)."""
 
 
 def check_levels(
@@ -63,7 +66,19 @@ def check_levels(
                 ).format(kinds=", ".join(missing))
                 yield LevelCheck(where, message)
                 continue
-            yield _rendered(where, policy_name, level, company, today, templates, quote)
+            checked = _rendered(where, policy_name, level, company, today, templates, quote)
+            if (
+                checked.problem is None
+                and ChannelKind.EMAIL in level.channels
+                and ChannelKind.LETTER not in kinds
+            ):
+                warning = _(
+                    "a customer without an email address gets this level by letter, which "
+                    "no enabled channel delivers: add one or set its 'kinds' (the run "
+                    "would stop, sending nothing)"
+                )
+                checked = LevelCheck(where, None, checked.languages, warning)
+            yield checked
 
 
 def _rendered(
