@@ -753,6 +753,20 @@ class Invoice(Record):
         unpaid = [part.due_date for part in self.instalments if part.residual > 0]
         return min(unpaid) if unpaid else self.due_date
 
+    def amount_due(self, on: date) -> Decimal:
+        """What a reminder on ``on`` asks of this item: its residual, except for an
+        invoice in instalments, whose instalments due by ``on`` (the first unpaid one
+        when none is due yet) are all that is owed: a formal notice may not demand an
+        instalment that is not due. Instalments that do not account for the residual
+        are not relied on: the residual is asked."""
+        unpaid = sorted(
+            (part for part in self.instalments if part.residual > 0), key=lambda p: p.due_date
+        )
+        if not unpaid or sum((part.residual for part in unpaid), Decimal(0)) != self.residual:
+            return self.residual
+        due = [part.residual for part in unpaid if part.due_date <= on] or [unpaid[0].residual]
+        return sum(due, Decimal(0))
+
     def days_late(self, on: date) -> int:
         """Days past :attr:`payable_since` on ``on`` (negative before it, 0 on that day)."""
         since = self.payable_since

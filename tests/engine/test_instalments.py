@@ -169,3 +169,29 @@ def test_a_late_instalment_paid_just_before_sending_is_no_longer_late() -> None:
     assert part is not None
     assert [p.residual for p in part.instalments] == [Decimal("200.00"), Decimal("700.00")]
     assert part.days_late(TODAY) == 20
+
+
+def test_a_message_asks_only_for_the_instalments_due() -> None:
+    """30 % forty days late, 70 % due in forty days: the formal notice's demand, the
+    statement and the totals are the 300.00 due, not the 1,000.00 left."""
+    due = split((-40, "300.00", "300.00"), (40, "700.00", "700.00"))
+    (reminder,) = planned(due)
+
+    assert due.amount_due(TODAY) == Decimal("300.00")
+    assert reminder.items[0].asked == Decimal("300.00")
+    assert reminder.totals == {"EUR": Decimal("300.00")}
+    email = compose(
+        reminder, ChannelKind.EMAIL, company=COMPANY, today=TODAY, templates=TemplateEnvironment()
+    )
+    assert "Reste dû\u00a0: 300,00\u00a0€" in email.text
+    assert "1\u202f000,00" in email.text  # the invoice's amount, as it was issued
+    assert "700,00" not in email.text
+
+
+def test_before_any_instalment_is_due_the_first_is_what_is_asked() -> None:
+    due = split((3, "300.00", "300.00"), (40, "700.00", "700.00"))
+
+    assert due.amount_due(TODAY) == Decimal("300.00")
+    assert invoice("F2", due=days(3)).amount_due(TODAY) == Decimal("1200.00")
+    inconsistent = due.model_copy(update={"residual": Decimal("900.00")})
+    assert inconsistent.amount_due(TODAY) == Decimal("900.00")  # not relied on

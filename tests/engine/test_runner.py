@@ -82,6 +82,7 @@ def test_plan_writes_nothing_and_prints_the_documented_json(workspace: Workspace
             "days_late": 6,
             "total": "1500.00",
             "residual": "1200.00",
+            "amount_due": "1200.00",
             "currency": "EUR",
             "reaches_level": "first",
             "interest": None,

@@ -118,6 +118,14 @@ class PlannedItem:
     reaches: str | None = None
     """The level this message delivers for the invoice, or ``None`` if only listed."""
     penalty: Quote | None = None
+    amount: Decimal | None = None
+    """What the message asks for it (:meth:`Invoice.amount_due`); ``None``: its residual."""
+
+    @property
+    def asked(self) -> Decimal:
+        """The amount the message asks for this item: for an invoice in instalments,
+        the part that is due; otherwise its residual (a magnitude, as ``residual``)."""
+        return self.invoice.residual if self.amount is None else self.amount
 
 
 @dataclass(frozen=True)
@@ -438,9 +446,8 @@ class _CustomerPlanner:
 
         totals: dict[str, Decimal] = {}
         for invoice in listed:
-            totals[invoice.currency] = totals.get(invoice.currency, Decimal(0)) + (
-                invoice.signed_residual
-            )
+            asked = invoice.signed_residual if invoice.is_credit else invoice.amount_due(self.today)
+            totals[invoice.currency] = totals.get(invoice.currency, Decimal(0)) + asked
         totals = dict(sorted(totals.items()))
         if all(amount <= 0 for amount in totals.values()):
             return skip(SkipReason.CREDITS_COVER, _money_text(totals))
@@ -453,6 +460,7 @@ class _CustomerPlanner:
                     days_late=invoice.days_late(self.today),
                     reaches=reaching.get(invoice.key),
                     penalty=self._penalty(level, invoice),
+                    amount=None if invoice.is_credit else invoice.amount_due(self.today),
                 )
                 for invoice in listed
             )

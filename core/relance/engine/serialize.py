@@ -36,6 +36,7 @@ def _item(item: PlannedItem) -> dict[str, Any]:
         "days_late": item.days_late,
         "total": _money(invoice.total),
         "residual": _money(invoice.signed_residual),
+        "amount_due": _money(-item.asked if invoice.is_credit else item.asked),
         "currency": invoice.currency,
         "reaches_level": item.reaches,
         "interest": _money(item.penalty.interest) if item.penalty else None,

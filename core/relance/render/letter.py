@@ -169,7 +169,7 @@ class _Letter:
                 self.day(invoice.payable_since) if invoice.payable_since else "",
                 str(item.days_late) if item.days_late > 0 else t["not_yet_due"],
                 self.money(invoice.total, invoice.currency),
-                self.money(invoice.residual, invoice.currency),
+                self.money(item.asked, invoice.currency),
             )
             rows.append([(text, 1) for text in cells])
         for item in self.c["credits"]:
