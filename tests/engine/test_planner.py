@@ -524,3 +524,12 @@ def test_jumping_to_the_level_reached_never_starts_with_the_hand_off() -> None:
     )
     (reminder,) = run([invoice("F1", due=days(-90))], book=book).reminders
     assert (reminder.level.name, reminder.requires_approval) == ("formal_notice", True)
+
+
+def test_a_reminder_carries_the_jurisdiction_the_configuration_chose() -> None:
+    book = PolicyBook.build({}, customers={"C1": CustomerOverride(jurisdiction="de-b2b")})
+
+    (chosen,) = run([invoice("F1", due=days(-6))], book=book).reminders
+    (default,) = run([invoice("F1", due=days(-6))]).reminders
+
+    assert (chosen.jurisdiction, default.jurisdiction) == ("de-b2b", None)

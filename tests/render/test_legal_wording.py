@@ -309,3 +309,20 @@ def test_a_courtesy_note_before_the_due_date_is_not_an_unanswered_reminder(sampl
     assert render(sample, reminder, [courtesy]).count("relance") == render(
         sample, reminder, []
     ).count("relance")
+
+
+def test_without_quoted_penalties_the_configured_jurisdiction_is_cited(sample: Any) -> None:
+    """[customers.<id>] jurisdiction = "de-b2b": the law the penalties would be quoted
+    under, also when this level quotes none."""
+    reminder, history = sample.planned("final", "en")
+    bare = dataclasses.replace(
+        reminder,
+        level=reminder.level.model_copy(update={"penalties": False}),
+        items=tuple(dataclasses.replace(item, penalty=None) for item in reminder.items),
+        jurisdiction="de-b2b",
+    )
+
+    text = render(sample, bare, history)
+
+    assert "section 288 of the German Civil Code" in text
+    assert "L441-10" not in text

@@ -148,6 +148,9 @@ class Reminder:
     completion: bool = False
     """True when this only retries the channels that failed for an earlier reminder."""
     notes: tuple[str, ...] = ()
+    jurisdiction: str | None = None
+    """The late-payment rules the configuration chose for this customer
+    (``[customers.<id>] jurisdiction``), if it did."""
 
     @property
     def customer_key(self) -> CustomerKey:
@@ -501,6 +504,7 @@ class _CustomerPlanner:
             deadline=deadline,
             completion=completion is not None,
             notes=(*notes, *_penalty_warnings(items)),
+            jurisdiction=override.jurisdiction,
         )
 
     def _penalty(self, level: Level, invoice: Invoice) -> Quote | None:

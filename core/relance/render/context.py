@@ -135,15 +135,16 @@ def governing_law(reminder: Reminder, company_country: str) -> str:
     """The jurisdiction whose late-payment law the message invokes (``fr-b2b``...).
 
     The one its penalties were computed under, so that the wording cites the law the
-    figures come from; when it quotes none, the customer's by default (an invoice's
-    ``jurisdiction``, else the company's country, or a consumer's own).
+    figures come from; when it quotes none, the one the penalties would be computed
+    under: an invoice's ``jurisdiction``, else the configuration's for the customer,
+    else the company's country (a consumer's own).
     """
     for item in reminder.items:
         name = getattr(item.penalty, "jurisdiction", None)
         if isinstance(name, str):
             return name
     chosen = (item.invoice.jurisdiction for item in reminder.items)
-    override = next((name for name in chosen if name), None)
+    override = next((name for name in chosen if name), None) or reminder.jurisdiction
     return jurisdiction_for(reminder.customer, company_country=company_country, override=override)
 
 
