@@ -342,3 +342,22 @@ def blank_pdf() -> bytes:
     stream = io.BytesIO()
     writer.write(stream)
     return stream.getvalue()
+
+
+def test_letters_to_an_output_that_cannot_be_written_is_a_user_error(
+    workspace: Workspace, cli, tmp_path: Path
+) -> None:
+    workspace.configure('\n[channels.letter]\npath = "letters"\n')
+    folder = tmp_path / "letters"
+    folder.mkdir()
+    (folder / "2030-01-01_C1_first_letter_aaaa.pdf").write_bytes(blank_pdf())
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+
+    result = cli("letters", "--today", "2030-01-01", "--output", str(blocker / "out.pdf"))
+
+    assert result.code == 1
+    assert one_line(result.err).startswith(f"Cannot write {blocker / 'out.pdf'}. - --output:")
+    made = cli("letters", "--today", "2030-01-01", "--output", str(tmp_path / "new" / "o.pdf"))
+    assert made.code == 0, made.err
+    assert (tmp_path / "new" / "o.pdf").exists()

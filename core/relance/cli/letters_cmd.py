@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import click
@@ -74,6 +75,8 @@ def letters(
             _("Invalid command-line value."),
             [Problem("--output", _("several letter channels: each writes its own batch"))],
         )
+    if target is not None:
+        _writable(target)
     written = [folder for folder in folders if day_letters(folder, day)]
     if not written:
         raise InputError(
@@ -106,3 +109,17 @@ def letters(
             ),
             markup=False,
         )
+
+
+def _writable(target: Path) -> None:
+    """``--output`` is the user's choice: a place it cannot be written is a bad argument
+    (exit 1), said before any letter is read."""
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+    else:
+        if os.access(target.parent, os.W_OK):
+            return
+        reason = _("permission denied")
+    raise InputError(_("Cannot write {path}.").format(path=target), [Problem("--output", reason)])
