@@ -133,14 +133,18 @@ class ChannelError(RelanceError):
     """A channel could not deliver a message (exit code 2).
 
     ``permanent`` says whether retrying on a later run can help (a refused recipient
-    address will not get better; a server that is down may).
+    address will not get better; a server that is down may). ``unknown`` says the
+    message may have gone out all the same: the connection was lost, or no answer came,
+    after it was handed over. relance then leaves the send unsettled for a person to
+    resolve (``relance resolve``), as after a crash, and never retries it by itself.
     """
 
     exit_code = EXIT_PLUGIN_ERROR
 
-    def __init__(self, message: str, *, permanent: bool = False) -> None:
+    def __init__(self, message: str, *, permanent: bool = False, unknown: bool = False) -> None:
         super().__init__(message)
         self.permanent = permanent
+        self.unknown = unknown
 
 
 class UnknownNameError(RelanceError, LookupError):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import socket
 import ssl
@@ -365,3 +366,53 @@ def test_a_run_ended_early_drops_the_connection_without_waiting_on_quit(
 
     assert len(smtp.messages) == 1
     assert smtp.quits == (1 if ended_by is None else 0)
+
+
+class Silent(Server):
+    """A server that takes the message and does not answer in time."""
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        self.messages.append((session.peer, envelope))
+        await asyncio.sleep(3)
+        return "250 OK"
+
+
+class SlowAtMail(Server):
+    """A server that does not answer the sender's address in time: nothing handed over."""
+
+    async def handle_MAIL(
+        self, server: Any, session: Any, envelope: Any, address: str, options: Any
+    ) -> str:
+        await asyncio.sleep(3)
+        envelope.mail_from = address
+        return "250 OK"
+
+
+@pytest.mark.parametrize(("kind", "unknown"), [(Silent, True), (SlowAtMail, False)])
+def test_no_answer_once_the_message_was_handed_over_leaves_the_outcome_unknown(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: type[Server], unknown: bool
+) -> None:
+    """The server has the message and may deliver it: sent again by the next run, the
+    customer could get it twice. No answer before the message went over is a plain
+    failure, retried by the next run."""
+    monkeypatch.setenv("RELANCE_SMTP_PASSWORD", PASSWORD)
+    smtp = kind(port=free_port())
+    controller = Controller(
+        smtp,
+        hostname="127.0.0.1",
+        port=smtp.port,
+        authenticator=smtp.authenticate,
+        auth_require_tls=False,
+    )
+    controller.start()
+    try:
+        with (
+            channel_host(tmp_path, smtp.port, "timeout = 1\n") as host,
+            pytest.raises(ChannelError) as lost,
+        ):
+            host.send(host.instance("email", Role.CHANNEL), message(1))
+    finally:
+        controller.stop()
+
+    assert lost.value.unknown is unknown
+    assert ("while the message was handed over" in str(lost.value)) is unknown

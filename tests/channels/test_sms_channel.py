@@ -119,12 +119,36 @@ def test_server_errors_and_throttling_are_retried_on_a_later_run(
 
 
 @responses.activate
-def test_a_timeout_is_retried_and_never_shows_the_secret(tmp_path: Path) -> None:
-    responses.post(URL, body=requests.Timeout(f"read timed out, token={TOKEN}"))
+def test_a_timeout_to_connect_is_retried_and_never_shows_the_secret(tmp_path: Path) -> None:
+    responses.post(URL, body=requests.ConnectTimeout(f"connect timed out, token={TOKEN}"))
     with sms_host(tmp_path) as host, pytest.raises(ChannelError) as caught:
         host.send(host.instance("sms", Role.CHANNEL), message())
     assert not caught.value.permanent
+    assert not caught.value.unknown
     assert str(caught.value) == "[sms] SMS provider sms.example.com did not answer within 30 s"
+
+
+@responses.activate
+def test_no_answer_to_a_request_sent_leaves_the_outcome_unknown(tmp_path: Path) -> None:
+    """The provider may have taken the SMS: retried, the customer could get it twice."""
+    responses.post(URL, body=requests.ReadTimeout(f"read timed out, token={TOKEN}"))
+    with sms_host(tmp_path) as host, pytest.raises(ChannelError) as caught:
+        host.send(host.instance("sms", Role.CHANNEL), message())
+    assert caught.value.unknown
+    assert TOKEN not in str(caught.value)
+
+
+@responses.activate
+def test_a_redirect_is_not_followed_and_nothing_is_taken_as_sent(tmp_path: Path) -> None:
+    """A redirected POST becomes a GET: following it would record an SMS never sent."""
+    responses.post(URL, status=302, headers={"Location": "https://sms.example.com/v2/send"})
+    with sms_host(tmp_path) as host, pytest.raises(ChannelError) as caught:
+        host.send(host.instance("sms", Role.CHANNEL), message())
+    assert caught.value.permanent
+    assert "redirected the message (HTTP 302) to https://sms.example.com/v2/send" in str(
+        caught.value
+    )
+    assert [call.request.method for call in responses.calls] == ["POST"]
 
 
 @responses.activate

@@ -365,6 +365,35 @@ def test_a_failed_channel_is_recorded_and_retried_the_next_day(workspace: Worksp
     assert types(workspace)[-2:] == ["intent", "sent"]
 
 
+def test_a_send_whose_outcome_is_unknown_is_left_for_a_person_never_resent(
+    workspace: Workspace, cli
+) -> None:
+    """The connection was lost after the message was handed over: it may have gone out.
+    As after a crash, the intent stays unsettled and holds the customer until a person
+    says whether it went (relance resolve); the next runs do not send it again."""
+    workspace.configure(
+        '\n[channels.outbox]\npath = "outbox"\nkinds = ["email"]\n'
+        '\n[channels.failbox]\nkinds = ["letter"]\nfail_for = ["C2"]\nunknown = true\n'
+    )
+    workspace.write_ledger([invoice("F2", due=days(-6), who=customer("C2", email=None))])
+
+    lost = cli("run", "--yes", "--today", DAY)
+
+    assert lost.code == 2
+    assert "unknown" in lost.out
+    assert "may have gone out" in " ".join(lost.err.split())
+    assert types(workspace) == ["planned", "intent"]
+    workspace.configure(
+        '\n[channels.outbox]\npath = "outbox"\nkinds = ["email"]\n'
+        '\n[channels.failbox]\nkinds = ["letter"]\n'
+    )
+    later = cli("run", "--yes", "--today", days(1).isoformat(), "--json")
+    assert later.code == 0, later.out
+    assert types(workspace) == ["planned", "intent"]  # held: nothing sent again
+    (skip,) = json.loads(later.out)["skipped"]
+    assert skip["reason"] == "unsettled"
+
+
 def test_the_formal_notice_waits_for_approval(workspace: Workspace, cli) -> None:
     workspace.configure(
         '\n[channels.outbox]\npath = "outbox"\n'

@@ -16,7 +16,7 @@ from decimal import Decimal
 from email.generator import BytesGenerator
 from email.message import Message as Email
 from enum import StrEnum
-from typing import cast
+from typing import Any, cast
 
 from babel.numbers import format_decimal
 from pydantic import EmailStr, Field
@@ -74,20 +74,39 @@ def _settings(context: PluginContext) -> EmailSettings:
     return settings
 
 
+class _Handing:
+    """Notes when a message is being handed over (the DATA command and after): a
+    connection lost from then on may have delivered it, one lost before did not."""
+
+    handing_over = False
+
+    def data(self, msg: Any) -> Any:  # smtplib.SMTP.data's, which follows in the MRO
+        self.handing_over = True
+        return super().data(msg)  # type: ignore[misc]
+
+
+class _SMTP(_Handing, smtplib.SMTP):
+    pass
+
+
+class _SMTPSSL(_Handing, smtplib.SMTP_SSL):
+    pass
+
+
 def _connect(settings: EmailSettings) -> smtplib.SMTP:
     host, port = settings.host, settings.effective_port
     cafile = str(settings.ca_file) if settings.ca_file else None
     try:
         smtp: smtplib.SMTP
         if settings.security is Security.TLS:
-            smtp = smtplib.SMTP_SSL(
+            smtp = _SMTPSSL(
                 host,
                 port,
                 timeout=settings.timeout,
                 context=ssl.create_default_context(cafile=cafile),
             )
         else:
-            smtp = smtplib.SMTP(host, port, timeout=settings.timeout)
+            smtp = _SMTP(host, port, timeout=settings.timeout)
             if settings.security is Security.STARTTLS:
                 smtp.starttls(context=ssl.create_default_context(cafile=cafile))
         if settings.username:
@@ -234,6 +253,7 @@ def relance_send_reminder(channel: PluginContext, message: Message) -> Receipt |
         domain=str(settings.sender).rpartition("@")[2],
     )
     smtp = _connection(channel)
+    smtp.handing_over = False  # type: ignore[attr-defined]
     try:
         refused = smtp.send_message(email)
     except smtplib.SMTPRecipientsRefused as exc:
@@ -261,6 +281,15 @@ def relance_send_reminder(channel: PluginContext, message: Message) -> Receipt |
         ) from None
     except (OSError, smtplib.SMTPException) as exc:
         channel.drop_resource("smtp")
+        if getattr(smtp, "handing_over", False):
+            # The server had the message, or part of it, and gave no answer: it may
+            # deliver it. Sending it again on the next run could send it twice.
+            raise ChannelError(
+                _("SMTP connection lost while the message was handed over: {error}").format(
+                    error=exc
+                ),
+                unknown=True,
+            ) from None
         raise ChannelError(_("SMTP connection lost: {error}").format(error=exc)) from None
     if refused and all(address in refused for address in message.to):
         # Only copies (bcc) went out: the customer did not get the reminder.

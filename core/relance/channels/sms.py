@@ -219,7 +219,16 @@ def relance_send_reminder(channel: PluginContext, message: Message) -> Receipt |
             data=body,
             headers=headers,
             timeout=settings.timeout,
+            allow_redirects=False,  # a redirected POST becomes a GET: no SMS, "sent"
         )
+    except requests.ReadTimeout:
+        # The request went out; the provider may have taken the SMS without answering.
+        raise ChannelError(
+            _("SMS provider {host} did not answer within {seconds} s").format(
+                host=host, seconds=settings.timeout
+            ),
+            unknown=True,
+        ) from None
     except requests.Timeout:
         raise ChannelError(
             _("SMS provider {host} did not answer within {seconds} s").format(
@@ -231,6 +240,14 @@ def relance_send_reminder(channel: PluginContext, message: Message) -> Receipt |
             _("cannot reach SMS provider {host}: {error}").format(host=host, error=redact(str(exc)))
         ) from None
     status = response.status_code
+    if 300 <= status < 400:
+        raise ChannelError(
+            _(
+                "SMS provider {host} redirected the message (HTTP {status}) to {location}: "
+                "nothing was sent; set url to the address it gives"
+            ).format(host=host, status=status, location=response.headers.get("Location", "?")),
+            permanent=True,
+        )
     if 400 <= status < 500:
         raise ChannelError(
             _("SMS provider {host} refused the message to {to} (HTTP {status}): {reason}").format(

@@ -85,7 +85,7 @@ def run(config_path: Path | None, today: str | None, yes: bool, as_json: bool) -
         out.json(run_document(report))
     else:
         _print_report(out, report)
-    if report.count(EventType.FAILED):
+    if report.count(EventType.FAILED) or report.count(EventType.INTENT):
         raise click.exceptions.Exit(EXIT_PLUGIN_ERROR)
 
 
@@ -178,11 +178,12 @@ def _print_report(out: Output, report: RunReport) -> None:
         table.add_column(header)
     for delivery in report.deliveries:
         colour = {"sent": "green", "failed": "red"}.get(delivery.status.value, "yellow")
+        status = _("unknown") if delivery.status is EventType.INTENT else delivery.status.value
         table.add_row(
             delivery.reminder.customer.name,
             delivery.reminder.level.name,
             delivery.channel.value,
-            f"[{colour}]{delivery.status.value}[/{colour}]",
+            f"[{colour}]{status}[/{colour}]",
             delivery.detail,
         )
     out.console.print(table)
@@ -197,6 +198,15 @@ def _print_report(out: Output, report: RunReport) -> None:
         handed=len(report.handed_off),
     )
     out.console.print(summary)
+    if report.count(EventType.INTENT):
+        out.errors.print(
+            _(
+                "{count} message(s) may have gone out although no answer came: each holds "
+                "its customer until you say whether it did (relance history --unsettled, "
+                "then relance resolve KEY --sent or --not-sent)."
+            ).format(count=report.count(EventType.INTENT)),
+            markup=False,
+        )
     for failure in report.mirror_failures:
         out.errors.print(
             _("history mirror {instance} failed: {error}").format(

@@ -39,7 +39,7 @@ from relance.engine.spool import Spool
 from relance.engine.state import CustomerKey, DunningState
 from relance.errors import ChannelError, ConfigError, Problem, RelanceError
 from relance.history.store import AlreadyClaimed, HistoryStore
-from relance.i18n import _
+from relance.i18n import N_, _
 from relance.legal import LegalRules
 from relance.model import (
     Balance,
@@ -58,6 +58,10 @@ from relance.render.documents import InvoiceCopies
 from relance.render.pool import Rendering, compose_all, workers_for
 
 __all__ = ["Delivery", "Progress", "RunReport", "Runner", "Step", "fetch_all"]
+
+UNKNOWN = N_("it may have gone out: say whether it did with relance resolve")
+"""What a send whose outcome is unknown tells the person (a :class:`Delivery` of status
+``intent``: the intent stays unsettled)."""
 
 
 class Step(StrEnum):
@@ -385,17 +389,18 @@ class Runner:
             return
         try:
             receipt = self.host.send(channel, message)
-        except RelanceError as exc:
-            permanent = isinstance(exc, ChannelError) and exc.permanent
-            failed = self._settlement(
-                intent,
-                EventType.FAILED,
-                reason=str(exc),
-                details=(("permanent", "true"),) if permanent else (),
+        except ChannelError as exc:
+            if not exc.unknown:
+                self._failed(reminder, message, intent, exc, report)
+                return
+            # It may have gone out: the intent stays unsettled, and holds the customer
+            # until a person says whether it did (relance resolve). Never resent by itself.
+            report.deliveries.append(
+                Delivery(reminder, message.kind, EventType.INTENT, f"{exc} ({_(UNKNOWN)})")
             )
-            self.store.settle(failed)
-            self._mirror(failed, report)
-            report.deliveries.append(Delivery(reminder, message.kind, EventType.FAILED, str(exc)))
+            return
+        except RelanceError as exc:
+            self._failed(reminder, message, intent, exc, report)
             return
         sent = self._settlement(
             intent,
@@ -409,6 +414,26 @@ class Runner:
         report.deliveries.append(
             Delivery(reminder, message.kind, EventType.SENT, receipt.message_id or "")
         )
+
+    def _failed(
+        self,
+        reminder: Reminder,
+        message: Message,
+        intent: HistoryEvent,
+        exc: RelanceError,
+        report: RunReport,
+    ) -> None:
+        """Settle ``intent`` as failed: retried by a later run unless ``permanent``."""
+        permanent = isinstance(exc, ChannelError) and exc.permanent
+        failed = self._settlement(
+            intent,
+            EventType.FAILED,
+            reason=str(exc),
+            details=(("permanent", "true"),) if permanent else (),
+        )
+        self.store.settle(failed)
+        self._mirror(failed, report)
+        report.deliveries.append(Delivery(reminder, message.kind, EventType.FAILED, str(exc)))
 
     # -- recording --------------------------------------------------------------------
 

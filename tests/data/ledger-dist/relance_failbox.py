@@ -9,6 +9,7 @@ class FailboxSettings(ChannelSettings):
     kinds: tuple[str, ...] = ("letter",)
     fail_for: tuple[str, ...] = ()
     permanent: bool = False
+    unknown: bool = False
 
 
 @hookimpl
@@ -19,5 +20,9 @@ def relance_settings_model():
 @hookimpl
 def relance_send_reminder(channel, message):
     if message.customer_id in channel.settings.fail_for:
-        raise ChannelError("the printer is on fire", permanent=channel.settings.permanent)
+        raise ChannelError(
+            "the printer is on fire",
+            permanent=channel.settings.permanent,
+            unknown=channel.settings.unknown,
+        )
     return Receipt(channel=channel.name, provider_reference=f"printed-{message.message_key}")
