@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import errno
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -122,3 +123,27 @@ def test_a_call_without_a_valid_number_fails_and_writes_nothing(tmp_path: Path) 
         "[phone] phone number '12' of customer Client n°1; SARL is not a valid number"
     )
     assert not (tmp_path / "var" / "appels.csv").exists()
+
+
+def test_a_full_disk_leaves_the_list_as_it_was(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Half a row, its quote never closed, would swallow the next day's row."""
+    with phone_host(tmp_path) as host:
+        host.send(host.instance("phone", Role.CHANNEL), message(1))
+    path = tmp_path / "var" / "appels.csv"
+    before = path.read_bytes()
+
+    def full(_descriptor: int) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    with monkeypatch.context() as patched:
+        patched.setattr("relance.channels.phone.os.fsync", full)
+        with phone_host(tmp_path) as host, pytest.raises(ChannelError, match="No space left"):
+            host.send(host.instance("phone", Role.CHANNEL), message(2))
+
+    assert path.read_bytes() == before
+    with phone_host(tmp_path) as host:
+        host.send(host.instance("phone", Role.CHANNEL), message(3))
+    rows = list(csv.reader(path.open(encoding="utf-8-sig", newline=""), delimiter=";"))
+    assert [row[-1] for row in rows] == ["message_key", "r1:phone", "r3:phone"]

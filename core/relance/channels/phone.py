@@ -115,10 +115,16 @@ def _append(path: Path, rows: list[list[str]], delimiter: str) -> int:
             writer.writerow(COLUMNS)
             existing = 1
         writer.writerows(rows)
-        stream.seek(0, os.SEEK_END)
-        stream.write(buffer.getvalue())
-        stream.flush()
-        os.fsync(stream.fileno())
+        end = stream.seek(0, os.SEEK_END)
+        try:
+            stream.write(buffer.getvalue())
+            stream.flush()
+            os.fsync(stream.fileno())
+        except OSError:
+            # A full disk leaves half a row, its quote never closed: the next row would
+            # be read into it. The file is cut back to where it was.
+            os.ftruncate(stream.fileno(), end)
+            raise
     return existing + 1
 
 
