@@ -171,3 +171,21 @@ def test_a_layout_that_fails_is_a_render_error_naming_the_customer(
     assert "FR-formal_notice" in message
     assert "letter.typ" in message
     assert "no_such_field" in message
+
+
+def test_a_letter_abroad_ends_its_address_with_the_country_in_full(sample: Any) -> None:
+    """Postal rules: the destination country in capitals, in the language of the
+    country the letter leaves from, as the last line, inside the window."""
+    reminder, _ = sample.planned("formal_notice", "fr")
+    address = reminder.customer.address.model_copy(
+        update={"postal_code": "80331", "city": "München", "country": "DE"}
+    )
+    abroad = with_customer(reminder, address=address, country="DE")
+
+    pages = placed(sample.registered_letter(abroad))
+
+    page, left, baseline = at(pages, "ALLEMAGNE")
+    x, y, _, height = WINDOW
+    assert (page, left) == (0, pytest.approx(x, abs=0.1))
+    assert at(pages, "80331 München")[2] < baseline < y + height
+    assert not [t for p in pages for _, _, t in p if t == "DE"]

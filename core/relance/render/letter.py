@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 import typst
+from babel import Locale
 
 from relance.i18n import _
 from relance.render.environment import RenderError, paragraphs
@@ -155,7 +156,7 @@ class _Letter:
             rows.append(_line(self.c["contact_name"]))
         rows += map(_line, _address(customer.address))
         if customer.address and customer.address.country not in (None, company.country):
-            rows.append(_line(str(customer.address.country)))
+            rows.append(_line(country_line(str(customer.address.country), company.language)))
         return rows
 
     def statement(self) -> dict[str, Any]:
@@ -263,6 +264,14 @@ class _Letter:
                 f"{DASH} {self.day(entry.day)}, {' '.join(filter(None, (by, channels)))}"
             )
         return {"title": t["label_previous"], "entries": entries}
+
+
+def country_line(code: str, language: str) -> str:
+    """The destination country as the address's last line: its name in capitals, in the
+    language of the country the letter is posted from ("ALLEMAGNE" from France), as
+    postal rules ask; the code itself if the name is not known."""
+    name = Locale.parse(language).territories.get(code.upper())
+    return name.upper() if name else code.upper()
 
 
 def _line(text: str, bold: bool = False) -> dict[str, Any]:
