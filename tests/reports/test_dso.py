@@ -8,8 +8,10 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
-from relance.reports.dso import dso
+from relance.cli.reporting import paid_period
+from relance.reports.dso import MAX_MONTHS_BACK, dso
 from relance.reports.ledger import Ledger
+from relance.reports.settings import ReportSettings
 
 from .conftest import DEMO, DEMO_TODAY, french_day
 
@@ -132,3 +134,18 @@ def test_a_source_that_cannot_give_paid_invoices_is_named(
     assert json.loads(result.out)["cannot_give_paid_invoices"] == ["fakesource"]
     table = cli("report", "dso", "--config", str(path), "--today", "2025-06-30")
     assert "cannot give paid invoices: fakesource" in table.out
+
+
+def test_the_payments_read_reach_as_far_as_the_period_asked_and_the_count_back() -> None:
+    """`--period 730` read only the payments the settings' periods needed: two years of
+    sales were a few months'; the count-back may look 36 months back."""
+    settings = ReportSettings()
+    as_of = date(2026, 3, 31)
+
+    default, _ = paid_period(settings, as_of, as_of)
+    asked, _ = paid_period(settings, as_of, as_of, period_days=730)
+    counted, end = paid_period(settings, as_of, as_of, months_back=MAX_MONTHS_BACK)
+
+    assert asked <= as_of - timedelta(days=729) < default
+    assert counted <= date(2023, 3, 31) < default
+    assert end == as_of

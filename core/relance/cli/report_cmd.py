@@ -46,7 +46,7 @@ from relance.reports.documents import (
     score_document,
     score_sheets,
 )
-from relance.reports.dso import DsoReport, dso
+from relance.reports.dso import MAX_MONTHS_BACK, DsoReport, dso
 from relance.reports.formats import Sheet, to_csv, to_json, to_rich
 from relance.reports.html import Action, render_report
 from relance.reports.ledger import Ledger
@@ -151,13 +151,23 @@ class Inputs:
 
 
 @contextmanager
-def _inputs(config_path: Path | None, today: str | None, out: Output) -> Iterator[Inputs]:
+def _inputs(
+    config_path: Path | None,
+    today: str | None,
+    out: Output,
+    *,
+    period: int | None = None,
+    months_back: int = 0,
+) -> Iterator[Inputs]:
     loaded = load(config_path)
     with open_session(loaded, today, out, dry_run=True) as session:
         settings = loaded.config.settings
         as_of = session.runner.today
         open_items = session.fetch()
-        start, end = paid_period(settings.reports, as_of, loaded.config.company.today())
+        company_today = loaded.config.company.today()
+        start, end = paid_period(
+            settings.reports, as_of, company_today, period_days=period, months_back=months_back
+        )
         ledger = read_ledger(session.host, open_items, start, end)
         yield Inputs(session, settings, as_of, ledger)
 
@@ -251,9 +261,12 @@ def _run(
     target: Path | None,
     as_json: bool,
     build: Callable[[Inputs], Views],
+    *,
+    period: int | None = None,
+    months_back: int = 0,
 ) -> None:
     out = output()
-    with _inputs(config_path, today, out) as inputs:
+    with _inputs(config_path, today, out, period=period, months_back=months_back) as inputs:
         document, sheets = build(inputs)
         _emit(out, "json" if as_json else fmt, target, document, sheets, inputs.html)
 
@@ -284,7 +297,8 @@ def dso_command(
 ) -> None:
     """Days sales outstanding, simple formula and count-back method, with their inputs."""
     _run(config_path, today, fmt, target, as_json,
-         lambda i: _views(i.dso(period), dso_document, dso_sheets))  # fmt: skip
+         lambda i: _views(i.dso(period), dso_document, dso_sheets),
+         period=period, months_back=MAX_MONTHS_BACK)  # fmt: skip
 
 
 @report.command("scores")
@@ -313,7 +327,8 @@ def activity_command(
 ) -> None:
     """Reminders sent per level and channel, amounts recovered after each level, promises."""
     _run(config_path, today, fmt, target, as_json,
-         lambda i: _views(i.activity(period), activity_document, activity_sheets))  # fmt: skip
+         lambda i: _views(i.activity(period), activity_document, activity_sheets),
+         period=period)  # fmt: skip
 
 
 @report.command("html")
@@ -323,5 +338,5 @@ def activity_command(
 def html_command(config_path: Path | None, today: str | None, target: Path | None) -> None:
     """The single-page HTML report: every report, charts and the actions due, offline."""
     out = output()
-    with _inputs(config_path, today, out) as inputs:
+    with _inputs(config_path, today, out, months_back=MAX_MONTHS_BACK) as inputs:
         _write(out, target, inputs.html())

@@ -17,15 +17,25 @@ from relance.reports.settings import ReportSettings
 __all__ = ["customer_ratings", "paid_period", "read_ledger"]
 
 
-def paid_period(settings: ReportSettings, as_of: date, today: date) -> tuple[date, date]:
+def paid_period(
+    settings: ReportSettings,
+    as_of: date,
+    today: date,
+    *,
+    period_days: int | None = None,
+    months_back: int = 0,
+) -> tuple[date, date]:
     """The payments the reports look at: from the oldest day a report needs to today.
 
-    Payments after ``as_of`` matter too: they were still owed on ``as_of``.
+    Payments after ``as_of`` matter too: they were still owed on ``as_of``. A period
+    given on the command line (``--period``) and the months a count-back may go back
+    (``months_back``) reach further than the settings do.
     """
     trend_start = month_ends(as_of, settings.dso_trend_months)[0]
+    days = max(settings.dso_period_days, period_days or 0)
     start = min(
-        months_before(as_of, settings.score_months),
-        trend_start - timedelta(days=settings.dso_period_days - 1),
+        months_before(as_of, max(settings.score_months, months_back)),
+        trend_start - timedelta(days=days - 1),
     )
     return start, max(as_of, today)
 

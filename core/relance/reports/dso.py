@@ -24,7 +24,7 @@ from decimal import Decimal
 
 from relance.reports.ledger import Ledger, month_ends, one_decimal
 
-__all__ = ["CountBackStep", "CurrencyDso", "DsoReport", "TrendPoint", "dso"]
+__all__ = ["MAX_MONTHS_BACK", "CountBackStep", "CurrencyDso", "DsoReport", "TrendPoint", "dso"]
 
 MAX_MONTHS_BACK = 36
 """The count-back never looks further back than this; a DSO that needs more is flagged."""
