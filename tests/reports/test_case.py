@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import zipfile
 from datetime import UTC, datetime
@@ -103,3 +104,27 @@ def test_zip_and_unknown_customer(cli, demo: Path, tmp_path: Path) -> None:
     missing = cli("export-case", "CL999", "--config", str(demo), "--today", DEMO_TODAY)
     assert missing.code == 1
     assert "no customer 'CL999'" in missing.err
+
+
+def test_each_copied_message_comes_with_the_digest_of_its_file(
+    cli, demo: Path, tmp_path: Path
+) -> None:
+    """content_sha256 is of the text rendered before sending; a lawyer checks the files
+    with reminder_files_sha256."""
+    sent = cli("run", "--config", str(demo), "--today", DEMO_TODAY, "--yes")
+    assert sent.code == 0, sent.err
+    out = tmp_path / "cases"
+
+    result = cli("export-case", "CL005", "--config", str(demo), "--today", DEMO_TODAY,
+                 "-o", str(out))  # fmt: skip
+
+    assert result.code == 0, result.err
+    folder = out / "CL005-2026-03-16"
+    document = json.loads((folder / "case.json").read_text(encoding="utf-8"))
+    copies, digests = document["reminder_files"], document["reminder_files_sha256"]
+    assert len(copies) == len(digests) == len(document["reminders"]) >= 1
+    assert [c is None for c in copies] == [d is None for d in digests]
+    for copy, digest in zip(copies, digests, strict=True):
+        if copy is not None:
+            assert hashlib.sha256((folder / copy).read_bytes()).hexdigest() == digest
+    assert any(copy is not None for copy in copies)

@@ -8,6 +8,7 @@ kept as a file (the outbox's emails, the letters' PDFs). ``--zip`` packs it in o
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 import zipfile
@@ -119,7 +120,14 @@ def _write(session: Session, case: CaseFile, target: Path) -> list[str]:
     document = case_document(case)
     missing = _documents(session, case, target / "invoices")
     document["missing_documents"] = missing
-    document["reminder_files"] = _copies(case, target / "reminders")
+    copies = _copies(case, target / "reminders")
+    document["reminder_files"] = copies
+    # content_sha256 is of the subject and text rendered, recorded before sending; a
+    # lawyer checks the files themselves against these.
+    document["reminder_files_sha256"] = [
+        hashlib.sha256((target / copy).read_bytes()).hexdigest() if copy else None
+        for copy in copies
+    ]
     (target / "case.json").write_text(
         json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
     )
