@@ -189,3 +189,45 @@ def test_a_letter_abroad_ends_its_address_with_the_country_in_full(sample: Any) 
     assert (page, left) == (0, pytest.approx(x, abs=0.1))
     assert at(pages, "80331 München")[2] < baseline < y + height
     assert not [t for p in pages for _, _, t in p if t == "DE"]
+
+
+def test_a_long_name_and_address_are_set_smaller_to_stay_in_the_window(sample: Any) -> None:
+    """A 100-character name, a contact and five address lines: the postal code and city
+    once printed under the window, over the date line."""
+    reminder, _ = sample.planned("formal_notice", "fr")
+    name = "Société Coopérative d'Intérêt Collectif des Artisans Ébénistes " * 2
+    address = reminder.customer.address.model_copy(
+        update={
+            "lines": (
+                "Bâtiment C, escalier 4",
+                "Zone artisanale des Trois Fontaines",
+                "Lieu-dit La Grange Neuve",
+                "14 chemin du Moulin à Vent",
+                "BP 42",
+            ),
+            "postal_code": "69009",
+            "city": "Lyon",
+        }
+    )
+    crowded = with_customer(reminder, name=name.strip(), address=address)
+
+    pages = placed(sample.registered_letter(crowded))
+
+    x, y, _, height = WINDOW
+    page, left, baseline = at(pages, "69009 Lyon")
+    assert (page, left) == (0, pytest.approx(x, abs=0.1))
+    assert baseline < y + height
+    assert at(pages, "Lyon, le 10 juillet 2025")[2] > y + height
+
+
+def test_an_address_that_cannot_fit_the_window_stops_the_letter(sample: Any) -> None:
+    reminder, _ = sample.planned("formal_notice", "fr")
+    address = reminder.customer.address.model_copy(
+        update={"lines": tuple(f"Ligne d'adresse {n}" for n in range(14))}
+    )
+
+    with pytest.raises(RenderError) as error:
+        sample.registered_letter(with_customer(reminder, address=address))
+
+    assert "FR-formal_notice" in str(error.value)
+    assert "do not fit the envelope window" in str(error.value)
