@@ -60,6 +60,20 @@ def test_average_and_weighted_days_late(make_invoice) -> None:
     assert score.max_level == "first"  # of the open invoice F3
 
 
+def test_totals_in_different_currencies_are_never_added(make_invoice) -> None:
+    """500,000 yen paid on time would outweigh 3,000 euros 43 days late: each currency is
+    weighted on its own, and the worst counts."""
+    yen = make_invoice("J1", due=date(2026, 2, 1), total="500000", residual="0",
+                       paid=date(2026, 2, 1)).model_copy(update={"currency": "JPY"})  # fmt: skip
+    euros = make_invoice("E1", due=date(2026, 2, 1), total="3000.00")  # open: 43 days
+
+    (score,) = scores(Ledger(open=(euros,), paid=(yen,)), [], BOOK, ReportSettings(), AS_OF).scores
+
+    assert score.average_days_late == Decimal("21.5")
+    assert score.weighted_days_late == Decimal("43.0")
+    assert score.rating == "D"  # beyond the C threshold: not the A the yen made it
+
+
 def test_a_formal_notice_gives_d_whatever_the_lateness(make_invoice) -> None:
     ledger = Ledger(open=(make_invoice("F1", due=date(2026, 3, 15), disputed=True),))
     events = [

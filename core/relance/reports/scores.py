@@ -150,11 +150,15 @@ def scores(
     return ScoreReport(as_of, start, thresholds, tuple(result), ledger.no_paid_history)
 
 
+Measure = tuple[int, Decimal, str]
+"""An invoice measured: its days late, its total and the total's currency."""
+
+
 def _measures(
     ledger: Ledger, start: date, as_of: date
-) -> dict[CustomerKey, tuple[list[tuple[int, Decimal]], int]]:
+) -> dict[CustomerKey, tuple[list[Measure], int]]:
     """Per customer: (days late, total) of each measurable invoice, and the unmeasurable count."""
-    found: dict[CustomerKey, tuple[list[tuple[int, Decimal]], int]] = {}
+    found: dict[CustomerKey, tuple[list[Measure], int]] = {}
     for invoice in ledger.invoices():
         if invoice.due_date is None or not start < invoice.due_date <= as_of:
             continue
@@ -166,7 +170,7 @@ def _measures(
         if settled is None:
             found[key] = (days, unmeasured + 1)
             continue
-        days.append((max(0, (settled - invoice.due_date).days), invoice.total))
+        days.append((max(0, (settled - invoice.due_date).days), invoice.total, invoice.currency))
         found[key] = (days, unmeasured)
     return found
 
@@ -180,15 +184,25 @@ def _settled_on(invoice: Invoice, as_of: date) -> date | None:
     return min(invoice.paid_date, as_of)
 
 
-def _averages(days: list[tuple[int, Decimal]]) -> tuple[Decimal | None, Decimal | None]:
+def _averages(days: list[Measure]) -> tuple[Decimal | None, Decimal | None]:
+    """The plain mean of the days late, and the mean weighted by the invoices' totals:
+    within each currency (amounts of two currencies do not add up), the worst currency's
+    for a customer invoiced in several."""
     if not days:
         return None, None
-    average = Decimal(sum(d for d, _total in days)) / len(days)
+    average = one_decimal(Decimal(sum(d for d, _total, _currency in days)) / len(days))
+    weighted = [
+        _weighted([(d, total) for d, total, c in days if c == currency])
+        for currency in {c for _d, _total, c in days}
+    ]
+    return average, max(w if w is not None else average for w in weighted)
+
+
+def _weighted(days: list[tuple[int, Decimal]]) -> Decimal | None:
     weight = sum((total for _days, total in days), Decimal(0))
     if not weight:
-        return one_decimal(average), one_decimal(average)
-    weighted = sum((d * total for d, total in days), Decimal(0)) / weight
-    return one_decimal(average), one_decimal(weighted)
+        return None
+    return one_decimal(sum((d * total for d, total in days), Decimal(0)) / weight)
 
 
 def _rating(
