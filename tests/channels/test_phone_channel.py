@@ -147,3 +147,15 @@ def test_a_full_disk_leaves_the_list_as_it_was(
         host.send(host.instance("phone", Role.CHANNEL), message(3))
     rows = list(csv.reader(path.open(encoding="utf-8-sig", newline=""), delimiter=";"))
     assert [row[-1] for row in rows] == ["message_key", "r1:phone", "r3:phone"]
+
+
+def test_text_from_the_ledger_is_never_a_formula_in_the_spreadsheet(tmp_path: Path) -> None:
+    hostile = message(1).model_copy(update={"recipient_name": '=HYPERLINK("http://x","y")'})
+
+    with phone_host(tmp_path) as host:
+        host.send(host.instance("phone", Role.CHANNEL), hostile)
+
+    path = tmp_path / "var" / "appels.csv"
+    (_header, row) = csv.reader(path.open(encoding="utf-8-sig", newline=""), delimiter=";")
+    assert row[1] == '\'=HYPERLINK("http://x","y")'
+    assert row[3].startswith("+33")  # a phone number keeps its +

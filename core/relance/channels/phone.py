@@ -75,20 +75,30 @@ def relance_check_connection(context: PluginContext) -> list[CheckResult]:
     return [CheckResult(summary=_("calls will be listed in {path}").format(path=path))]
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""What a spreadsheet reads as the start of a formula (CSV injection)."""
+
+
+def _inert(text: str) -> str:
+    """Text from the ledger as a spreadsheet shows it, never runs it: a customer named
+    ``=HYPERLINK(...)`` is written ``'=HYPERLINK(...)``, which Excel shows as text."""
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+
+
 def _rows(message: Message, phone: str, day: str) -> list[list[str]]:
     """One row per currency owed (amounts of two currencies are never added)."""
     amounts = message.amounts or ()
     base = [
         day,
-        message.recipient_name or message.customer_id,
-        message.contact_name or "",
+        _inert(message.recipient_name or message.customer_id),
+        _inert(message.contact_name or ""),
         phone,
     ]
     tail = [
         message.oldest_due_date.isoformat() if message.oldest_due_date else "",
         message.level,
-        ", ".join(message.invoice_numbers),
-        message.text,
+        _inert(", ".join(message.invoice_numbers)),
+        _inert(message.text),
         message.message_key,
     ]
     if not amounts:
