@@ -3,12 +3,14 @@ options refused, missing folders created, names found, holds that say what they 
 
 from __future__ import annotations
 
+import errno
 import io
 import json
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
 from pypdf import PdfWriter
 
 from relance.history import SQLiteStore
@@ -361,3 +363,40 @@ def test_letters_to_an_output_that_cannot_be_written_is_a_user_error(
     made = cli("letters", "--today", "2030-01-01", "--output", str(tmp_path / "new" / "o.pdf"))
     assert made.code == 0, made.err
     assert (tmp_path / "new" / "o.pdf").exists()
+
+
+def test_a_report_that_fails_midway_leaves_the_previous_one_whole(
+    workspace: Workspace, cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    workspace.write_ledger([invoice("F1", due=days(-6))])
+    target = workspace.folder / "aging.csv"
+    target.write_text("yesterday's report\n", encoding="utf-8")
+
+    def full(_source: object, _target: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    with monkeypatch.context() as patched:
+        patched.setattr("relance.cli.report_cmd.os.replace", full)
+        failed = cli("report", "aging", "--format", "csv", "-o", str(target), "--today", DAY)
+
+    assert failed.code == 1
+    assert f"Cannot write {target}." in one_line(failed.err)
+    assert target.read_text(encoding="utf-8") == "yesterday's report\n"
+    assert sorted(p.name for p in workspace.folder.glob(".writing-*")) == []
+
+
+def test_a_report_to_a_full_standard_output_is_a_clear_error(
+    workspace: Workspace, cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    workspace.write_ledger([invoice("F1", due=days(-6))])
+
+    class Full(io.StringIO):
+        def write(self, _text: str) -> int:
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr("sys.stdout", Full())
+    result = cli("report", "aging", "--format", "csv", "--today", DAY)
+
+    assert result.code == 1
+    assert "Cannot write the report to the standard output." in one_line(result.err)
+    assert "Traceback" not in result.err

@@ -7,7 +7,9 @@ as Rich tables, CSV, JSON, or the single-page HTML report with every report in i
 
 from __future__ import annotations
 
+import os
 import sys
+import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -202,7 +204,14 @@ def _print_tables(out: Output, target: Path | None, sheets: list[Sheet]) -> None
 
 def _write(out: Output, target: Path | None, text: str) -> None:
     if target is None:
-        sys.stdout.write(text)
+        try:
+            sys.stdout.write(text)
+            sys.stdout.flush()
+        except OSError as exc:  # a full disk behind a redirection, a closed pipe
+            raise InputError(
+                _("Cannot write the report to the standard output."),
+                [Problem("stdout", exc.strerror or str(exc))],
+            ) from None
         return
     with _opened(target) as handle:
         handle.write(text)
@@ -212,16 +221,27 @@ def _write(out: Output, target: Path | None, text: str) -> None:
 @contextmanager
 def _opened(target: Path) -> Iterator[IO[str]]:
     """``target`` open for writing, its missing folders created first (as ``export-case
-    -o`` does); a file that cannot be written is a clear error naming it (exit 1)."""
+    -o`` does); a file that cannot be written is a clear error naming it (exit 1).
+
+    The report is written beside ``target`` and moved over it once whole: a failure
+    (a full disk) leaves the previous report as it was, never half of the new one.
+    """
+    temporary: Path | None = None
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        with target.open("w", encoding="utf-8") as handle:
+        descriptor, name = tempfile.mkstemp(dir=target.parent, prefix=".writing-")
+        temporary = Path(name)
+        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
             yield handle
+        os.replace(temporary, target)
     except OSError as exc:
         raise InputError(
             _("Cannot write {path}.").format(path=target),
             [Problem(str(target), exc.strerror or str(exc))],
         ) from None
+    finally:
+        if temporary is not None:
+            temporary.unlink(missing_ok=True)
 
 
 def _written(out: Output, target: Path) -> None:
