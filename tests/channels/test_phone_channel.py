@@ -80,7 +80,7 @@ def test_calls_are_appended_under_one_header_with_a_bom(tmp_path: Path) -> None:
             "Client n°1; SARL",
             "Hélène Martin",
             "+33478001234",
-            "1200.50",
+            "1200,50",
             "EUR",
             "2026-01-31",
             "second",
@@ -93,7 +93,7 @@ def test_calls_are_appended_under_one_header_with_a_bom(tmp_path: Path) -> None:
             "Client n°2; SARL",
             "Hélène Martin",
             "+33478001234",
-            "1200.50",
+            "1200,50",
             "EUR",
             "2026-01-31",
             "second",
@@ -159,3 +159,19 @@ def test_text_from_the_ledger_is_never_a_formula_in_the_spreadsheet(tmp_path: Pa
     (_header, row) = csv.reader(path.open(encoding="utf-8-sig", newline=""), delimiter=";")
     assert row[1] == '\'=HYPERLINK("http://x","y")'
     assert row[3].startswith("+33")  # a phone number keeps its +
+
+
+def test_a_list_saved_again_by_a_spreadsheet_is_a_clear_error(tmp_path: Path) -> None:
+    """Excel saves it back in Windows-1252: relance would append UTF-8 to it."""
+    with phone_host(tmp_path) as host:
+        host.send(host.instance("phone", Role.CHANNEL), message(1))
+    path = tmp_path / "var" / "appels.csv"
+    text = path.read_text(encoding="utf-8-sig")
+    path.write_bytes(text.encode("cp1252", errors="replace"))
+
+    with phone_host(tmp_path) as host, pytest.raises(ChannelError) as caught:
+        host.send(host.instance("phone", Role.CHANNEL), message(2))
+
+    assert "is no longer UTF-8 text" in str(caught.value)
+    assert caught.value.permanent
+    assert path.read_bytes() == text.encode("cp1252", errors="replace")  # left alone

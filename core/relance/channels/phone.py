@@ -17,6 +17,7 @@ import io
 import os
 from pathlib import Path
 
+from babel.numbers import format_decimal
 from pydantic import Field
 
 from relance import hookimpl
@@ -85,8 +86,9 @@ def _inert(text: str) -> str:
     return f"'{text}" if text.startswith(FORMULA_STARTS) else text
 
 
-def _rows(message: Message, phone: str, day: str) -> list[list[str]]:
-    """One row per currency owed (amounts of two currencies are never added)."""
+def _rows(message: Message, phone: str, day: str, language: str) -> list[list[str]]:
+    """One row per currency owed (amounts of two currencies are never added), each
+    amount written as the company's spreadsheet reads a number (``1234,50`` in French)."""
     amounts = message.amounts or ()
     base = [
         day,
@@ -103,7 +105,10 @@ def _rows(message: Message, phone: str, day: str) -> list[list[str]]:
     ]
     if not amounts:
         return [[*base, "", "", *tail]]
-    return [[*base, str(m.amount), m.currency, *tail] for m in amounts]
+    return [
+        [*base, format_decimal(m.amount, "0.00", locale=language), m.currency, *tail]
+        for m in amounts
+    ]
 
 
 def _append(path: Path, rows: list[list[str]], delimiter: str) -> int:
@@ -117,7 +122,16 @@ def _append(path: Path, rows: list[list[str]], delimiter: str) -> int:
     with path.open("a+", encoding="utf-8", newline="") as stream:
         fcntl.flock(stream, fcntl.LOCK_EX)
         stream.seek(0)
-        existing = sum(1 for _row in csv.reader(stream, delimiter=delimiter))
+        try:
+            existing = sum(1 for _row in csv.reader(stream, delimiter=delimiter))
+        except UnicodeDecodeError:
+            raise ChannelError(
+                _(
+                    "call list {path} is no longer UTF-8 text (saved again by a "
+                    "spreadsheet?): move it aside, and relance starts a new one"
+                ).format(path=path),
+                permanent=True,
+            ) from None
         buffer = io.StringIO()
         writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
         if existing == 0:
@@ -144,7 +158,7 @@ def relance_send_reminder(channel: PluginContext, message: Message) -> Receipt |
     if message.kind not in settings.kinds:
         return None
     phone = e164(message, settings.default_region or channel.company.country)
-    rows = _rows(message, phone, channel.today.isoformat())
+    rows = _rows(message, phone, channel.today.isoformat(), channel.company.language)
     try:
         row = _append(settings.path, rows, settings.delimiter)
     except OSError as exc:
