@@ -69,3 +69,14 @@ def test_the_demo_promises(cli, demo: Path) -> None:
     assert document["sent"] == []
     csv = cli("report", "activity", "--config", str(demo), "--today", DEMO_TODAY, "--format", "csv")
     assert "promises,broken,,,1," in csv.out
+
+
+def test_a_promise_the_source_gave_on_an_invoice_since_paid_is_kept(make_invoice) -> None:
+    """Source promises were read on open invoices only: once paid, the invoice left
+    them, and a source promise could never show as kept."""
+    paid = make_invoice("K1", due=date(2026, 2, 1), total="100.00", residual="0",
+                        paid=date(2026, 3, 8), promise=date(2026, 3, 10))  # fmt: skip
+
+    report = activity(Ledger(open=(), paid=(paid,)), [], START, END, recovery_days=15)
+
+    assert {p.invoice_id: p.status for p in report.promises} == {"K1": PromiseStatus.KEPT}

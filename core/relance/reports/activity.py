@@ -152,7 +152,7 @@ def _promises(
     ledger: Ledger, history: list[HistoryEvent], start: date, end: date
 ) -> tuple[Promise, ...]:
     promised: dict[tuple[str, str], tuple[date, str, str]] = {}
-    for invoice in ledger.open:
+    for invoice in (*ledger.open, *ledger.paid):  # a paid row keeps the promise it had
         if invoice.promise_date is not None:
             promised[invoice.key] = (
                 invoice.promise_date,
