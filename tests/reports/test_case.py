@@ -6,6 +6,8 @@ import hashlib
 import json
 import zipfile
 from datetime import UTC, datetime
+from email import message_from_bytes
+from email.policy import default as email_policy
 from pathlib import Path
 
 from relance.history import SQLiteStore
@@ -128,3 +130,12 @@ def test_each_copied_message_comes_with_the_digest_of_its_file(
         if copy is not None:
             assert hashlib.sha256((folder / copy).read_bytes()).hexdigest() == digest
     assert any(copy is not None for copy in copies)
+    emails = [
+        (reminder, copy)
+        for reminder, copy in zip(document["reminders"], copies, strict=True)
+        if copy is not None and copy.endswith(".eml")
+    ]
+    assert emails
+    for reminder, copy in emails:  # the outbox's receipt names the message it kept
+        kept = message_from_bytes((folder / copy).read_bytes(), policy=email_policy)
+        assert reminder["message_id"] == str(kept["Message-ID"]).strip()

@@ -60,10 +60,12 @@ def _filename(message: Message, day: str) -> str:
     )
 
 
-def _content(message: Message, settings: OutboxSettings) -> bytes:
+def _content(message: Message, settings: OutboxSettings) -> tuple[bytes, str | None]:
+    """The file's bytes, and the Message-ID of an email (kept in its receipt, so the
+    history and a case file name the message the .eml holds)."""
     if message.kind is ChannelKind.EMAIL:
         email = to_email(message, sender=str(settings.sender), domain="relance.invalid")
-        return bytes(email)
+        return bytes(email), str(email["Message-ID"]).strip()
     lines = [f"{message.kind.value}: {message.recipient_name or message.customer_id}"]
     if message.postal_address is not None:
         lines += [*message.postal_address.lines]
@@ -73,7 +75,7 @@ def _content(message: Message, settings: OutboxSettings) -> bytes:
             )
         )
     lines += ["", message.subject, "", message.text]
-    return "\n".join(lines).encode("utf-8")
+    return "\n".join(lines).encode("utf-8"), None
 
 
 @hookimpl
@@ -82,5 +84,6 @@ def relance_send_reminder(channel: PluginContext, message: Message) -> Receipt |
     if message.kind not in settings.kinds:
         return None
     target = settings.path / _filename(message, channel.today.isoformat())
-    write_once(target, _content(message, settings), message.message_key)
-    return Receipt(channel=channel.name, provider_reference=str(target))
+    content, message_id = _content(message, settings)
+    write_once(target, content, message.message_key)
+    return Receipt(channel=channel.name, message_id=message_id, provider_reference=str(target))
