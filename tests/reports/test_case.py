@@ -130,6 +130,8 @@ def test_each_copied_message_comes_with_the_digest_of_its_file(
         if copy is not None:
             assert hashlib.sha256((folder / copy).read_bytes()).hexdigest() == digest
     assert any(copy is not None for copy in copies)
+    assert str(demo.parent) not in (folder / "claim.txt").read_text(encoding="utf-8")
+    assert str(demo.parent) not in (folder / "case.json").read_text(encoding="utf-8")
     emails = [
         (reminder, copy)
         for reminder, copy in zip(document["reminders"], copies, strict=True)
@@ -137,5 +139,6 @@ def test_each_copied_message_comes_with_the_digest_of_its_file(
     ]
     assert emails
     for reminder, copy in emails:  # the outbox's receipt names the message it kept
+        assert reminder["reference"] == copy  # the copy, never this machine's path
         kept = message_from_bytes((folder / copy).read_bytes(), policy=email_policy)
         assert reminder["message_id"] == str(kept["Message-ID"]).strip()

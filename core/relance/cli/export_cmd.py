@@ -8,6 +8,7 @@ kept as a file (the outbox's emails, the letters' PDFs). ``--zip`` packs it in o
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import shutil
@@ -117,10 +118,19 @@ def _write(session: Session, case: CaseFile, target: Path) -> list[str]:
     """Write the folder; return the numbers of the invoices without a PDF."""
     (target / "invoices").mkdir(parents=True)
     (target / "reminders").mkdir()
+    copies = _copies(case, target / "reminders")
+    # A file the channel wrote is referred to by its copy in the folder: the folder goes
+    # to third parties, this machine's paths mean nothing to them (and are not theirs).
+    case = dataclasses.replace(
+        case,
+        reminders=tuple(
+            dataclasses.replace(reminder, reference=copy) if copy else reminder
+            for reminder, copy in zip(case.reminders, copies, strict=True)
+        ),
+    )
     document = case_document(case)
     missing = _documents(session, case, target / "invoices")
     document["missing_documents"] = missing
-    copies = _copies(case, target / "reminders")
     document["reminder_files"] = copies
     # content_sha256 is of the subject and text rendered, recorded before sending; a
     # lawyer checks the files themselves against these.
