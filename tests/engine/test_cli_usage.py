@@ -376,7 +376,7 @@ def test_a_report_that_fails_midway_leaves_the_previous_one_whole(
         raise OSError(errno.ENOSPC, "No space left on device")
 
     with monkeypatch.context() as patched:
-        patched.setattr("relance.cli.report_cmd.os.replace", full)
+        patched.setattr("relance.disk.os.replace", full)
         failed = cli("report", "aging", "--format", "csv", "-o", str(target), "--today", DAY)
 
     assert failed.code == 1

@@ -12,8 +12,6 @@ the letters' own ``<day>_*`` pattern.
 from __future__ import annotations
 
 import glob
-import os
-import tempfile
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -21,6 +19,7 @@ from pathlib import Path
 from pypdf import PdfReader, PdfWriter
 from pypdf.errors import PyPdfError
 
+from relance.disk import replaced
 from relance.errors import ChannelError
 from relance.i18n import _
 
@@ -104,11 +103,8 @@ def _write(letters: list[Path], target: Path, duplex: bool) -> Batch:
             last = reader.pages[-1].mediabox
             writer.add_blank_page(width=last.width, height=last.height)
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        descriptor, temporary = tempfile.mkstemp(dir=target.parent, prefix=".writing-")
-        with os.fdopen(descriptor, "wb") as stream:
+        with replaced(target) as stream:
             writer.write(stream)
-        os.replace(temporary, target)
     except OSError as exc:
         raise ChannelError(
             _("cannot write to {path}: {error}").format(path=target, error=exc.strerror)

@@ -7,9 +7,7 @@ as Rich tables, CSV, JSON, or the single-page HTML report with every report in i
 
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -32,6 +30,7 @@ from relance.cli.common import (
 from relance.cli.reporting import paid_period, read_ledger
 from relance.cli.session import Session, long_lived, open_session
 from relance.config import Settings
+from relance.disk import replaced
 from relance.errors import InputError, Problem
 from relance.i18n import _, current_language
 from relance.model import HistoryEvent
@@ -226,22 +225,14 @@ def _opened(target: Path) -> Iterator[IO[str]]:
     The report is written beside ``target`` and moved over it once whole: a failure
     (a full disk) leaves the previous report as it was, never half of the new one.
     """
-    temporary: Path | None = None
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        descriptor, name = tempfile.mkstemp(dir=target.parent, prefix=".writing-")
-        temporary = Path(name)
-        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+        with replaced(target, "w", encoding="utf-8") as handle:
             yield handle
-        os.replace(temporary, target)
     except OSError as exc:
         raise InputError(
             _("Cannot write {path}.").format(path=target),
             [Problem(str(target), exc.strerror or str(exc))],
         ) from None
-    finally:
-        if temporary is not None:
-            temporary.unlink(missing_ok=True)
 
 
 def _written(out: Output, target: Path) -> None:
