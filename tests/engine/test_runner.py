@@ -394,6 +394,22 @@ def test_a_send_whose_outcome_is_unknown_is_left_for_a_person_never_resent(
     assert skip["reason"] == "unsettled"
 
 
+def test_what_a_channel_said_of_a_send_without_an_id_is_shown_with_it(
+    workspace: Workspace, cli
+) -> None:
+    workspace.configure(
+        '\n[channels.outbox]\npath = "outbox"\nkinds = ["email"]\n'
+        '\n[channels.failbox]\nkinds = ["letter"]\ndetail = "accepted, but the answer has no id"\n'
+    )
+    workspace.write_ledger([invoice("F2", due=days(-6), who=customer("C2", email=None))])
+
+    sent = cli("run", "--yes", "--today", DAY, "--json")
+
+    assert sent.code == 0, sent.err
+    (delivery,) = json.loads(sent.out)["deliveries"]
+    assert delivery["detail"] == "accepted, but the answer has no id"
+
+
 def test_the_formal_notice_waits_for_approval(workspace: Workspace, cli) -> None:
     workspace.configure(
         '\n[channels.outbox]\npath = "outbox"\n'

@@ -411,9 +411,10 @@ class Runner:
         )
         self.store.settle(sent)
         self._mirror(sent, report)
-        report.deliveries.append(
-            Delivery(reminder, message.kind, EventType.SENT, receipt.message_id or "")
-        )
+        # What the channel said when it gave no message id ("accepted, but the answer
+        # has no id") is shown with the delivery, as it is kept in the history.
+        detail = receipt.message_id or receipt.detail or ""
+        report.deliveries.append(Delivery(reminder, message.kind, EventType.SENT, detail))
 
     def _failed(
         self,

@@ -10,6 +10,7 @@ class FailboxSettings(ChannelSettings):
     fail_for: tuple[str, ...] = ()
     permanent: bool = False
     unknown: bool = False
+    detail: str | None = None
 
 
 @hookimpl
@@ -25,4 +26,8 @@ def relance_send_reminder(channel, message):
             permanent=channel.settings.permanent,
             unknown=channel.settings.unknown,
         )
-    return Receipt(channel=channel.name, provider_reference=f"printed-{message.message_key}")
+    return Receipt(
+        channel=channel.name,
+        provider_reference=f"printed-{message.message_key}",
+        detail=channel.settings.detail,
+    )
