@@ -450,6 +450,25 @@ def test_a_courtesy_reminder_s_failed_channel_is_not_retried_once_due() -> None:
     assert run([invoice("F1", due=days(-1))], history, book=book).reminders == []
 
 
+def test_a_hand_off_takes_no_other_invoice_a_step_forward() -> None:
+    """B-2 falls due for its first reminder as A-1 is handed off: nothing is sent to the
+    customer, so B-2 is listed with the account but reaches no level."""
+    history = [
+        sent("first", {"A1": "first"}, on=days(-60)),
+        sent("second", {"A1": "second"}, on=days(-50)),
+        sent("final", {"A1": "final"}, on=days(-35)),
+        sent("formal_notice", {"A1": "formal_notice"}, on=days(-20)),
+    ]
+
+    (handoff,) = run([invoice("A1", due=days(-65)), invoice("B2", due=days(-6))], history).reminders
+
+    assert handoff.level.name == "collection"
+    assert [(i.invoice.id, i.reaches) for i in handoff.items] == [
+        ("A1", "collection"),
+        ("B2", None),
+    ]
+
+
 # -- approval and hand-off ------------------------------------------------------------------
 
 

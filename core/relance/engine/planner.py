@@ -441,7 +441,12 @@ class _CustomerPlanner:
         completion: tuple[str, tuple[ChannelKind, ...]] | None = None,
     ) -> Reminder | list[Skip]:
         level = policy.levels[max(c.index for c in candidates)]
-        reaching = {c.invoice.key: policy.levels[c.index].name for c in candidates}
+        reaching = {
+            c.invoice.key: policy.levels[c.index].name
+            for c in candidates
+            # A hand-off sends no message: it takes no other invoice a step forward.
+            if level.kind is LevelKind.MESSAGE or policy.levels[c.index] is level
+        }
         listed = _listed(invoices, candidates, held, self.today)
 
         def skip(reason: SkipReason, detail: str = "") -> list[Skip]:
