@@ -121,3 +121,23 @@ def test_an_email_level_without_a_letter_channel_is_a_warning(
     assert results(result)["policies.standard.formal_notice"][0] == "ok"
     assert results(result)["policies.standard.final"][0] == "error"  # email and letter
     assert result.code == 1
+
+
+def test_a_customer_s_channel_no_plugin_delivers_is_an_error(
+    cli: Callable[..., CliResult], write_config: Callable[[str], Path]
+) -> None:
+    path = write_config(
+        COMPANY + '\n[history]\npath = "h.sqlite3"\n\n[channels.outbox]\npath = "o"\n'
+        'kinds = ["email", "letter", "registered_letter"]\n'
+        '\n[customers.C9]\nchannel = "sms"\n'
+    )
+
+    result = cli("check", "--json", "--config", str(path))
+
+    assert result.code == 1
+    rows = {row["instance"]: row for row in json.loads(result.out)["results"]}
+    assert rows["customers.C9"]["status"] == "error"
+    assert rows["customers.C9"]["summary"].startswith(
+        "this customer's email reminders go by sms, which no enabled channel delivers"
+    )
+    assert results(result)["policies.standard.first"][0] == "ok"

@@ -79,6 +79,13 @@ def check_levels(
                 )
                 checked = LevelCheck(where, None, checked.languages, warning)
             yield checked
+    for customer_id, override in book.customers.items():
+        if override.channel is not None and override.channel not in kinds:
+            message = _(
+                "this customer's email reminders go by {kind}, which no enabled channel "
+                "delivers: add one or set its 'kinds'"
+            ).format(kind=override.channel.value)
+            yield LevelCheck(f"customers.{customer_id}", message)
 
 
 def _rendered(
