@@ -759,6 +759,8 @@ class Invoice(Record):
         when none is due yet) are all that is owed: a formal notice may not demand an
         instalment that is not due. Instalments that do not account for the residual
         are not relied on: the residual is asked."""
+        if not self.instalments:
+            return self.residual
         unpaid = sorted(
             (part for part in self.instalments if part.residual > 0), key=lambda p: p.due_date
         )

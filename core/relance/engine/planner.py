@@ -400,19 +400,19 @@ class _CustomerPlanner:
             if not memory.sent or not retry:
                 continue
             index = policy.index(memory.level)
-            if index is not None and index < firmest:
+            if index is None or index < firmest:
                 continue
-            if index is not None and policy.levels[index].offset_days < 0:
-                covered_ids = {invoice_id for invoice_id, _ in memory.invoice_levels}
-                if any(i.days_late(self.today) >= 0 for i in invoices if i.id in covered_ids):
-                    continue  # "falls due soon", retried once due, would be false
             covered = {invoice_id for invoice_id, _ in memory.invoice_levels}
+            if policy.levels[index].offset_days < 0 and any(
+                i.days_late(self.today) >= 0 for i in invoices if i.id in covered
+            ):
+                continue  # "falls due soon", retried once due, would be false
             still_open = [
                 _Candidate(i, index)
                 for i in invoices
-                if i.id in covered and i.kind is DocumentKind.INVOICE and index is not None
+                if i.id in covered and i.kind is DocumentKind.INVOICE
             ]
-            if index is None or not still_open:
+            if not still_open:
                 continue
             outcome = self._reminder(
                 key[0],
@@ -452,10 +452,14 @@ class _CustomerPlanner:
         def skip(reason: SkipReason, detail: str = "") -> list[Skip]:
             return [Skip(customer, source, reason, detail), *held]
 
+        # What the message asks of each item: a credit's (negative) residual, or what an
+        # invoice owes today (only its instalments due, for one payable in several times).
+        asked = {
+            i.key: i.signed_residual if i.is_credit else i.amount_due(self.today) for i in listed
+        }
         totals: dict[str, Decimal] = {}
         for invoice in listed:
-            asked = invoice.signed_residual if invoice.is_credit else invoice.amount_due(self.today)
-            totals[invoice.currency] = totals.get(invoice.currency, Decimal(0)) + asked
+            totals[invoice.currency] = totals.get(invoice.currency, Decimal(0)) + asked[invoice.key]
         totals = dict(sorted(totals.items()))
         if all(amount <= 0 for amount in totals.values()):
             return skip(SkipReason.CREDITS_COVER, _money_text(totals))
@@ -468,7 +472,7 @@ class _CustomerPlanner:
                     days_late=invoice.days_late(self.today),
                     reaches=reaching.get(invoice.key),
                     penalty=self._penalty(level, invoice),
-                    amount=None if invoice.is_credit else invoice.amount_due(self.today),
+                    amount=None if invoice.is_credit else asked[invoice.key],
                 )
                 for invoice in listed
             )
