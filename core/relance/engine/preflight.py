@@ -53,6 +53,7 @@ def check_levels(
     """One :class:`LevelCheck` per message level of every policy; ``delivered`` are the
     kinds the enabled channels deliver, ``quote`` the run's penalty calculator."""
     kinds = set(delivered)
+    wordings = {info.name for info in templates.templates()}  # one walk of the folders
     for policy_name, policy in book.policies.items():
         for level in policy.levels:
             if level.kind is not LevelKind.MESSAGE:
@@ -66,7 +67,9 @@ def check_levels(
                 ).format(kinds=", ".join(missing))
                 yield LevelCheck(where, message)
                 continue
-            checked = _rendered(where, policy_name, level, company, today, templates, quote)
+            checked = _rendered(
+                where, policy_name, level, wordings, company, today, templates, quote
+            )
             if (
                 checked.problem is None
                 and ChannelKind.EMAIL in level.channels
@@ -92,13 +95,15 @@ def _rendered(
     where: str,
     policy: str,
     level: Level,
+    wordings: set[str],
     company: CompanySettings,
     today: date,
     templates: TemplateEnvironment,
     quote: Callable[[Invoice, date], Quote | None] | None,
 ) -> LevelCheck:
+    """The level rendered in every language that has its wording (``wordings``: every
+    template's name, ``fr/first.j2``), informal variant included."""
     name = level.template_name
-    wordings = {info.name for info in templates.templates()}
     languages = tuple(
         sorted({w.split("/")[0] for w in wordings if w.split("/", 1)[-1] == f"{name}.j2"})
     )
@@ -174,7 +179,9 @@ def _sample(
         emails=customer.contacts[0].emails,
         language=language,
         requires_approval=False,
-        deadline=today + timedelta(days=level.deadline_business_days or 0)
-        if level.deadline_business_days
-        else None,
+        deadline=(
+            today + timedelta(days=level.deadline_business_days)
+            if level.deadline_business_days
+            else None
+        ),
     )
