@@ -35,7 +35,7 @@ from relance.engine.policy import CustomerOverride, Level, LevelKind, Policy, Po
 from relance.engine.state import CustomerKey, DunningState, InvoiceMemory, Pause
 from relance.errors import RelanceError
 from relance.i18n import _
-from relance.model import ChannelKind, Customer, DocumentKind, Invoice
+from relance.model import ChannelKind, Contact, Customer, DocumentKind, Invoice
 
 __all__ = [
     "Calendar",
@@ -45,6 +45,7 @@ __all__ = [
     "Reminder",
     "Skip",
     "SkipReason",
+    "email_contact",
     "invoice_hold",
     "level_channels",
     "message_language",
@@ -595,18 +596,24 @@ def invoice_hold(
     return None
 
 
+def email_contact(customer: Customer, invoices: Iterable[Invoice]) -> Contact | None:
+    """Whom a reminder is e-mailed to: the first invoice's own contact with an address,
+    else the customer's billing contact if it has one."""
+    for invoice in invoices:
+        if invoice.contact is not None and invoice.contact.emails:
+            return invoice.contact
+    billing = customer.billing_contact
+    return billing if billing is not None and billing.emails else None
+
+
 def recipient_emails(
     customer: Customer, invoices: Sequence[Invoice], override: CustomerOverride
 ) -> tuple[str, ...]:
+    """The addresses a reminder goes to: the configuration's, else its contact's."""
     if override.emails:
         return tuple(str(e) for e in override.emails)
-    for invoice in invoices:
-        if invoice.contact is not None and invoice.contact.emails:
-            return tuple(invoice.contact.emails)
-    billing = customer.billing_contact
-    if billing is not None and billing.emails:
-        return tuple(billing.emails)
-    return ()
+    contact = email_contact(customer, invoices)
+    return tuple(contact.emails) if contact is not None else ()
 
 
 def _penalty_warnings(items: Iterable[PlannedItem]) -> list[str]:

@@ -8,6 +8,7 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from relance.engine.planner import email_contact
 from relance.legal.rules import jurisdiction_for
 from relance.model import ChannelKind, Contact, DocumentKind, EventType, HistoryEvent
 
@@ -122,7 +123,7 @@ def addressee(reminder: Reminder, kind: ChannelKind) -> Contact | None:
     billing = reminder.customer.billing_contact
     usual = [*own, *([billing] if billing is not None else [])]
     if kind is ChannelKind.EMAIL:
-        chosen = next((contact for contact in usual if contact.emails), None)
+        chosen = email_contact(reminder.customer, (item.invoice for item in reminder.items))
         if chosen is not None and reminder.emails and tuple(chosen.emails) != reminder.emails:
             return None
         return chosen
