@@ -125,14 +125,13 @@ def _levels(config: Configuration, host: PluginHost, today: date) -> list[dict[s
     )
     rows = []
     for level in found:
-        if level.problem is None:
-            summary = _("renders in {languages}").format(languages=", ".join(level.languages))
-            if level.warning is not None:
-                rows.append(_row(level.where, "relance", CheckStatus.WARNING, level.warning))
-            else:
-                rows.append(_row(level.where, "relance", CheckStatus.OK, summary))
-        else:
+        if level.problem is not None:
             rows.append(_row(level.where, "relance", CheckStatus.ERROR, level.problem))
+        elif level.warning is not None:
+            rows.append(_row(level.where, "relance", CheckStatus.WARNING, level.warning))
+        else:
+            summary = _("renders in {languages}").format(languages=", ".join(level.languages))
+            rows.append(_row(level.where, "relance", CheckStatus.OK, summary))
     return rows
 
 
