@@ -80,3 +80,28 @@ def test_a_promise_the_source_gave_on_an_invoice_since_paid_is_kept(make_invoice
     report = activity(Ledger(open=(), paid=(paid,)), [], START, END, recovery_days=15)
 
     assert {p.invoice_id: p.status for p in report.promises} == {"K1": PromiseStatus.KEPT}
+
+
+def test_a_payment_is_credited_to_the_last_reminder_of_its_own_source_before_it(
+    make_invoice,
+) -> None:
+    """Reminders are found by the invoice they listed: one of another source listing the
+    same id, or one sent after the payment, is not the reminder that recovered it."""
+    other = sent("final", date(2026, 1, 22), "F1").model_copy(
+        update={"source": "shop", "reminder_key": "shop-final"}
+    )
+    events = [
+        sent("first", date(2026, 1, 5), "F1"),
+        sent("second", date(2026, 1, 12), "F1", "F9"),
+        other,
+        sent("final", date(2026, 1, 28), "F1"),
+    ]
+    paid = make_invoice("F1", due=date(2026, 1, 1), total="300.00", residual="0",
+                        paid=date(2026, 1, 25))  # fmt: skip
+    report = activity(Ledger(open=(), paid=(paid,)), events, START, END, recovery_days=15)
+    credited = {r.level: (r.reminders, r.invoices, r.amount) for r in report.recovered}
+    assert credited == {
+        "first": (1, 0, Decimal(0)),
+        "second": (1, 1, Decimal("300.00")),
+        "final": (2, 0, Decimal(0)),
+    }

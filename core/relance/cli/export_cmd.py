@@ -93,14 +93,17 @@ def export_case(
 
 def _case(session: Session, items: list[Invoice]) -> CaseFile:
     runner = session.runner
-    events = list(session.store.events())
+    # The customer's own events, found by the history's index: its invoices' memory is
+    # all the penalties need, and the whole history of a large ledger is a gibibyte.
+    source, customer = items[0].source, items[0].customer.id
+    events = list(session.store.events(source=source, customer_id=customer))
     book = runner.config.settings.policy_book()
     notices = frozenset(
         level.name for policy in book.policies.values() for level in policy.levels
         if level.formal_notice
     )  # fmt: skip
     return build_case(
-        items[0].source,
+        source,
         items,
         events,
         as_of=runner.today,

@@ -12,7 +12,6 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import cached_property
 from pathlib import Path
 from typing import IO, Any, TypeVar
 
@@ -33,7 +32,7 @@ from relance.config import Settings
 from relance.disk import replaced
 from relance.errors import InputError, Problem
 from relance.i18n import _, current_language
-from relance.model import HistoryEvent
+from relance.model import EventType, HistoryEvent
 from relance.render.formatting import format_money
 from relance.reports.activity import ActivityReport, activity
 from relance.reports.aging import AgingReport, aging
@@ -99,12 +98,11 @@ class Inputs:
     as_of: date
     ledger: Ledger
 
-    @cached_property
-    def events(self) -> list[HistoryEvent]:
-        """The whole history, read once a report asks for it: the aged balance and the
-        DSO do not (a million-invoice history is some 500,000 events)."""
-        with long_lived():
-            return list(self.session.store.events())
+    def events(self, *types: EventType) -> Iterator[HistoryEvent]:
+        """The history (only events of ``types`` if given), read again at each call and
+        kept by no one: a million-invoice history is some 500,000 events, a gibibyte as
+        objects, and the reports using it fold it as it is read."""
+        return self.session.store.events(types=types or None)
 
     def aging(self) -> AgingReport:
         return aging(self.ledger, self.as_of, self.settings.reports.buckets)
@@ -115,13 +113,15 @@ class Inputs:
 
     def scores(self) -> ScoreReport:
         book = self.settings.policy_book()
-        return scores(self.ledger, self.events, book, self.settings.reports, self.as_of)
+        with long_lived():  # the fold lives as long as the command
+            return scores(self.ledger, self.events(), book, self.settings.reports, self.as_of)
 
     def activity(self, period: int | None) -> ActivityReport:
         days = period or self.settings.reports.dso_period_days
         start = self.as_of - timedelta(days=days - 1)
         recovery = self.settings.reports.recovery_days
-        return activity(self.ledger, self.events, start, self.as_of, recovery)
+        events = self.events(EventType.SENT, EventType.PROMISED)
+        return activity(self.ledger, events, start, self.as_of, recovery)
 
     def actions(self) -> list[Action]:
         runner = self.session.runner

@@ -89,11 +89,16 @@ class _Delivered:
 def activity(
     ledger: Ledger, events: Iterable[HistoryEvent], start: date, end: date, recovery_days: int
 ) -> ActivityReport:
-    """The activity of ``start``..``end`` (both included)."""
-    history = [e for e in events if e.day <= end]
+    """The activity of ``start``..``end`` (both included), from one pass over ``events``
+    keeping only what it counts: a million-invoice history is some 500,000 events."""
     sent: dict[tuple[str, str], int] = defaultdict(int)
     reminders: dict[str, _Delivered] = {}
-    for event in history:
+    promises: list[HistoryEvent] = []
+    for event in events:
+        if event.day > end:
+            continue
+        if event.type is EventType.PROMISED:
+            promises.append(event)
         if event.type is not EventType.SENT:
             continue
         key = event.reminder_key or event.id
@@ -110,7 +115,7 @@ def activity(
         recovery_days=recovery_days,
         sent=tuple(SentCount(level, channel, n) for (level, channel), n in sorted(sent.items())),
         recovered=_recovered(ledger, list(reminders.values()), start, end, recovery_days),
-        promises=_promises(ledger, history, start, end),
+        promises=_promises(ledger, promises, start, end),
         no_paid_history=ledger.no_paid_history,
     )
 
@@ -119,19 +124,18 @@ def _recovered(
     ledger: Ledger, delivered: list[_Delivered], start: date, end: date, window: int
 ) -> tuple[LevelRecovery, ...]:
     per_level: dict[str, int] = defaultdict(int)
+    listing: dict[tuple[str, str], list[_Delivered]] = defaultdict(list)
     for reminder in delivered:
         if start <= reminder.day <= end:
             per_level[reminder.level] += 1
+        for invoice_id in reminder.invoice_ids:
+            listing[(reminder.source, invoice_id)].append(reminder)
     found: dict[tuple[str, str], tuple[int, Decimal]] = {}
     for invoice in ledger.paid:
         paid = invoice.paid_date
         if paid is None or not start <= paid <= end:
             continue
-        before = [
-            r
-            for r in delivered
-            if r.source == invoice.source and invoice.id in r.invoice_ids and r.day <= paid
-        ]
+        before = [r for r in listing.get(invoice.key, ()) if r.day <= paid]
         if not before:
             continue
         last = max(before, key=lambda r: r.day)
@@ -149,7 +153,7 @@ def _recovered(
 
 
 def _promises(
-    ledger: Ledger, history: list[HistoryEvent], start: date, end: date
+    ledger: Ledger, recorded: list[HistoryEvent], start: date, end: date
 ) -> tuple[Promise, ...]:
     promised: dict[tuple[str, str], tuple[date, str, str]] = {}
     for invoice in (*ledger.open, *ledger.paid):  # a paid row keeps the promise it had
@@ -159,8 +163,8 @@ def _promises(
                 invoice.customer.id,
                 invoice.customer.name,
             )
-    for event in history:
-        if event.type is EventType.PROMISED and event.until is not None and event.source:
+    for event in recorded:
+        if event.until is not None and event.source:
             for invoice_id in event.invoice_ids:
                 promised[(event.source, invoice_id)] = (
                     event.until,
