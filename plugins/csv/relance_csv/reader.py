@@ -15,6 +15,7 @@ zero is paid: it is not an open item, and is read only by :func:`fetch_paid_invo
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -126,6 +127,9 @@ def read_invoices(
     try:
         rows = InvoiceRows(settings, source, table.columns, paid=paid)
         for line, cells in table:
+            if paid and rows.surely_owing(line, cells):
+                report.rows += 1
+                continue
             row = Row(table, line, cells, report)
             parsed = rows.quick(row)
             if parsed is None:
@@ -234,6 +238,7 @@ class _Unsure(Exception):
 
 
 _CACHED_CELLS = 50_000
+_NONZERO_DIGIT = re.compile("[1-9]")
 """Distinct combinations of repeated cells remembered: a ledger holds a few thousand."""
 
 T = TypeVar("T")
@@ -262,6 +267,8 @@ class InvoiceRows:
         self._width = len(columns.headers)
         self._number_at = columns.index["number"]
         self._at = tuple(columns.index.get(field) for field in Parsed._fields)
+        # The file has one or both (_INVOICE_COLUMNS); without a residual, it is the total.
+        self._balance_at = columns.index["residual" if "residual" in columns else "total"]
         self._repeated_cells = _cells_at(
             [columns.index[field] for field in _REPEATED_FIELDS if field in columns]
         )
@@ -389,6 +396,28 @@ class InvoiceRows:
             return None
         self._seen[number] = _sighting(row.line, cells)
         return Parsed(number, total, residual, *repeated, _text(cells, at[12]))
+
+    def surely_owing(self, line: int, cells: list[str]) -> bool:
+        """Whether a plain row (as :meth:`quick` takes them) surely owes something, and
+        is passed over unparsed by the reading of the paid invoices, its number noted to
+        catch a later row repeating it. Its balance cell (the residual, or the total
+        without a residual column) has a digit 1 to 9: an amount that reads is then not
+        zero, and one that does not is the open items' reading's problem.
+
+        An export is mostly open items: parsing each of them again only to drop it made
+        a report's second pass over the file as long as the first."""
+        if len(cells) != self._width:
+            return False
+        number = cells[self._number_at].strip()
+        if (
+            not number
+            or number in self._seen
+            or "total" in number.casefold()
+            or _NONZERO_DIGIT.search(cells[self._balance_at]) is None
+        ):
+            return False
+        self._seen[number] = _sighting(line, cells)
+        return True
 
     def _read_repeated(self, cells: list[str]) -> Repeated:
         """The cells of a row from ``kind`` to ``dispute_reason``, for :meth:`quick`."""

@@ -78,8 +78,60 @@ def test_plain_rows_are_read_as_cell_by_cell(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, lines: list[list[str]], paid: bool
 ) -> None:
     path = write(tmp_path / "factures.csv", lines)
-    quick, full = read_both(path, monkeypatch, paid=paid)
+    with monkeypatch.context() as patch:  # compared on its own below
+        patch.setattr(InvoiceRows, "surely_owing", lambda _self, _line, _cells: False)
+        quick, full = read_both(path, monkeypatch, paid=paid)
     assert quick == full
+
+
+@settings(max_examples=200, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(lines=st.lists(rows, max_size=12))
+@example(lines=[["F1", "Facture", "C1", "Client 1", "05/06/2025", "05/07/2025", "1 234,50",
+                 "234,50", "EUR", "", "", "", ""],
+                ["F1", "Facture", "C1", "Client 1", "05/06/2025", "05/07/2025", "1 234,50",
+                 "0,00", "EUR", "", "", "", ""]])  # fmt: skip
+def test_the_paid_invoices_are_those_of_every_row_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, lines: list[list[str]]
+) -> None:
+    """Reading the paid invoices passes over the rows that surely owe something: the
+    records are those of every row read, a paid row repeating a passed-over number
+    included; a problem it reports, every row read reports (the open items' reading
+    reports the rest); every row is counted."""
+    path = write(tmp_path / "factures.csv", lines)
+    (records, report) = read(path, paid=True)
+    with monkeypatch.context() as patch:
+        patch.setattr(InvoiceRows, "surely_owing", lambda _self, _line, _cells: False)
+        (every_row, full_report) = read(path, paid=True)
+    assert records == every_row
+    assert {(p.where, p.message) for p in report.problems} <= {
+        (p.where, p.message) for p in full_report.problems
+    }
+    assert report.rows == full_report.rows
+
+
+def test_the_paid_invoices_reading_passes_over_open_items(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The comparison above compares something: rows owing are passed over unparsed,
+    rows at zero and rows whose balance does not say are read."""
+    plain = ["Facture", "C1", "Client 1", "05/06/2025", "05/07/2025", "1 234,50"]
+    path = write(tmp_path / "factures.csv", [
+        ["F1", *plain, "234,50", "EUR", "", "", "", ""],
+        ["F2", *plain, "0,00", "EUR", "", "", "", "06/07/2025"],
+        ["F3", *plain, "zéro", "EUR", "", "", "", ""],
+    ])  # fmt: skip
+    parsed: list[str] = []
+    quick = InvoiceRows.quick
+
+    def spy(self: InvoiceRows, row: Any) -> Any:
+        parsed.append(row.cells[0])
+        return quick(self, row)
+
+    monkeypatch.setattr(InvoiceRows, "quick", spy)
+    invoices, report = read(path, paid=True)
+    assert parsed == ["F2", "F3"]
+    assert len(invoices) == 1
+    assert report.rows == 3
 
 
 def test_the_quick_reading_reads_plain_rows(
