@@ -18,7 +18,7 @@ one JSON string, and a string is never split across pieces.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from typing import Any, TextIO
+from typing import IO, Any
 
 import orjson
 
@@ -64,7 +64,7 @@ def _array(items: Iterator[Any]) -> Iterator[str]:
     yield "[]" if empty else "\n  ]"
 
 
-def write_json(document: Any, stream: TextIO) -> None:
+def write_json(document: Any, stream: IO[str]) -> None:
     """Write ``document`` and a final newline to ``stream``, secrets redacted.
 
     When ``document`` is a mapping, its values that are iterators are written as arrays

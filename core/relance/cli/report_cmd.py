@@ -26,6 +26,7 @@ from relance.cli.common import (
     output,
     today_option,
 )
+from relance.cli.json_output import write_json
 from relance.cli.reporting import paid_period, read_ledger
 from relance.cli.session import Session, long_lived, open_session
 from relance.config import Settings
@@ -47,7 +48,7 @@ from relance.reports.documents import (
     score_sheets,
 )
 from relance.reports.dso import MAX_MONTHS_BACK, DsoReport, dso
-from relance.reports.formats import Sheet, to_csv, to_json, to_rich
+from relance.reports.formats import Sheet, to_csv, to_rich
 from relance.reports.html import Action, render_report
 from relance.reports.ledger import Ledger
 from relance.reports.scores import ScoreReport, scores
@@ -184,9 +185,12 @@ def _emit(
     if fmt == "table":
         _print_tables(out, target, sheets())
         return
-    text = {"csv": lambda: to_csv(sheets()[0]), "json": lambda: to_json(document()),
-            "html": page}[fmt]()  # fmt: skip
-    _write(out, target, text)
+    if fmt == "json":
+        # Streamed: an aged balance of a million invoices is a document of 220 MB.
+        _write(out, target, lambda handle: write_json(document(), handle))
+        return
+    text = to_csv(sheets()[0]) if fmt == "csv" else page()
+    _write(out, target, lambda handle: handle.write(text))
 
 
 def _print_tables(out: Output, target: Path | None, sheets: list[Sheet]) -> None:
@@ -201,10 +205,11 @@ def _print_tables(out: Output, target: Path | None, sheets: list[Sheet]) -> None
     _written(out, target)
 
 
-def _write(out: Output, target: Path | None, text: str) -> None:
+def _write(out: Output, target: Path | None, write: Callable[[IO[str]], object]) -> None:
+    """``write`` the report to ``target``, or to the standard output."""
     if target is None:
         try:
-            sys.stdout.write(text)
+            write(sys.stdout)
             sys.stdout.flush()
         except OSError as exc:  # a full disk behind a redirection, a closed pipe
             raise InputError(
@@ -213,7 +218,7 @@ def _write(out: Output, target: Path | None, text: str) -> None:
             ) from None
         return
     with _opened(target) as handle:
-        handle.write(text)
+        write(handle)
     _written(out, target)
 
 
@@ -350,4 +355,5 @@ def html_command(config_path: Path | None, today: str | None, target: Path | Non
     """The single-page HTML report: every report, charts and the actions due, offline."""
     out = output()
     with _inputs(config_path, today, out, months_back=MAX_MONTHS_BACK) as inputs:
-        _write(out, target, inputs.html())
+        page = inputs.html()
+        _write(out, target, lambda handle: handle.write(page))

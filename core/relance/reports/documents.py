@@ -1,4 +1,9 @@
-"""Each report as a JSON-ready document and as sheets (the first one is the CSV)."""
+"""Each report as a JSON-ready document and as sheets (the first one is the CSV).
+
+The long arrays of a document (the aged balance's customers and items, the scores'
+customers) are generators, which :func:`relance.cli.json_output.write_json` writes an
+element at a time: a million-invoice aged balance is 800,000 items.
+"""
 
 from __future__ import annotations
 
@@ -59,7 +64,7 @@ def aging_document(report: AgingReport) -> dict[str, Any]:
         "report": "aging",
         "as_of": report.as_of.isoformat(),
         "buckets": list(report.labels),
-        "customers": [
+        "customers": (
             {
                 "source": row.source,
                 "customer_id": row.customer_id,
@@ -69,7 +74,7 @@ def aging_document(report: AgingReport) -> dict[str, Any]:
                 "total": _money(row.total),
             }
             for row in report.rows
-        ],
+        ),
         "totals": {
             currency: {
                 **dict(zip(report.labels, map(_money, values), strict=False)),
@@ -77,7 +82,7 @@ def aging_document(report: AgingReport) -> dict[str, Any]:
             }
             for currency, values in report.totals().items()
         },
-        "items": [
+        "items": (
             {
                 "source": item.source,
                 "customer_id": item.customer_id,
@@ -89,7 +94,7 @@ def aging_document(report: AgingReport) -> dict[str, Any]:
                 "amount": _money(item.amount),
             }
             for item in report.items
-        ],
+        ),
     }
 
 
@@ -190,7 +195,7 @@ def score_document(report: ScoreReport) -> dict[str, Any]:
         "since": report.start.isoformat(),
         "thresholds": dict(zip("ABC", report.thresholds, strict=True)),
         "distribution": report.distribution(),
-        "customers": [
+        "customers": (
             {
                 "source": s.source,
                 "customer_id": s.customer_id,
@@ -207,7 +212,7 @@ def score_document(report: ScoreReport) -> dict[str, Any]:
                 "rule": s.rule,
             }
             for s in report.scores
-        ],
+        ),
         "cannot_give_paid_invoices": list(report.no_paid_history),
     }
 

@@ -1,4 +1,5 @@
-"""Writing a report: Rich tables for people, CSV for spreadsheets, JSON for scripts.
+"""Writing a report: Rich tables for people, CSV for spreadsheets (JSON for scripts is
+:func:`relance.cli.json_output.write_json`'s, as every ``--json``).
 
 A report is first turned (by :mod:`relance.reports.documents`) into a JSON-ready
 document and into :class:`Sheet` s, plain tables of text; the writers here only lay
@@ -12,12 +13,10 @@ import csv
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
-import orjson
 from rich.table import Table
 
-__all__ = ["Sheet", "to_csv", "to_json", "to_rich"]
+__all__ = ["Sheet", "to_csv", "to_rich"]
 
 
 @dataclass(frozen=True)
@@ -38,14 +37,6 @@ def to_csv(sheet: Sheet) -> str:
     writer.writerow(sheet.headers)
     writer.writerows(sheet.rows)
     return buffer.getvalue()
-
-
-def to_json(document: Any) -> str:
-    """``document`` indented by two spaces, as ``json.dumps(indent=2)`` writes it (the
-    documents hold no floats, which orjson spells differently), by orjson: the standard
-    library's indented writer is its slow Python one, which took a minute and gigabytes
-    for the 800,000 items of a million-invoice aged balance."""
-    return orjson.dumps(document, option=orjson.OPT_INDENT_2).decode() + "\n"
 
 
 def to_rich(sheet: Sheet) -> Table:
