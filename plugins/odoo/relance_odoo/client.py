@@ -108,6 +108,17 @@ class OdooClient:
             raise unexpected(self.target, Call(model, "search_read"), _("a list of records"))
         return rows
 
+    def read(self, model: str, ids: Sequence[int], fields: Sequence[str]) -> list[Row]:
+        """``read`` of these records: a list of records with their ids (anything else is
+        an unexpected answer, not a crash)."""
+        rows = self.call(model, "read", ids=list(ids), fields=list(fields))
+        call = Call(model, "read")
+        if not isinstance(rows, list) or not all(isinstance(row, dict) for row in rows):
+            raise unexpected(self.target, call, _("a list of records"))
+        if not all(isinstance(row.get("id"), int) for row in rows):
+            raise unexpected(self.target, call, _("records with ids"))
+        return rows
+
     def pages(
         self,
         model: str,

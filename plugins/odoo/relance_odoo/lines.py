@@ -15,9 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from relance import Instalment
-from relance.i18n import _
 from relance_odoo.client import OdooClient, Row
-from relance_odoo.errors import Call, unexpected
 from relance_odoo.values import amount, day, ids_of, ref_id
 
 LINE = "account.move.line"
@@ -50,14 +48,8 @@ def blocked_moves(
 
 
 def _terms(client: OdooClient, ids: list[int]) -> list[Row]:
-    """The payment terms' ``read``: a list of records with their ids (anything else is
-    an unexpected answer, not a crash), ``line_ids`` as a list of ids."""
-    read = client.call(TERM, "read", ids=ids, fields=["line_ids"])
-    call = Call(TERM, "read")
-    if not isinstance(read, list) or not all(isinstance(row, dict) for row in read):
-        raise unexpected(client.target, call, _("a list of records"))
-    if not all(isinstance(row.get("id"), int) for row in read):
-        raise unexpected(client.target, call, _("records with ids"))
+    """The payment terms, ``line_ids`` as a list of ids."""
+    read = client.read(TERM, ids, ["line_ids"])
     return [{"id": row["id"], "line_ids": ids_of(row.get("line_ids"))} for row in read]
 
 

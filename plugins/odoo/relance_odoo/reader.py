@@ -14,13 +14,14 @@ Everything is read before the first invoice is yielded, so that partners are rea
 full pages rather than once per invoice page.
 
 Paid invoices (``relance report``): posted customer invoices (not credit notes) whose
-``payment_state`` is ``paid`` or ``in_payment``, issued on or before the period's last day.
-The fields read say that an invoice is paid, not on which day: ``paid_date`` stays
-unknown. The period's first day still narrows the read: reconciling a payment writes
-the invoice (its ``write_date``), so one last written more than a day before the period
-was paid before it, and is not read. ``reversed`` (cancelled by a credit note) is
-not a payment: it was not a sale either, and is left out. Budget: ``ceil(P / S)`` invoice
-pages + the partner pages as above + at most 2 ``fields_get``.
+``payment_state`` is ``paid`` or ``in_payment``, issued on or before the period's last day,
+each with the day it was paid (:mod:`relance_odoo.payments`). The period's first day
+narrows the read: reconciling a payment writes the invoice (its ``write_date``), so one
+last written more than a day before the period was paid before it, and is not read.
+``reversed`` (cancelled by a credit note) is not a payment: it was not a sale either,
+and is left out. Budget: ``ceil(P / S)`` invoice pages + per page of invoices the
+requests of :mod:`relance_odoo.payments` (2, or 3 on 18+) + the partner pages as above +
+at most 2 ``fields_get``.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from relance.i18n import _
 from relance_odoo.client import Domain, OdooClient, Row
 from relance_odoo.customers import Partners, customer_of, read_partners
 from relance_odoo.lines import INVOICE_TYPES, blocked_moves, instalments
+from relance_odoo.payments import paid_days
 from relance_odoo.values import amount, day, many2one, odoo_datetime, ref_id, text
 
 log = logging.getLogger(__name__)
@@ -70,6 +72,7 @@ PAID_FIELDS = (
     "currency_id",
     "partner_id",
     "commercial_partner_id",
+    "matched_payment_ids",
 )
 BALANCE_FIELDS = ("state", "payment_state", "amount_residual", "currency_id", "no_followup")
 STATUSES = {
@@ -146,20 +149,22 @@ def fetch_paid_invoices(
     """Yield the paid customer invoices issued by ``end`` and written since the day
     before ``start``, each with its customer.
 
-    Odoo's invoice does not say on which day it was paid, so ``paid_date`` is left
-    unknown: the reports count such an invoice in the sales of the period it was issued
-    in, and as paid on an unknown day. The customers are read as for the open invoices (the same
-    :class:`~relance.model.Customer` records), in full pages after the invoices.
+    Odoo's invoice does not say on which day it was paid: ``paid_date`` is the day its
+    matchings say (:mod:`relance_odoo.payments`). The customers are read as for the open
+    invoices (the same :class:`~relance.model.Customer` records), in full pages after
+    the invoices.
     """
     fields = client.catalog.keep(MOVE, PAID_FIELDS)
     moves = list(
         client.pages(MOVE, paid_domain(client.company_ids, start, end), fields, page_size=page_size)
     )
+    days = paid_days(client, moves, page_size=page_size)
     partners = _partners(client, moves, page_size)
     for row in moves:
         # Paid: nothing is owed, whatever rounding the residual carries.
         paid = {**row, "amount_residual": 0}
-        yield to_invoice(paid, partners, source=source, blocked=frozenset(), parts={})
+        invoice = to_invoice(paid, partners, source=source, blocked=frozenset(), parts={})
+        yield invoice.model_copy(update={"paid_date": days.get(row["id"])})
 
 
 def refresh_balances(

@@ -74,6 +74,8 @@ def fields_of(version: int, model: str, *, enterprise: bool = False) -> list[str
             names += ["invoice_pdf_report_id", "invoice_pdf_report_file"]
         if version >= 19 or (version == 18 and enterprise):
             names.append("no_followup")
+        if version >= 18:
+            names.append("matched_payment_ids")
         return names
     if model == "res.partner":
         names = list(PARTNER_FIELDS)

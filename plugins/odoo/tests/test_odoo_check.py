@@ -54,6 +54,7 @@ def test_check_reports_version_login_rights_and_open_invoices(
     odoo.on("res.users", "context_get", {"lang": "fr_FR", "tz": "Europe/Paris", "uid": 7})
     odoo.on("account.move", "search_count", 12)
     odoo.on("res.partner", "search_read", [{"id": 1, "name": "Acme SAS"}])
+    odoo.on("account.partial.reconcile", "search_read", [{"id": 9, "max_date": "2025-02-03"}])
     path = write_config(TABLE + "company_ids = [1]\n")
 
     result = cli("check", "--config", str(path), "--json")
@@ -64,12 +65,20 @@ def test_check_reports_version_login_rights_and_open_invoices(
         ("sources.odoo", "odoo", "ok", user),
         ("sources.odoo", "odoo", "ok", "12 open customer invoices and credit notes readable"),
         ("sources.odoo", "odoo", "ok", "customers readable (res.partner)"),
+        (
+            "sources.odoo",
+            "odoo",
+            "ok",
+            "payment matchings readable (account.partial.reconcile) — the reports date the "
+            "paid invoices by them",
+        ),
     ]
     assert odoo.names() == [
         "common.version",
         uid_call,
         "account.move.search_count",
         "res.partner.search_read",
+        "account.partial.reconcile.search_read",
         "res.partner.fields_get",
     ]
     (count,) = odoo.model_calls("account.move", "search_count")
@@ -98,6 +107,7 @@ def test_check_warns_about_deprecated_jsonrpc_an_empty_ledger_and_odoos_own_foll
     odoo = odoo_factory(19, enterprise=True)
     odoo.on("account.move", "search_count", 0)
     odoo.on("res.partner", "search_read", [])
+    odoo.on("account.partial.reconcile", "search_read", [])
     path = write_config(TABLE + 'protocol = "jsonrpc"\n')
 
     result = cli("check", "--config", str(path), "--json")
@@ -163,6 +173,36 @@ def test_a_wrong_key_fails_the_check_after_one_login(
     assert "Odoo refused the login" in result.out
     assert KEY not in result.out + result.err
     assert odoo.names() == ["common.version", "common.authenticate"]
+
+
+def test_a_user_who_cannot_read_the_payment_matchings_fails_the_check(
+    cli: Callable[..., Any],
+    write_config: Callable[[str], Path],
+    odoo_factory: Callable[..., FakeOdoo],
+    api_key: str,
+) -> None:
+    """The reports would fail on it: the check says so before."""
+    odoo = odoo_factory(18)
+    odoo.on("account.move", "search_count", 3)
+    odoo.on("res.partner", "search_read", [{"id": 1, "name": "Acme SAS"}])
+    odoo.on(
+        "account.partial.reconcile",
+        "search_read",
+        Fault(
+            "odoo.exceptions.AccessError",
+            "You are not allowed to access 'Partial Reconcile' (account.partial.reconcile) "
+            "records.",
+        ),
+    )
+    path = write_config(TABLE)
+
+    result = cli("check", "--config", str(path), "--json")
+
+    assert result.code == 2
+    assert (
+        "may not use account.partial.reconcile (account.partial.reconcile.search_read)"
+        in rows(result.out)[-1][3]
+    )
 
 
 def test_an_access_error_on_invoices_fails_the_check(

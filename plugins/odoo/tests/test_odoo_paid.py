@@ -23,6 +23,7 @@ from .conftest import (
     Sent,
     invoice_rows,
     load,
+    page,
     partner_rows,
     serve,
     serve_ledger,
@@ -51,6 +52,31 @@ def paid_rows() -> list[dict[str, Any]]:
 def serve_paid(odoo: FakeOdoo, paid: list[dict[str, Any]], partners: list[dict[str, Any]]) -> None:
     odoo.always("account.move", "search_read", serve(paid))
     odoo.always("res.partner", "search_read", serve(partners))
+    serve_matchings(odoo)
+
+
+def serve_matchings(odoo: FakeOdoo) -> None:
+    """How the paid invoices were paid. INV/2024/00298 (USD): a credit note on 10
+    January, a payment on 22 January with an exchange difference entry dated 31 January
+    (after a lock date). INV/2025/00061: a payment on 3 February, matched on 16-17; on
+    18+ a payment without a journal entry (no matching), and a cancelled one."""
+    data = load("paid_matchings")
+    partials = [p for p in data["partials"] if odoo.version <= 17 or p["id"] != 504]
+    move_of = {line["id"]: line["move_id"][0] for line in data["lines"]}
+
+    def matchings(sent: Sent) -> list[dict[str, Any]]:
+        (invoices,) = [
+            leaf[2] for leaf in sent.params["domain"] if leaf[0] == "debit_move_id.move_id"
+        ]
+        return page([p for p in partials if move_of[p["debit_move_id"][0]] in invoices], sent)
+
+    def lines(sent: Sent) -> list[dict[str, Any]]:
+        by_id = any(leaf[:2] == ["id", "in"] for leaf in sent.params["domain"])
+        return page(data["lines"], sent) if by_id else []  # no "No Follow-up" line
+
+    odoo.always("account.partial.reconcile", "search_read", matchings)
+    odoo.always("account.move.line", "search_read", lines)
+    odoo.always("account.payment", "read", serve(data["payments"]))
 
 
 def login_names(version: int) -> list[str]:
@@ -67,11 +93,14 @@ def test_paid_invoices_issued_by_the_end_are_read_with_their_customers(
     found = relance_fetch_paid_invoices(source=make_context(company_ids=[1]), start=START, end=END)
     paid = list(found)
 
-    # No receivable lines, no payment terms: what a paid invoice owes is nothing.
+    # No payment terms: what a paid invoice owes is nothing. Its matchings say when.
     assert odoo.names() == [
         *login_names(version),
         "account.move.fields_get",
         "account.move.search_read",
+        "account.partial.reconcile.search_read",
+        "account.move.line.search_read",
+        *(["account.payment.read"] if version >= 18 else []),
         "res.partner.fields_get",
         "res.partner.search_read",
     ]
@@ -84,11 +113,29 @@ def test_paid_invoices_issued_by_the_end_are_read_with_their_customers(
             ["write_date", ">=", "2024-02-29 00:00:00"],
             ["company_id", "in", [1]],
         ],
-        "fields": PAID_FIELDS,
+        "fields": PAID_FIELDS + (["matched_payment_ids"] if version >= 18 else []),
         "order": "id asc",
         "limit": 500,
     }
     assert moves.context == {"allowed_company_ids": [1]}
+    (partials,) = odoo.model_calls("account.partial.reconcile", "search_read")
+    assert partials.params == {
+        "domain": [
+            ["debit_move_id.move_id", "in", [371, 405]],
+            ["debit_move_id.account_id.account_type", "=", "asset_receivable"],
+        ],
+        "fields": ["debit_move_id", "credit_move_id", "max_date", "exchange_move_id"],
+        "order": "id asc",
+        "limit": 500,
+    }
+    (lines,) = odoo.model_calls("account.move.line", "search_read")
+    assert lines.params["domain"] == [
+        ["id", "in", sorted([3711, 8801, 8811, 9901] + ([4051, 8851] if version <= 17 else []))]
+    ]
+    assert lines.params["fields"] == ["move_id"]
+    if version >= 18:
+        (payments,) = odoo.model_calls("account.payment", "read")
+        assert (payments.ids, payments.params["fields"]) == ([77, 78], ["date", "state"])
     (partners,) = odoo.model_calls("res.partner", "search_read")
     assert partners.params == {
         "domain": [
@@ -109,9 +156,13 @@ def test_paid_invoices_issued_by_the_end_are_read_with_their_customers(
         (i.source, i.id, i.number, i.kind, i.currency, i.total, i.residual, i.paid_date)
         for i in paid
     ] == [
-        ("odoo", "371", "INV/2024/00298", DocumentKind.INVOICE, "USD", Decimal(1500), 0, None),
-        ("odoo", "405", "INV/2025/00061", DocumentKind.INVOICE, "EUR", Decimal(600), 0, None),
-    ]
+        # Paid on the payment's day: not the credit note's, not the exchange entry's.
+        ("odoo", "371", "INV/2024/00298", DocumentKind.INVOICE, "USD", Decimal(1500), 0,
+         date(2025, 1, 22)),
+        # The matching's day (16-17), the day of the payment not cancelled (18+).
+        ("odoo", "405", "INV/2025/00061", DocumentKind.INVOICE, "EUR", Decimal(600), 0,
+         date(2025, 2, 3)),
+    ]  # fmt: skip
     assert (azure.issue_date, azure.due_date) == (date(2024, 12, 20), date(2025, 1, 19))
     assert (deco.issue_date, deco.due_date) == (date(2025, 1, 6), date(2025, 2, 5))
     assert (azure.status, deco.status) == (InvoiceStatus.PAID, InvoiceStatus.IN_PAYMENT)
@@ -136,6 +187,7 @@ def test_paid_invoices_carry_the_customers_the_open_invoices_carry(
     context = make_context()
     open_items = list(relance_fetch_invoices(source=context, since=None))
     odoo.always("account.move", "search_read", serve(paid_rows()))
+    serve_matchings(odoo)
 
     paid = list(relance_fetch_paid_invoices(source=context, start=START, end=END))
 
@@ -200,6 +252,8 @@ def test_paid_invoices_and_customers_are_read_in_keyset_pages(
     )
 
     assert [invoice.id for invoice in paid] == ["371", "405", "420"]
+    # Each page's matchings are asked for that page's invoices.
+    assert [i.paid_date for i in paid] == [date(2025, 1, 22), date(2025, 2, 3), date(2025, 2, 3)]
     moves = odoo.model_calls("account.move", "search_read")
     partners = odoo.model_calls("res.partner", "search_read")
     assert [after(sent) for sent in moves] == bounds
@@ -207,6 +261,28 @@ def test_paid_invoices_and_customers_are_read_in_keyset_pages(
     assert len(partners) == len(bounds) <= math.ceil(3 / page_size) + 1
     assert all(sent.params["limit"] == page_size for sent in moves + partners)
     assert all("offset" not in sent.params for sent in moves + partners)
+
+
+@pytest.mark.parametrize("version", [16, 19])
+def test_an_invoice_paid_without_a_matching_was_paid_on_its_date_if_it_owed_nothing(
+    odoo_factory: Callable[..., FakeOdoo], make_context: Callable[..., PluginContext], version: int
+) -> None:
+    """A zero total is paid without a payment; an invoice whose matchings cannot be read
+    (another company's payment) has no known payment day."""
+    odoo = odoo_factory(version)
+    azure, deco = paid_rows()
+    free = {**azure, "id": 430, "name": "INV/2025/00110", "amount_total": 0.0,
+            "invoice_date": "2025-02-14"}  # fmt: skip
+    unknown = {**deco, "id": 431, "name": "INV/2025/00111", "matched_payment_ids": []}
+    serve_paid(odoo, [free, unknown], partner_rows(version))
+
+    paid = list(relance_fetch_paid_invoices(source=make_context(), start=START, end=END))
+
+    assert [(i.id, i.total, i.paid_date) for i in paid] == [
+        ("430", Decimal(0), date(2025, 2, 14)),
+        ("431", Decimal(600), None),
+    ]
+    assert "account.payment.read" not in odoo.names()
 
 
 def test_no_paid_invoice_costs_no_partner_read(
@@ -247,6 +323,7 @@ def test_report_dso_counts_the_paid_invoices_in_the_sales(
     odoo = odoo_factory(version)
     serve_ledger(odoo, invoice_rows(version), partner_rows(version))
     odoo.always("account.move", "search_read", ledger_answer(invoice_rows(version), paid_rows()))
+    serve_matchings(odoo)
     path = write_config(
         f'[sources.odoo]\nurl = "{URL}"\ndatabase = "{DB}"\nlogin = "{LOGIN}"\n'
         'api_key_env = "ODOO_API_KEY"\n'
