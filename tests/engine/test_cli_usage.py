@@ -158,7 +158,9 @@ def named(customer_id: str, name: str, **extra: object) -> Customer:
     return customer(customer_id, **extra).model_copy(update={"name": name})  # type: ignore[arg-type]
 
 
-def test_preview_finds_a_customer_by_its_exact_name(workspace: Workspace, cli) -> None:
+def test_preview_pause_and_resume_find_a_customer_by_its_exact_name(
+    workspace: Workspace, cli
+) -> None:
     workspace.write_ledger(
         [
             invoice("F1", due=days(-6), who=named("C1", "Théâtre du Griffon")),
@@ -183,6 +185,11 @@ def test_preview_finds_a_customer_by_its_exact_name(workspace: Workspace, cli) -
     )
     by_id = cli("preview", "C2", "--today", DAY, "--format", "text", "-o", "out")
     assert by_id.code == 0, by_id.err
+    paused = cli("pause", "--customer", "théâtre du griffon", "--reason", "litige", "--today", DAY)
+    assert paused.code == 0, paused.err
+    assert [(e.type, e.customer_id) for e in workspace.history()] == [(EventType.PAUSED, "C1")]
+    resumed = cli("resume", "--customer", "Théâtre du Griffon", "--today", DAY)
+    assert resumed.code == 0, resumed.err
 
 
 def test_preview_renders_a_level_when_nothing_is_due(workspace: Workspace, cli) -> None:

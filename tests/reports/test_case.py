@@ -96,8 +96,9 @@ def test_the_case_of_cl006(cli, demo: Path, tmp_path: Path) -> None:
 
 
 def test_zip_and_unknown_customer(cli, demo: Path, tmp_path: Path) -> None:
-    result = cli("export-case", "CL009", "--config", str(demo), "--today", DEMO_TODAY,
-                 "-o", str(tmp_path), "--zip")  # fmt: skip
+    """The customer named by its exact name (any case), as preview and pause take it."""
+    result = cli("export-case", "clinique vétérinaire des brotteaux", "--config", str(demo),
+                 "--today", DEMO_TODAY, "-o", str(tmp_path), "--zip")  # fmt: skip
     assert result.code == 0, result.err
     with zipfile.ZipFile(tmp_path / "CL009-2026-03-16.zip") as packed:
         names = set(packed.namelist())
@@ -105,7 +106,7 @@ def test_zip_and_unknown_customer(cli, demo: Path, tmp_path: Path) -> None:
     assert not (tmp_path / "CL009-2026-03-16").exists()
     missing = cli("export-case", "CL999", "--config", str(demo), "--today", DEMO_TODAY)
     assert missing.code == 1
-    assert "no customer 'CL999'" in missing.err
+    assert "no customer with id or name 'CL999'" in missing.err
 
 
 def test_each_copied_message_comes_with_the_digest_of_its_file(

@@ -58,7 +58,7 @@ def export_case(
     as_zip: bool,
     as_json: bool,
 ) -> None:
-    """Write the collection file of CUSTOMER (its id, or source:id).
+    """Write the collection file of CUSTOMER (its id, source:id, or its exact name).
 
     The claim (principal, interest and indemnity per invoice on --today), the invoice
     PDFs, every reminder sent with its date, channel, recipient and content, and the

@@ -101,7 +101,9 @@ def _record(session: Session, kind: EventType, target: _Target, **fields: object
 
 @click.command("pause")
 @click.argument("invoice", required=False)
-@click.option("--customer", help="Pause every reminder of this customer instead.")
+@click.option(
+    "--customer", help="Pause every reminder of this customer (its id or exact name) instead."
+)
 @click.option("--reason", required=True, help="Why (a dispute, a negotiation...).")
 @click.option(
     "--until", metavar="YYYY-MM-DD", help="Last day of the pause (default: until resumed)."
@@ -138,7 +140,7 @@ def pause(
 
 @click.command("resume")
 @click.argument("invoice", required=False)
-@click.option("--customer", help="Resume a paused customer instead.")
+@click.option("--customer", help="Resume a paused customer (its id or exact name) instead.")
 @config_option
 @today_option
 def resume(

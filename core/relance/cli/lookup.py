@@ -33,14 +33,11 @@ def find_invoice(invoices: Sequence[Invoice], reference: str, option: str) -> In
     raise InputError(_("Invalid command-line value."), [Problem(option, message)])
 
 
-def find_customer(
-    invoices: Sequence[Invoice], reference: str, option: str, *, names: bool = False
-) -> tuple[str, Customer]:
+def find_customer(invoices: Sequence[Invoice], reference: str, option: str) -> tuple[str, Customer]:
     """``(source, customer)`` for a customer id (``source:id`` disambiguates).
 
-    With ``names``, a reference that is no customer's id may be a customer's exact name,
-    whatever its case (accents as written): a name several customers share is refused
-    with their ids.
+    A reference that is no customer's id may be a customer's exact name, whatever its
+    case (accents as written): a name several customers share is refused with their ids.
     """
     found: dict[tuple[str, str], Customer] = {}
     source, _sep, rest = reference.partition(":")
@@ -48,7 +45,7 @@ def find_customer(
         customer = invoice.customer
         if customer.id == reference or (rest and invoice.source == source and customer.id == rest):
             found[(invoice.source, customer.id)] = customer
-    if not found and names:
+    if not found:
         wanted = _name_key(reference)
         for invoice in invoices:
             if _name_key(invoice.customer.name) == wanted:
@@ -64,10 +61,8 @@ def find_customer(
         ((key, customer),) = found.items()
         return key[0], customer
     if not found:
-        message = (
-            _("no customer with id or name {ref!r} has open items in the enabled sources")
-            if names
-            else _("no customer {ref!r} with open items in the enabled sources")
+        message = _(
+            "no customer with id or name {ref!r} has open items in the enabled sources"
         ).format(ref=reference)
     else:
         choices = ", ".join(f"{s}:{c}" for s, c in found)

@@ -97,7 +97,7 @@ def preview(
     roles = (Role.SOURCE, Role.PLUGIN)
     with open_session(load(config_path), today, out, dry_run=True, roles=roles) as session:
         invoices = session.fetch()
-        source, who = find_customer(invoices, customer, "CUSTOMER", names=True)
+        source, who = find_customer(invoices, customer, "CUSTOMER")
         state = session.state()
         result = session.runner.plan(invoices, state)
         reminder = next((r for r in result.reminders if r.customer_key == (source, who.id)), None)
