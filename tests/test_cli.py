@@ -118,6 +118,7 @@ def test_check_asks_each_source_to_test_its_connection(cli, write_config, monkey
             "plugin": "fakesource",
             "status": "ok",
             "summary": "salut from fakesource",
+            "input_error": False,
         }
     ]
     assert "salut from fakesource" in cli("check", "--config", str(path)).out

@@ -104,7 +104,10 @@ def relance_check_connection(context: PluginContext) -> Iterable[CheckResult] | 
     Return one or more results; a problem that makes the instance unusable is raised as
     a :class:`~relance.errors.ConnectorError` or :class:`~relance.errors.ChannelError`
     instead. Warnings (``CheckStatus.WARNING``) point out risks, such as a source that
-    sends its own reminders too.
+    sends its own reminders too. An error the user fixes in their data or settings (a
+    bad row of an export, a folder that does not exist) is an error result with
+    ``input_error=True``, or a raised :class:`~relance.errors.InputError`: the check then
+    exits 1, as a run stopping on it does, instead of 2.
 
     :param context: the instance being checked.
     :returns: the results to show, in order; ``None`` means "nothing to check".

@@ -982,3 +982,7 @@ class CheckResult(FrozenModel):
     status: CheckStatus = CheckStatus.OK
     summary: NonBlank
     detail: str | None = None
+    input_error: bool = False
+    """For an error: the user's data or settings are at fault (a bad row, a missing
+    folder), not the plugin or the system it reaches. ``relance check`` then exits 1,
+    as a run stops on bad input, instead of 2."""

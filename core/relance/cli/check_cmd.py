@@ -45,8 +45,8 @@ def check(config_path: Path | None, as_json: bool, strict: bool) -> None:
     With a channel enabled, then check every level of every policy: an enabled channel
     delivers each of its channels, and its wording renders, in each language it exists
     in, for a sample customer. Nothing is sent and nothing is written. Exit code 1 when
-    the configuration is invalid, a secret is missing or a level cannot be sent, 2 when
-    a plugin cannot work.
+    the configuration is invalid, a secret is missing, a level cannot be sent or a
+    source's data is bad (a row of an export), 2 when a plugin cannot work.
     """
     out = output()
     try:
@@ -62,18 +62,15 @@ def check(config_path: Path | None, as_json: bool, strict: bool) -> None:
     with config.host(today=today, dry_run=True) as host:
         plugins = _plugins(host)
         levels = _levels(config, host, today)
-    plugins_failed, levels_failed = (
-        any(row["status"] == CheckStatus.ERROR for row in rows) for rows in (plugins, levels)
-    )
     results = plugins + levels
+    errors = [row for row in results if row["status"] == CheckStatus.ERROR]
     if as_json:
-        failed = plugins_failed or levels_failed
-        out.json({"config": str(config.path), "ok": not failed, "results": results})
+        out.json({"config": str(config.path), "ok": not errors, "results": results})
     else:
         _print(out, config.path, results)
-    if plugins_failed:
+    if any(not row["input_error"] for row in errors):
         raise click.exceptions.Exit(EXIT_PLUGIN_ERROR)
-    if levels_failed:
+    if errors:
         raise click.exceptions.Exit(EXIT_USER_ERROR)
 
 
@@ -84,13 +81,15 @@ def _plugins(host: PluginHost) -> list[dict[str, Any]]:
         try:
             checks = host.check_connection(ctx)
         except RelanceError as exc:
-            results.append(_row(ctx.key_path, ctx.plugin, CheckStatus.ERROR, str(exc)))
+            # A file the settings name that is missing or unreadable is bad input.
+            bad_input = isinstance(exc, ProblemsError)
+            results.append(_row(ctx.key_path, ctx.plugin, CheckStatus.ERROR, str(exc), bad_input))
             continue
         if not checks:
             results.append(_row(ctx.key_path, ctx.plugin, CheckStatus.OK, _("configured")))
         for item in checks:
             summary = item.summary + (f" — {item.detail}" if item.detail else "")
-            results.append(_row(ctx.key_path, ctx.plugin, item.status, summary))
+            results.append(_row(ctx.key_path, ctx.plugin, item.status, summary, item.input_error))
     return results
 
 
@@ -126,7 +125,7 @@ def _levels(config: Configuration, host: PluginHost, today: date) -> list[dict[s
     rows = []
     for level in found:
         if level.problem is not None:
-            rows.append(_row(level.where, "relance", CheckStatus.ERROR, level.problem))
+            rows.append(_row(level.where, "relance", CheckStatus.ERROR, level.problem, True))
         elif level.warning is not None:
             rows.append(_row(level.where, "relance", CheckStatus.WARNING, level.warning))
         else:
@@ -135,12 +134,15 @@ def _levels(config: Configuration, host: PluginHost, today: date) -> list[dict[s
     return rows
 
 
-def _row(instance: str, plugin: str, status: CheckStatus, summary: str) -> dict[str, Any]:
+def _row(
+    instance: str, plugin: str, status: CheckStatus, summary: str, input_error: bool = False
+) -> dict[str, Any]:
     return {
         "instance": instance,
         "plugin": plugin,
         "status": status.value,
         "summary": redact(summary),
+        "input_error": input_error and status is CheckStatus.ERROR,
     }
 
 

@@ -1,7 +1,8 @@
 """``relance check`` for a CSV source: the files are found and read, every row is checked.
 
 The whole file is read (nothing is written): the check reports what a run would read,
-and every problem a run would stop on.
+and every problem a run would stop on. Those are the user's to fix (``input_error``):
+``relance check`` exits 1 for them, as ``relance plan`` does.
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ def check_connection(settings: CsvSettings, source: Source) -> Iterator[CheckRes
             status=status,
             summary=summary.format(count=report.problem_count),
             detail="\n".join(str(problem) for problem in report.listed_problems()),
+            input_error=True,
         )
     for warning in report.warnings:
         yield CheckResult(status=CheckStatus.WARNING, summary=warning)
@@ -67,6 +69,7 @@ def _folders(settings: CsvSettings) -> Iterator[CheckResult]:
                 summary=_("the documents folder {folder} does not exist").format(
                     folder=settings.documents
                 ),
+                input_error=True,
             )
     if settings.journal is not None and not settings.journal.parent.is_dir():
         yield CheckResult(
@@ -74,4 +77,5 @@ def _folders(settings: CsvSettings) -> Iterator[CheckResult]:
             summary=_("the folder of the journal {path} does not exist").format(
                 path=settings.journal
             ),
+            input_error=True,
         )

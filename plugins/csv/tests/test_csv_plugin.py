@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 import logging
 import shutil
 from collections.abc import Callable
@@ -258,9 +259,15 @@ def test_relance_check_lists_every_problem(cli, write_config, tmp_path: Path, da
     shutil.copy(data / "bad_rows.csv", tmp_path)
     config = write_config('[sources.csv]\npath = "bad_rows.csv"\n')
     result = cli("check", "--config", str(config))
-    assert result.code == 2
+    assert result.code == 1  # bad data, as relance plan says it: not a failed plugin (2)
     assert "7 problem(s): nothing is planned until they are fixed" in result.out
     assert "bad_rows.csv, line 9, column 'Email'" in result.out
+    scripted = cli("check", "--config", str(config), "--json")
+    assert scripted.code == 1
+    document = json.loads(scripted.out)
+    errors = [row for row in document["results"] if row["status"] == "error"]
+    assert document["ok"] is False
+    assert [row["input_error"] for row in errors] == [True]
 
 
 def test_relance_check_with_skip_invalid_warns(
@@ -276,7 +283,7 @@ def test_relance_check_with_skip_invalid_warns(
 def test_relance_check_explains_a_missing_file(cli, write_config) -> None:
     config = write_config('[sources.csv]\npath = "nowhere.csv"\n')
     result = cli("check", "--config", str(config))
-    assert result.code == 2
+    assert result.code == 1
     assert "nowhere.csv cannot be read." in result.out
     assert "Traceback" not in result.out + result.err
 
