@@ -39,7 +39,16 @@ import pluggy
 from relance import hookspecs
 from relance.context import PluginContext, Role
 from relance.errors import PluginError, RelanceError
-from relance.model import Balance, CheckResult, Document, HistoryEvent, Invoice, Message, Receipt
+from relance.model import (
+    Balance,
+    ChannelKind,
+    CheckResult,
+    Document,
+    HistoryEvent,
+    Invoice,
+    Message,
+    Receipt,
+)
 
 if TYPE_CHECKING:
     from relance.legal import Jurisdiction
@@ -315,6 +324,11 @@ class PluginHost:
     @property
     def channels(self) -> list[PluginContext]:
         return self.by_role(Role.CHANNEL)
+
+    def channel_for(self, kind: ChannelKind) -> PluginContext | None:
+        """The enabled channel that delivers ``kind`` messages: the first, by instance
+        name, whose ``kinds`` setting names it."""
+        return next((c for c in self.channels if kind in getattr(c.settings, "kinds", ())), None)
 
     def instance(self, name: str, role: Role) -> PluginContext:
         for ctx in self.by_role(role):

@@ -338,7 +338,7 @@ def test_a_missing_channel_stops_the_run_before_anything_is_sent(workspace: Work
     )
     result = cli("run", "--yes", "--today", DAY)
     assert result.code == 1
-    assert "no enabled channel delivers 'letter'" in result.err
+    assert "no enabled channel delivers letter: add one" in result.err
     assert workspace.sent_files() == []
     assert "intent" not in types(workspace)
 

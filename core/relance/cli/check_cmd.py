@@ -24,7 +24,7 @@ from relance.engine.preflight import check_levels
 from relance.errors import EXIT_PLUGIN_ERROR, EXIT_USER_ERROR, ProblemsError, RelanceError
 from relance.i18n import _
 from relance.legal import LegalRules
-from relance.model import CheckStatus
+from relance.model import ChannelKind, CheckStatus
 from relance.plugins import PluginHost
 from relance.secrets import redact
 
@@ -119,7 +119,7 @@ def _levels(config: Configuration, host: PluginHost, today: date) -> list[dict[s
         company=config.company,
         today=today,
         templates=template_environment(settings, host),
-        delivered={kind for ctx in host.channels for kind in getattr(ctx.settings, "kinds", ())},
+        delivered={kind for kind in ChannelKind if host.channel_for(kind) is not None},
         quote=partial(legal.quote, company_country=config.company.country),
     )
     rows = []

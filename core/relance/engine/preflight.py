@@ -41,6 +41,13 @@ class LevelCheck:
     email address goes by letter)."""
 
 
+def undelivered(kinds: Iterable[ChannelKind]) -> str:
+    """What to say of ``kinds`` of messages that no enabled channel delivers."""
+    return _(
+        "no enabled channel delivers {kinds}: add one (e.g. [channels.outbox]) or set its 'kinds'"
+    ).format(kinds=", ".join(kind.value for kind in kinds))
+
+
 def check_levels(
     book: PolicyBook,
     *,
@@ -59,13 +66,9 @@ def check_levels(
             if level.kind is not LevelKind.MESSAGE:
                 continue
             where = f"policies.{policy_name}.{level.name}"
-            missing = [kind.value for kind in level.channels if kind not in kinds]
+            missing = [kind for kind in level.channels if kind not in kinds]
             if missing:
-                message = _(
-                    "no enabled channel delivers {kinds}: add one (e.g. [channels.outbox]) "
-                    "or set its 'kinds'"
-                ).format(kinds=", ".join(missing))
-                yield LevelCheck(where, message)
+                yield LevelCheck(where, undelivered(missing))
                 continue
             checked = _rendered(
                 where, policy_name, level, wordings, company, today, templates, quote

@@ -35,6 +35,7 @@ from relance.config import Configuration
 from relance.context import PluginContext
 from relance.engine.checkpoint import SAVE_AFTER, fold
 from relance.engine.planner import Calendar, PenaltyCalculator, Plan, Quote, Reminder, plan
+from relance.engine.preflight import undelivered
 from relance.engine.spool import Spool
 from relance.engine.state import CustomerKey, DunningState
 from relance.errors import ChannelError, ConfigError, Problem, RelanceError
@@ -340,28 +341,14 @@ class Runner:
         return spool
 
     def _channels_by_kind(self, kinds: Iterable[ChannelKind]) -> dict[ChannelKind, PluginContext]:
-        found: dict[ChannelKind, PluginContext] = {}
-        problems: list[Problem] = []
-        for kind in sorted(kinds):
-            ctx = next(
-                (c for c in self.host.channels if kind in getattr(c.settings, "kinds", ())),
-                None,
+        found = {kind: self.host.channel_for(kind) for kind in sorted(kinds)}
+        missing = [kind for kind, ctx in found.items() if ctx is None]
+        if missing:
+            raise ConfigError(
+                _("Some reminders have no channel; nothing was sent."),
+                [Problem(f"{self.config.path.name}: channels", undelivered(missing))],
             )
-            if ctx is None:
-                problems.append(
-                    Problem(
-                        f"{self.config.path.name}: channels",
-                        _(
-                            "no enabled channel delivers {kind!r}: add one (e.g. "
-                            "[channels.outbox]) or set its 'kinds'"
-                        ).format(kind=kind.value),
-                    )
-                )
-            else:
-                found[kind] = ctx
-        if problems:
-            raise ConfigError(_("Some reminders have no channel; nothing was sent."), problems)
-        return found
+        return {kind: ctx for kind, ctx in found.items() if ctx is not None}
 
     def _deliver(
         self,
