@@ -100,6 +100,11 @@ class InlineCustomers:
         self._known: dict[str, tuple[Customer, int]] = {}
         self._report = report
 
+    def described(self, row: Row) -> bool:
+        """Whether the customer ``row`` names was built from an earlier row: passing
+        ``row`` over unparsed then changes no customer (the first row describes it)."""
+        return customer_key(row) in self._known
+
     def customer_of(self, row: Row) -> Customer | None:
         key = customer_key(row)
         known = self._known.get(key)
@@ -147,6 +152,10 @@ class CustomersFile:
                 self._known[key] = customer
                 fingerprints[key] = (line, fingerprint(row))
         report.customers = len(self._known)
+
+    def described(self, _row: Row) -> bool:
+        """Always: customers are described by their own file, not by invoice rows."""
+        return True
 
     def customer_of(self, row: Row) -> Customer | None:
         key = row.require("customer_id")

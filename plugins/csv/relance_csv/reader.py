@@ -127,10 +127,10 @@ def read_invoices(
     try:
         rows = InvoiceRows(settings, source, table.columns, paid=paid)
         for line, cells in table:
-            if paid and rows.surely_owing(line, cells):
+            row = Row(table, line, cells, report)
+            if paid and customers.described(row) and rows.surely_owing(line, cells):
                 report.rows += 1
                 continue
-            row = Row(table, line, cells, report)
             parsed = rows.quick(row)
             if parsed is None:
                 if row.blank or _is_totals_line(row):
@@ -238,8 +238,8 @@ class _Unsure(Exception):
 
 
 _CACHED_CELLS = 50_000
-_NONZERO_DIGIT = re.compile("[1-9]")
 """Distinct combinations of repeated cells remembered: a ledger holds a few thousand."""
+_NONZERO_DIGIT = re.compile("[1-9]")
 
 T = TypeVar("T")
 

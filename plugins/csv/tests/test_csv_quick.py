@@ -90,13 +90,19 @@ def test_plain_rows_are_read_as_cell_by_cell(
                  "234,50", "EUR", "", "", "", ""],
                 ["F1", "Facture", "C1", "Client 1", "05/06/2025", "05/07/2025", "1 234,50",
                  "0,00", "EUR", "", "", "", ""]])  # fmt: skip
+# A customer is described by the first row naming it, even one passed over.
+@example(lines=[["F1", "Facture", "C1", "Client 1", "05/06/2025", "05/07/2025", "1 234,50",
+                 "234,50", "EUR", "", "", "", ""],
+                ["F2", "Facture", "C1", "Client 2", "05/06/2025", "05/07/2025", "1 234,50",
+                 "0,00", "EUR", "", "", "", ""]])  # fmt: skip
 def test_the_paid_invoices_are_those_of_every_row_read(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, lines: list[list[str]]
 ) -> None:
-    """Reading the paid invoices passes over the rows that surely owe something: the
-    records are those of every row read, a paid row repeating a passed-over number
-    included; a problem it reports, every row read reports (the open items' reading
-    reports the rest); every row is counted."""
+    """Reading the paid invoices passes over the rows that surely owe something and
+    whose customer an earlier row described: the records are those of every row read, a
+    paid row repeating a passed-over number included, customers as the first row naming
+    them describes them; a problem it reports, every row read reports (the open items'
+    reading reports the rest); every row is counted."""
     path = write(tmp_path / "factures.csv", lines)
     (records, report) = read(path, paid=True)
     with monkeypatch.context() as patch:
@@ -112,13 +118,15 @@ def test_the_paid_invoices_are_those_of_every_row_read(
 def test_the_paid_invoices_reading_passes_over_open_items(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The comparison above compares something: rows owing are passed over unparsed,
-    rows at zero and rows whose balance does not say are read."""
+    """The comparison above compares something: rows owing are passed over unparsed
+    once their customer is known; rows at zero, rows whose balance does not say and the
+    first row of a customer (which describes it) are read."""
     plain = ["Facture", "C1", "Client 1", "05/06/2025", "05/07/2025", "1 234,50"]
     path = write(tmp_path / "factures.csv", [
         ["F1", *plain, "234,50", "EUR", "", "", "", ""],
-        ["F2", *plain, "0,00", "EUR", "", "", "", "06/07/2025"],
-        ["F3", *plain, "zéro", "EUR", "", "", "", ""],
+        ["F2", *plain, "234,50", "EUR", "", "", "", ""],
+        ["F3", *plain, "0,00", "EUR", "", "", "", "06/07/2025"],
+        ["F4", *plain, "zéro", "EUR", "", "", "", ""],
     ])  # fmt: skip
     parsed: list[str] = []
     quick = InvoiceRows.quick
@@ -129,9 +137,9 @@ def test_the_paid_invoices_reading_passes_over_open_items(
 
     monkeypatch.setattr(InvoiceRows, "quick", spy)
     invoices, report = read(path, paid=True)
-    assert parsed == ["F2", "F3"]
+    assert parsed == ["F1", "F3", "F4"]
     assert len(invoices) == 1
-    assert report.rows == 3
+    assert report.rows == 4
 
 
 def test_the_quick_reading_reads_plain_rows(
