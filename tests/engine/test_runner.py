@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from email import message_from_bytes
 from email.policy import default as email_policy
+from pathlib import Path
 
 import pytest
 
@@ -535,6 +536,31 @@ def test_a_consumer_s_interest_runs_from_the_formal_notice_s_receipt(
 
     assert quote is not None
     assert quote.segments[0].start == first_day
+
+
+def test_a_case_file_quotes_interest_from_a_notice_recorded_under_a_former_id(
+    workspace: Workspace, cli, tmp_path: Path
+) -> None:
+    """export-case lists the customer's own reminders, but its penalties come from every
+    invoice's memory: a consumer's formal notice recorded before the customer got its
+    present id (a CSV customer named anew) still starts the interest."""
+    workspace.configure(OUTBOX_REACHED)
+    person = customer("C1", kind=CustomerKind.CONSUMER)
+    workspace.write_ledger([invoice("F1", due=days(-60), residual="1200.00", who=person)])
+    notice = sent("formal_notice", {"F1": "formal_notice"}, on=date(2026, 3, 2), who="C1-OLD")
+    notice = notice.model_copy(update={"source": "jsonledger"})
+    intent = notice.model_copy(update={"type": EventType.INTENT, "id": "intent-1"})
+    with SQLiteStore(workspace.folder / "history.sqlite3") as store:
+        store.claim(intent)
+        store.settle(notice.model_copy(update={"settles": intent.id}))
+
+    result = cli("export-case", "C1", "--today", DAY, "-o", str(tmp_path / "cases"), "--json")
+
+    assert result.code == 0, result.err
+    (line,) = json.loads(result.out)["claim"]
+    # Received Wednesday 4 March (two business days): interest from the 5th to the 16th,
+    # 1200.00 x 2.62 % (legal rate, other cases, 2026H1) x 12 / 365 = 1.0336...
+    assert line["interest"] == "1.03"
 
 
 def test_a_customer_s_jurisdiction_can_be_set_in_the_configuration(

@@ -20,10 +20,9 @@ import click
 from relance.cli.common import config_option, file_console, json_option, load, output, today_option
 from relance.cli.lookup import find_customer
 from relance.cli.session import Session, open_session
-from relance.engine.state import DunningState
 from relance.errors import InputError, Problem
 from relance.i18n import _
-from relance.model import DocumentKind, Invoice
+from relance.model import DocumentKind, EventType, Invoice
 from relance.reports.case import CaseFile, build_case
 from relance.reports.documents import case_document, case_sheets
 from relance.reports.formats import to_csv, to_rich
@@ -93,10 +92,12 @@ def export_case(
 
 def _case(session: Session, items: list[Invoice]) -> CaseFile:
     runner = session.runner
-    # The customer's own events, found by the history's index: its invoices' memory is
-    # all the penalties need, and the whole history of a large ledger is a gibibyte.
+    # The reminders listed are the customer's own events, found by the history's index.
+    # The penalties come from every invoice's memory, folded as the planner folds it: a
+    # notice about an invoice may have been recorded under the customer's former id (a
+    # CSV customer named anew, Odoo partners merged).
     source, customer = items[0].source, items[0].customer.id
-    events = list(session.store.events(source=source, customer_id=customer))
+    events = session.store.events(source=source, customer_id=customer, types=[EventType.SENT])
     book = runner.config.settings.policy_book()
     notices = frozenset(
         level.name for policy in book.policies.values() for level in policy.levels
@@ -107,7 +108,7 @@ def _case(session: Session, items: list[Invoice]) -> CaseFile:
         items,
         events,
         as_of=runner.today,
-        penalties=runner.penalty_calculator(DunningState.from_events(events)),
+        penalties=runner.penalty_calculator(session.state()),
         notice_levels=notices,
     )
 
