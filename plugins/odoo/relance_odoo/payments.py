@@ -10,14 +10,15 @@ matchings, the day Odoo's aged receivable counts it as settled. Two exceptions:
   (the matching's ``exchange_move_id``), matched with the invoice too, and dated by the
   accounting, not the customer (after a lock date, later): a matching with such an
   entry is not a payment.
-* From 18, a payment may have no journal entry (its journal has no outstanding
-  account): the invoice is ``in_payment`` with no matching at all. Its payments are
-  ``matched_payment_ids``, dated by ``account.payment.date``.
+* From 18, the payments registered for an invoice are ``matched_payment_ids``, dated by
+  ``account.payment.date``. A payment may have no journal entry (its journal has no
+  outstanding account): it is matched with nothing, and the invoice is ``in_payment``
+  on its date alone. The last date of the matchings and of those payments is the day.
 
 A paid invoice with no matching and no payment (a zero total) was paid on its date.
-Budget for a page of S invoices: one search of their matchings (more pages past S), one
-search of those matchings' journal items, and on 18+ one payment read when some invoice
-has no matching.
+Budget for a page of S invoices and their M matchings: ``ceil((M + 1) / S)`` keyset
+pages of matchings, ``ceil(2M / S)`` reads of their journal items, and on 18+ one read
+of the page's payments when it has some.
 """
 
 from __future__ import annotations
@@ -25,7 +26,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
+from relance.i18n import _
 from relance_odoo.client import OdooClient, Row
+from relance_odoo.errors import Call, unexpected
 from relance_odoo.lines import LINE
 from relance_odoo.values import amount, day, ids_of, ref_id
 
@@ -44,16 +47,14 @@ def paid_days(client: OdooClient, moves: Sequence[Row], *, page_size: int) -> di
     found: dict[int, date] = {}
     for start in range(0, len(moves), page_size):
         batch = moves[start : start + page_size]
-        found.update(_matched_days(client, [row["id"] for row in batch], page_size))
-        unmatched = [row for row in batch if row["id"] not in found]
-        found.update(_payment_days(client, unmatched))
-        for row in unmatched:
+        matched = _matched_days(client, [row["id"] for row in batch], page_size)
+        registered = _payment_days(client, batch)
+        for row in batch:
+            known = [d for d in (matched.get(row["id"]), registered.get(row["id"])) if d]
             issued = day(row.get("invoice_date"))
-            if (
-                row["id"] not in found
-                and issued is not None
-                and not amount(row.get("amount_total"))
-            ):
+            if known:
+                found[row["id"]] = max(known)
+            elif issued is not None and not amount(row.get("amount_total")):
                 found[row["id"]] = issued
     return found
 
@@ -65,20 +66,19 @@ def _matched_days(client: OdooClient, ids: list[int], page_size: int) -> dict[in
         ["debit_move_id.account_id.account_type", "=", "asset_receivable"],
     ]
     partials = list(client.pages(PARTIAL, domain, PARTIAL_FIELDS, page_size=page_size))
-    if not partials:
-        return {}
     sides = (ref_id(p.get(side)) for p in partials for side in ("debit_move_id", "credit_move_id"))
     lines = sorted({line for line in sides if line is not None})
     line_moves = {
         row["id"]: ref_id(row.get("move_id"))
-        for row in client.pages(LINE, [["id", "in", lines]], ["move_id"], page_size=page_size)
+        for start in range(0, len(lines), page_size)
+        for row in client.read(LINE, lines[start : start + page_size], ["move_id"])
     }
     exchanges = {ref_id(p.get("exchange_move_id")) for p in partials} - {None}
     days: dict[int, date] = {}
     for partial in partials:
         invoice = line_moves.get(ref_id(partial.get("debit_move_id")))
         counterpart = line_moves.get(ref_id(partial.get("credit_move_id")))
-        when = day(partial.get("max_date"))
+        when = _day(client, partial.get("max_date"), Call(PARTIAL, "search_read"))
         if invoice is None or when is None or counterpart in exchanges:
             continue
         days[invoice] = max(when, days.get(invoice, when))
@@ -86,16 +86,18 @@ def _matched_days(client: OdooClient, ids: list[int], page_size: int) -> dict[in
 
 
 def _payment_days(client: OdooClient, moves: Sequence[Row]) -> dict[int, date]:
-    """18+: the last date of the payments registered for each invoice of ``moves``
-    (without a journal entry, so matched with nothing)."""
+    """18+: the last date of the payments registered for each invoice of ``moves``, those
+    without a journal entry (matched with nothing) included."""
     registered = {row["id"]: ids_of(row.get("matched_payment_ids")) for row in moves}
     wanted = sorted({payment for ids in registered.values() for payment in ids})
     if not wanted:
         return {}
+    call = Call(PAYMENT, "read")
     dated = {
         row["id"]: when
         for row in client.read(PAYMENT, wanted, ["date", "state"])
-        if row.get("state") in PAYMENT_STATES and (when := day(row.get("date"))) is not None
+        if row.get("state") in PAYMENT_STATES
+        and (when := _day(client, row.get("date"), call)) is not None
     }
     days: dict[int, date] = {}
     for invoice, payments in registered.items():
@@ -103,3 +105,11 @@ def _payment_days(client: OdooClient, moves: Sequence[Row]) -> dict[int, date]:
         if paid:
             days[invoice] = max(paid)
     return days
+
+
+def _day(client: OdooClient, value: object, call: Call) -> date | None:
+    """A date Odoo sent, or the "unexpected answer" error for anything else."""
+    try:
+        return day(value)
+    except ValueError:
+        raise unexpected(client.target, call, _("dates as YYYY-MM-DD")) from None

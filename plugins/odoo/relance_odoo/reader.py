@@ -20,8 +20,8 @@ narrows the read: reconciling a payment writes the invoice (its ``write_date``),
 last written more than a day before the period was paid before it, and is not read.
 ``reversed`` (cancelled by a credit note) is not a payment: it was not a sale either,
 and is left out. Budget: ``ceil(P / S)`` invoice pages + per page of invoices the
-requests of :mod:`relance_odoo.payments` (2, or 3 on 18+) + the partner pages as above +
-at most 2 ``fields_get``.
+requests of :mod:`relance_odoo.payments` (about 4 for invoices paid once, one more on
+18+) + the partner pages as above + at most 2 ``fields_get``.
 """
 
 from __future__ import annotations

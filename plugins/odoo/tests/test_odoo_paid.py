@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from relance import DocumentKind, InvoiceStatus, PluginContext
+from relance import ConnectorError, DocumentKind, InvoiceStatus, PluginContext
 from relance_odoo import relance_fetch_invoices, relance_fetch_paid_invoices
 
 from .conftest import (
@@ -45,8 +45,13 @@ PARTNER_FIELDS = [
 ]  # fmt: skip
 
 
-def paid_rows() -> list[dict[str, Any]]:
-    return list(load("paid_invoices"))
+def paid_rows(version: int = 17) -> list[dict[str, Any]]:
+    """The paid invoices: on 18+ INV/2025/00061's payment has no journal entry, so
+    nothing is matched and Odoo still shows its whole residual (``in_payment``)."""
+    rows = list(load("paid_invoices"))
+    if version >= 18:
+        rows[1] = {**rows[1], "amount_residual": 600.0, "amount_residual_signed": 600.0}
+    return rows
 
 
 def serve_paid(odoo: FakeOdoo, paid: list[dict[str, Any]], partners: list[dict[str, Any]]) -> None:
@@ -70,12 +75,8 @@ def serve_matchings(odoo: FakeOdoo) -> None:
         ]
         return page([p for p in partials if move_of[p["debit_move_id"][0]] in invoices], sent)
 
-    def lines(sent: Sent) -> list[dict[str, Any]]:
-        by_id = any(leaf[:2] == ["id", "in"] for leaf in sent.params["domain"])
-        return page(data["lines"], sent) if by_id else []  # no "No Follow-up" line
-
     odoo.always("account.partial.reconcile", "search_read", matchings)
-    odoo.always("account.move.line", "search_read", lines)
+    odoo.always("account.move.line", "read", serve(data["lines"]))
     odoo.always("account.payment", "read", serve(data["payments"]))
 
 
@@ -88,7 +89,7 @@ def test_paid_invoices_issued_by_the_end_are_read_with_their_customers(
     odoo_factory: Callable[..., FakeOdoo], make_context: Callable[..., PluginContext], version: int
 ) -> None:
     odoo = odoo_factory(version)
-    serve_paid(odoo, paid_rows(), partner_rows(version))
+    serve_paid(odoo, paid_rows(version), partner_rows(version))
 
     found = relance_fetch_paid_invoices(source=make_context(company_ids=[1]), start=START, end=END)
     paid = list(found)
@@ -99,7 +100,7 @@ def test_paid_invoices_issued_by_the_end_are_read_with_their_customers(
         "account.move.fields_get",
         "account.move.search_read",
         "account.partial.reconcile.search_read",
-        "account.move.line.search_read",
+        "account.move.line.read",
         *(["account.payment.read"] if version >= 18 else []),
         "res.partner.fields_get",
         "res.partner.search_read",
@@ -128,10 +129,8 @@ def test_paid_invoices_issued_by_the_end_are_read_with_their_customers(
         "order": "id asc",
         "limit": 500,
     }
-    (lines,) = odoo.model_calls("account.move.line", "search_read")
-    assert lines.params["domain"] == [
-        ["id", "in", sorted([3711, 8801, 8811, 9901] + ([4051, 8851] if version <= 17 else []))]
-    ]
+    (lines,) = odoo.model_calls("account.move.line", "read")
+    assert lines.ids == sorted([3711, 8801, 8811, 9901] + ([4051, 8851] if version <= 17 else []))
     assert lines.params["fields"] == ["move_id"]
     if version >= 18:
         (payments,) = odoo.model_calls("account.payment", "read")
@@ -228,12 +227,14 @@ def test_the_period_bounds_the_issue_date_and_the_last_write(
 
 
 @pytest.mark.parametrize(
-    ("page_size", "bounds"),
+    ("page_size", "bounds", "matching_reads"),
     [
         # A full page asks for the ids above its last one; a short page is the last.
-        (1, [None, 371, 405, 420]),
-        (2, [None, 405]),
-        (3, [None, 420]),
+        # Each page of invoices asks for its matchings in pages (INV/2024/00298 has 3),
+        # reads their 4 journal items page_size at a time, and reads its payments.
+        (1, [None, 371, 405, 420], (4 + 1 + 1, 4, 2)),
+        (2, [None, 405], (2 + 1, 2, 1 + 1)),
+        (3, [None, 420], (2, 2, 1)),
     ],
 )
 def test_paid_invoices_and_customers_are_read_in_keyset_pages(
@@ -241,9 +242,10 @@ def test_paid_invoices_and_customers_are_read_in_keyset_pages(
     make_context: Callable[..., PluginContext],
     page_size: int,
     bounds: list[int | None],
+    matching_reads: tuple[int, int, int],
 ) -> None:
     odoo = odoo_factory(18)
-    rows = paid_rows()
+    rows = paid_rows(18)
     extra = {**rows[1], "id": 420, "name": "INV/2025/00102", "invoice_date": "2025-02-11"}
     serve_paid(odoo, [*rows, extra], partner_rows(18))
 
@@ -261,6 +263,12 @@ def test_paid_invoices_and_customers_are_read_in_keyset_pages(
     assert len(partners) == len(bounds) <= math.ceil(3 / page_size) + 1
     assert all(sent.params["limit"] == page_size for sent in moves + partners)
     assert all("offset" not in sent.params for sent in moves + partners)
+    matchings = odoo.model_calls("account.partial.reconcile", "search_read")
+    items = odoo.model_calls("account.move.line", "read")
+    payments = odoo.model_calls("account.payment", "read")
+    assert (len(matchings), len(items), len(payments)) == matching_reads
+    assert all(sent.params["limit"] == page_size for sent in matchings)
+    assert all(len(sent.ids or []) <= page_size for sent in items)
 
 
 @pytest.mark.parametrize("version", [16, 19])
@@ -283,6 +291,62 @@ def test_an_invoice_paid_without_a_matching_was_paid_on_its_date_if_it_owed_noth
         ("431", Decimal(600), None),
     ]
     assert "account.payment.read" not in odoo.names()
+
+
+def test_a_payment_without_a_journal_entry_after_a_matched_credit_note_dates_the_payment(
+    odoo_factory: Callable[..., FakeOdoo], make_context: Callable[..., PluginContext]
+) -> None:
+    """18+: a credit note matched on 10 January, then a payment without a journal entry
+    registered on 20 February: the invoice was paid in full on the 20th."""
+    odoo = odoo_factory(18)
+    azure, _deco = paid_rows(18)
+    serve_paid(odoo, [{**azure, "matched_payment_ids": [79]}], partner_rows(18))
+    data = load("paid_matchings")
+    odoo.always(
+        "account.partial.reconcile", "search_read", serve([data["partials"][0]])
+    )  # the credit note's
+    odoo.always(
+        "account.payment", "read", serve([{"id": 79, "date": "2025-02-20", "state": "in_process"}])
+    )
+
+    (paid,) = relance_fetch_paid_invoices(source=make_context(), start=START, end=END)
+
+    assert paid.paid_date == date(2025, 2, 20)
+
+
+@pytest.mark.parametrize(
+    ("model", "method", "answer", "expected"),
+    [
+        ("account.move.line", "read", [{"move_id": [371, "INV/2024/00298"]}], "records with ids"),
+        ("account.move.line", "read", {"id": 3711}, "a list of records"),
+        (
+            "account.partial.reconcile",
+            "search_read",
+            [{"id": 501, "debit_move_id": [3711, "x"], "credit_move_id": [9901, "y"],
+              "max_date": "10/01/2025", "exchange_move_id": False}],
+            "dates as YYYY-MM-DD",
+        ),
+        ("account.payment", "read", [{"id": 77, "date": "le 3 février", "state": "paid"}],
+         "dates as YYYY-MM-DD"),
+    ],
+)  # fmt: skip
+def test_a_malformed_answer_about_payments_is_an_unexpected_answer(
+    odoo_factory: Callable[..., FakeOdoo],
+    make_context: Callable[..., PluginContext],
+    model: str,
+    method: str,
+    answer: Any,
+    expected: str,
+) -> None:
+    odoo = odoo_factory(18)
+    serve_paid(odoo, paid_rows(18), partner_rows(18))
+    odoo.always(model, method, lambda _sent: answer)
+
+    with pytest.raises(ConnectorError) as caught:
+        list(relance_fetch_paid_invoices(source=make_context(), start=START, end=END))
+
+    assert f"{model}.{method}" in str(caught.value)
+    assert f"unexpected data: expected {expected}" in str(caught.value)
 
 
 def test_no_paid_invoice_costs_no_partner_read(
