@@ -190,9 +190,7 @@ def test_preview_pause_and_resume_find_a_customer_by_its_exact_name(
     assert [(e.type, e.customer_id) for e in workspace.history()] == [(EventType.PAUSED, "C1")]
     resumed = cli("resume", "--customer", "Théâtre du Griffon", "--today", DAY)
     assert resumed.code == 0, resumed.err
-    assert [(e.type, e.customer_id) for e in workspace.history()][1:] == [
-        (EventType.RESUMED, "C1")
-    ]
+    assert [(e.type, e.customer_id) for e in workspace.history()][1:] == [(EventType.RESUMED, "C1")]
 
 
 def test_preview_renders_a_level_when_nothing_is_due(workspace: Workspace, cli) -> None:
