@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
 
 from relance.engine.policy import PolicyBook, default_policies
 from relance.history import SQLiteStore
 from relance.model import ChannelKind, EventType, HistoryEvent
 from relance.reports.ledger import Ledger
-from relance.reports.scores import ratings, scores
+from relance.reports.scores import RATING_EVENTS, ratings, scores
 from relance.reports.settings import ReportSettings
 
 from .conftest import DEMO_TODAY
@@ -93,7 +95,58 @@ def test_thresholds_are_settings(make_invoice) -> None:
     report = scores(ledger, [], BOOK, strict, AS_OF)
     assert report.scores[0].rating == "D"
     assert report.distribution() == {"A": 0, "B": 0, "C": 0, "D": 1, "-": 0}
-    assert ratings(report) == {("books", "C1"): "D"}
+    assert ratings(ledger, [], BOOK, strict, AS_OF) == {("books", "C1"): "D"}
+
+
+days = st.integers(-420, 30).map(lambda n: AS_OF + timedelta(days=n))
+levels = st.sampled_from(["first", "second", "final", "formal_notice"])
+
+
+@settings(max_examples=150, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    items=st.lists(
+        st.tuples(st.sampled_from(["C1", "C2", "C3"]), days, st.none() | days,
+                  st.sampled_from(["100.00", "2500.00"]), st.booleans()),
+        max_size=8,
+    ),
+    history=st.lists(
+        st.tuples(st.sampled_from(["sent", "handed_off", "paused"]), levels, days,
+                  st.sampled_from(["C1", "C2", "C3"])),
+        max_size=8,
+    ),
+)  # fmt: skip
+# A hand-off on the window's first day (a year before) is out of it, as in the scores.
+@example(items=[("C1", date(2026, 3, 6), None, "100.00", True)],
+         history=[("handed_off", "final", date(2025, 3, 16), "C1")])  # fmt: skip
+def test_the_ratings_scenarios_use_are_the_scores_ratings(
+    make_invoice,
+    items: list[tuple[str, date, date | None, str, bool]],
+    history: list[tuple[str, str, date, str]],
+) -> None:
+    """Without folding the history, from its sent and handed-off events only."""
+    invoices = [
+        make_invoice(f"F{n}", customer=who, due=due, total=total,
+                     residual=None if open_ else "0", paid=None if open_ else paid)
+        for n, (who, due, paid, total, open_) in enumerate(items)
+    ]  # fmt: skip
+    ledger = Ledger(
+        open=tuple(i for i in invoices if i.residual),
+        paid=tuple(i for i in invoices if not i.residual),
+    )
+    events = [
+        sent(level, day, "F0", customer=who).model_copy(
+            update={
+                "type": EventType(kind),
+                "channel": None if kind != "sent" else ChannelKind.EMAIL,
+            }
+        )
+        for kind, level, day, who in history
+    ]
+    report = scores(ledger, events, BOOK, ReportSettings(), AS_OF)
+    wanted = [e for e in events if e.type in RATING_EVENTS]
+    assert ratings(ledger, wanted, BOOK, ReportSettings(), AS_OF) == {
+        s.key: s.rating for s in report.scores if s.rating is not None
+    }
 
 
 def test_the_demo_scores_by_hand(cli, demo: Path) -> None:

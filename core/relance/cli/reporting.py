@@ -11,7 +11,7 @@ from relance.history.store import HistoryStore
 from relance.model import Invoice
 from relance.plugins import PluginHost
 from relance.reports.ledger import Ledger, month_ends, months_before
-from relance.reports.scores import ratings, scores
+from relance.reports.scores import RATING_EVENTS, ratings
 from relance.reports.settings import ReportSettings
 
 __all__ = ["customer_ratings", "paid_period", "read_ledger"]
@@ -65,4 +65,4 @@ def customer_ratings(
     """The A-D rating of every customer, for scenarios that select on scores."""
     start, end = paid_period(settings, as_of, as_of)
     ledger = read_ledger(host, open_items, start, end)
-    return ratings(scores(ledger, store.events(), book, settings, as_of))
+    return ratings(ledger, store.events(types=RATING_EVENTS), book, settings, as_of)

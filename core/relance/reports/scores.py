@@ -76,9 +76,39 @@ class ScoreReport:
         return counts
 
 
-def ratings(report: ScoreReport) -> dict[CustomerKey, str]:
-    """The ratings scenarios select on (``[[scenarios]] scores = ["D"]``)."""
-    return {s.key: s.rating for s in report.scores if s.rating is not None}
+def ratings(
+    ledger: Ledger,
+    events: Iterable[HistoryEvent],
+    book: PolicyBook,
+    settings: ReportSettings,
+    as_of: date,
+) -> dict[CustomerKey, str]:
+    """The ratings scenarios select on (``[[scenarios]] scores = ["D"]``): those of
+    :func:`scores`, from the days late and the formal notices alone. A plan asks for
+    them before it folds the history itself: no fold here, and ``events`` need only be
+    the ``sent`` and ``handed_off`` ones (:data:`RATING_EVENTS`)."""
+    start = months_before(as_of, settings.score_months)
+    notices = _notice_levels(book)
+    noticed = {
+        (event.source or "", event.customer_id or "")
+        for event in events
+        if start < event.day <= as_of and _is_notice(event, notices)
+    }
+    measures = _measures(ledger, start, as_of)
+    thresholds = (settings.score_a_max_days, settings.score_b_max_days, settings.score_c_max_days)
+    found = {}
+    for key in customer_keys(_customer_items(ledger, as_of)):
+        days, _unmeasured = measures.get(key, ([], 0))
+        rating, _rule = _rating(
+            _averages(days)[1], key in noticed, thresholds, settings.score_months
+        )
+        if rating is not None:
+            found[key] = rating
+    return found
+
+
+RATING_EVENTS = (EventType.SENT, EventType.HANDED_OFF)
+"""The events :func:`ratings` looks at."""
 
 
 def scores(
@@ -90,9 +120,7 @@ def scores(
 ) -> ScoreReport:
     """Score every customer of the ledger on ``as_of``."""
     start = months_before(as_of, settings.score_months)
-    notices = {
-        level.name for p in book.policies.values() for level in p.levels if level.formal_notice
-    }
+    notices = _notice_levels(book)
     state = DunningState()
     reminders: dict[CustomerKey, set[str]] = defaultdict(set)
     noticed: set[CustomerKey] = set()
@@ -105,24 +133,22 @@ def scores(
         if event.day <= start:
             continue
         key = (event.source or "", event.customer_id or "")
+        if _is_notice(event, notices):
+            noticed.add(key)
         if event.type is EventType.SENT:
             reminders[key].add(event.reminder_key or event.id)
-            if event.level in notices:
-                noticed.add(key)
-        elif event.type is EventType.HANDED_OFF:
-            noticed.add(key)
         elif event.type is EventType.PAUSED and event.invoice_ids:
             paused[key].update(event.invoice_ids)
     measures = _measures(ledger, start, as_of)
     thresholds = (settings.score_a_max_days, settings.score_b_max_days, settings.score_c_max_days)
-    open_now = [i for i in ledger.open if i.issue_date is None or i.issue_date <= as_of]
+    open_now = [i for i in ledger.open if _issued_by(i, as_of)]
     # Grouped once: looking each customer's items up in the whole list grew with the
     # square of the ledger (282 s for 100,000 invoices).
     open_by_customer: dict[CustomerKey, list[Invoice]] = defaultdict(list)
     for invoice in open_now:
         open_by_customer[(invoice.source, invoice.customer.id)].append(invoice)
     result = []
-    for key, name in customer_keys((*open_now, *ledger.paid)).items():
+    for key, name in customer_keys(_customer_items(ledger, as_of)).items():
         days, unmeasured = measures.get(key, ([], 0))
         average, weighted = _averages(days)
         customer_open = open_by_customer.get(key, [])
@@ -148,6 +174,26 @@ def scores(
             )
         )
     return ScoreReport(as_of, start, thresholds, tuple(result), ledger.no_paid_history)
+
+
+def _notice_levels(book: PolicyBook) -> set[str]:
+    return {level.name for p in book.policies.values() for level in p.levels if level.formal_notice}
+
+
+def _is_notice(event: HistoryEvent, notices: set[str]) -> bool:
+    """A formal notice delivered, or a hand-off to collection: the rating is D."""
+    return (event.type is EventType.SENT and event.level in notices) or (
+        event.type is EventType.HANDED_OFF
+    )
+
+
+def _issued_by(invoice: Invoice, day: date) -> bool:
+    return invoice.issue_date is None or invoice.issue_date <= day
+
+
+def _customer_items(ledger: Ledger, as_of: date) -> list[Invoice]:
+    """The items whose customers are scored: open (issued by ``as_of``) or paid."""
+    return [*(i for i in ledger.open if _issued_by(i, as_of)), *ledger.paid]
 
 
 Measure = tuple[int, Decimal, str]
