@@ -65,6 +65,8 @@ def test_a_channel_no_plugin_delivers_is_an_error(
     status, summary = results(result)["policies.standard.first"]
     assert (status, summary.split(":")[0]) == ("error", "no enabled channel delivers email")
     assert results(result)["policies.standard.formal_notice"][0] == "error"  # registered
+    table = cli("check", "--config", str(path))
+    assert "add one (e.g. [channels.outbox]) or set" in " ".join(table.out.split())
 
 
 def test_a_user_wording_that_does_not_render_names_its_file_and_line(

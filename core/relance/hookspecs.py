@@ -332,9 +332,10 @@ def relance_template_dirs(context: PluginContext) -> Iterable[Path] | None:
     """Return folders of message templates this plugin contributes.
 
     Called once per enabled instance when the template environment is built. Templates
-    are looked up, by relative name (``fr/email/first.txt.j2``), first in the user's
-    template folder, then in the folders returned here (in plugin-name order), then in
-    relance's own templates. Contribute a language, a level, or a house style.
+    are looked up by relative name (``fr/first.j2`` for a level's wording in a language,
+    ``email.txt.j2`` for a layout), first in the user's template folder, then in the
+    folders returned here (in instance-name order), then in relance's own templates.
+    Contribute a language, a level, or a house style.
 
     :param context: the instance.
     :returns: an iterable of folders.

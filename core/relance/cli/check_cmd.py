@@ -9,6 +9,7 @@ from typing import Any
 
 import click
 from rich.table import Table
+from rich.text import Text
 
 from relance.cli.common import (
     Output,
@@ -103,7 +104,9 @@ def _print(out: Output, path: Path, results: list[dict[str, Any]]) -> None:
     for row in results:
         colour = _COLOURS[CheckStatus(row["status"])]
         status = f"[{colour}]{_status_label(row['status'])}[/{colour}]"
-        table.add_row(row["instance"], row["plugin"], status, row["summary"])
+        # Text, not markup: "(e.g. [channels.outbox])" is advice, not a style.
+        instance, plugin, summary = (Text(row[k]) for k in ("instance", "plugin", "summary"))
+        table.add_row(instance, plugin, status, summary)
     out.console.print(table)
 
 
