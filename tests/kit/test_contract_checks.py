@@ -16,7 +16,7 @@ import pytest
 pytest_plugins = ["pytester"]
 
 DIST = Path(__file__).parent / "data" / "contract-dist"
-CHECKS = 13
+CHECKS = 14
 
 SUITE = """
 import pytest
@@ -100,6 +100,11 @@ def test_a_correct_connector_passes_every_check(pytester: pytest.Pytester) -> No
             "cached_refresh",
             "test_refresh_reads_current_residuals",
             "invoice 'N-101' was paid after the fetch, but the re-check still says 700.10 EUR is owed",
+        ),
+        (
+            "paid_open",
+            "test_paid_invoices_are_the_invoices_paid_in_the_period",
+            "invoice 'N-101' was paid and 'N-102' was not, but the paid invoices are",
         ),
         (
             "history_raises",

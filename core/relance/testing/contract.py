@@ -17,7 +17,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, ClassVar, NoReturn
@@ -417,6 +417,55 @@ class ConnectorContract:
             _check_money(f"balance of {balance.invoice_id!r}", balance.residual, balance.currency)
             balances[balance.invoice_id] = balance
         return balances
+
+    # -- paid invoices (the reports) -------------------------------------------------
+
+    def test_paid_invoices_are_the_invoices_paid_in_the_period(
+        self, harness: ConnectorHarness, connector: ConnectorSetup, fetched: list[Invoice]
+    ) -> None:
+        """``relance_fetch_paid_invoices`` (optional) gives the invoices paid: one paid
+        after the fetch is among them, one still owed is not, and each is an invoice of
+        the instance with nothing owed, paid in the period when the day is known.
+
+        Troubleshooting: the reports count these as sales and payments. Return invoices
+        (not credit notes) with ``residual=0`` and ``paid_date`` when the system says
+        it; return ``None`` (or do not implement the hook) when it cannot list them.
+        """
+        paid, unpaid = _open_invoices(fetched)[:2]
+        end = connector.today
+        start = end - timedelta(days=365)
+        with harness.run() as run:
+            connector.fake.mark_paid(paid.id)
+            try:
+                found = run.fetch_paid(start, end)
+            except RelanceError as exc:
+                _fail(
+                    f"relance_fetch_paid_invoices raised {type(exc).__name__}:\n{exc}",
+                    "serve its requests from your fake; yield relance.Invoice records "
+                    "stamped with source=source.name.",
+                )
+        if found is None:
+            pytest.skip("the plugin gives no paid invoices (relance_fetch_paid_invoices)")
+        ids = {invoice.id for invoice in found}
+        if paid.id not in ids or unpaid.id in ids:
+            _fail(
+                f"invoice {paid.number!r} was paid and {unpaid.number!r} was not, but the "
+                f"paid invoices are {sorted(ids)}.",
+                "return the invoices paid in the period, read from the system.",
+            )
+        for invoice in found:
+            if invoice.kind is not DocumentKind.INVOICE or invoice.residual != 0:
+                _fail(
+                    f"paid invoice {invoice.number!r} is a {invoice.kind.value} owing "
+                    f"{invoice.residual} {invoice.currency}.",
+                    "return only invoices, each with residual=0 (its total paid).",
+                )
+            if invoice.paid_date is not None and not start <= invoice.paid_date <= end:
+                _fail(
+                    f"invoice {invoice.number!r} was paid on {invoice.paid_date}, outside "
+                    f"the period {start} to {end} that was asked for.",
+                    "return the invoices paid from start to end (both included).",
+                )
 
     # -- writing history ------------------------------------------------------------
 

@@ -87,6 +87,11 @@ class Run:
         ids = list(invoice_ids)
         return self.raw("relance_refresh_balances", source=self.context, invoice_ids=ids)
 
+    def fetch_paid(self, start: date, end: date) -> list[Invoice] | None:
+        """``relance_fetch_paid_invoices``, through the host (type and ``source``
+        checked); ``None`` when the plugin cannot give paid invoices."""
+        return self.host.fetch_paid_invoices(self.context, start, end)
+
     def raw(self, hook: str, **kwargs: Any) -> list[object]:
         """Call ``hook`` on the instance's plugin and exhaust its iterable answer.
 

@@ -10,13 +10,16 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterator
+from datetime import date
 from typing import Any, ClassVar
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import responses
 from requests import PreparedRequest
 
 from relance.testing import ConnectorContract, ConnectorSetup, ResponsesFake
+from relance.testing.ledgers import SAMPLE_DAY
 
 from .conftest import API_KEY, BASE, KEY_VARIABLE, load
 
@@ -41,7 +44,7 @@ class FakeAxonaut(ResponsesFake):
 
     def _serve(self) -> None:
         routes: list[tuple[str, str, Callable[[PreparedRequest], Answer]]] = [
-            (responses.GET, rf"{BASE}/invoices(\?.*)?", self._open_list),
+            (responses.GET, rf"{BASE}/invoices(\?.*)?", self._list),
             (responses.GET, rf"{BASE}/invoices/(\d+)", self._invoice),
             (responses.GET, rf"{BASE}/companies/(\d+)", self._company),
             (responses.POST, rf"{BASE}/events", lambda _: _json(200, load("event_response"))),
@@ -50,10 +53,19 @@ class FakeAxonaut(ResponsesFake):
         for method, pattern, answer in routes:
             self.mock.add_callback(method, re.compile(pattern + "$"), callback=answer)
 
-    def _open_list(self, request: PreparedRequest) -> Answer:
+    def _list(self, request: PreparedRequest) -> Answer:
+        """The open invoices (``is_paid=false``), or the paid ones issued before
+        ``date_before`` (``is_paid=true``), all on page 1."""
+        query = parse_qs(urlsplit(str(request.url)).query)
         if request.headers.get("page") != "1":
             return _json(200, [])
-        return _json(200, [row for row in self.invoices.values() if not row["paid_date"]])
+        if query["is_paid"] == ["false"]:
+            return _json(200, [row for row in self.invoices.values() if not row["paid_date"]])
+        (before,) = query["date_before"]
+        day, month, year = (int(part) for part in before.split("/"))
+        limit = date(year, month, day)
+        return _json(200, [row for row in self.invoices.values()
+                           if row["paid_date"] and date.fromisoformat(row["date"][:10]) < limit])  # fmt: skip
 
     def _invoice(self, request: PreparedRequest) -> Answer:
         row = self.invoices.get(str(request.url).rsplit("/", 1)[1])
@@ -64,7 +76,7 @@ class FakeAxonaut(ResponsesFake):
 
     def mark_paid(self, invoice_id: str) -> None:
         row = self.invoices[invoice_id]
-        row.update({"outstanding_amount": 0.0, "paid_date": "2025-04-21T00:00:00+02:00"})
+        row.update({"outstanding_amount": 0.0, "paid_date": f"{SAMPLE_DAY}T00:00:00+01:00"})
 
     def reject_credentials(self) -> None:
         """403 to everything, echoing the key it was sent, as Axonaut echoes requests."""

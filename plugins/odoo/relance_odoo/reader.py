@@ -150,7 +150,8 @@ def fetch_paid_invoices(
     before ``start``, each with its customer.
 
     Odoo's invoice does not say on which day it was paid: ``paid_date`` is the day its
-    matchings say (:mod:`relance_odoo.payments`). The customers are read as for the open
+    matchings say (:mod:`relance_odoo.payments`), and an invoice paid outside the period
+    (written in it for another reason) is left out. The customers are read as for the open
     invoices (the same :class:`~relance.model.Customer` records), in full pages after
     the invoices.
     """
@@ -159,6 +160,8 @@ def fetch_paid_invoices(
         client.pages(MOVE, paid_domain(client.company_ids, start, end), fields, page_size=page_size)
     )
     days = paid_days(client, moves, page_size=page_size)
+    # Written in the period, but paid before it (or after it): not a payment of it.
+    moves = [row for row in moves if row["id"] not in days or start <= days[row["id"]] <= end]
     partners = _partners(client, moves, page_size)
     for row in moves:
         # Paid: nothing is owed, whatever rounding the residual carries.

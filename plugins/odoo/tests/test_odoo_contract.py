@@ -16,6 +16,7 @@ import pytest
 import responses
 
 from relance.testing import ConnectorContract, ConnectorSetup, ResponsesFake
+from relance.testing.ledgers import SAMPLE_DAY
 
 from .conftest import (
     DB,
@@ -77,7 +78,8 @@ def _value(row: Row, field: str) -> Any:
 
 
 def matches(row: Row, domain: list[Any]) -> bool:
-    """Whether ``row`` satisfies an all-AND domain of ``=``, ``in`` and ``>`` leaves."""
+    """Whether ``row`` satisfies an all-AND domain of ``=``, ``in``, ``>``, ``>=`` and
+    ``<=`` leaves (dates and datetimes compare as Odoo writes them, text in ISO order)."""
     for leaf in domain:
         if not isinstance(leaf, list):
             raise AssertionError(f"the fake evaluates AND domains only, got {leaf!r}")
@@ -89,6 +91,10 @@ def matches(row: Row, domain: list[Any]) -> bool:
             ok = value in wanted
         elif operator == ">":
             ok = value > wanted
+        elif operator == ">=":
+            ok = value >= wanted
+        elif operator == "<=":
+            ok = value <= wanted
         else:
             raise AssertionError(f"the fake does not evaluate {operator!r}")
         if not ok:
@@ -103,8 +109,12 @@ class StatefulOdoo(FakeOdoo, ResponsesFake):
         FakeOdoo.__init__(self, mock, version)
         ResponsesFake.__init__(self, mock)
         self.moves = {row["id"]: row for row in [*invoice_rows(version), credit_note(version)]}
+        self.matchings: list[Row] = []
+        self.items: list[Row] = []
         ids = itertools.count(90871)
         self.always("account.move", "search_read", self._search_moves)
+        self.always("account.partial.reconcile", "search_read", self._search_matchings)
+        self.always("account.move.line", "read", serve(self.items))  # the list grows
         self.always("res.partner", "search_read", serve(partner_rows(version)))
         self.always(
             "account.payment.term", "read", serve([{"id": 4, "name": "30 jours", "line_ids": [9]}])
@@ -123,13 +133,33 @@ class StatefulOdoo(FakeOdoo, ResponsesFake):
             [row for row in self.moves.values() if matches(row, sent.params["domain"])], sent
         )
 
+    def _search_matchings(self, sent: Sent) -> list[Row]:
+        (invoices,) = [
+            leaf[2] for leaf in sent.params["domain"] if leaf[0] == "debit_move_id.move_id"
+        ]
+        move_of = {item["id"]: item["move_id"][0] for item in self.items}
+        return page([m for m in self.matchings if move_of[m["debit_move_id"][0]] in invoices], sent)
+
     def mark_paid(self, invoice_id: str) -> None:
-        self.moves[int(invoice_id)].update(
+        """A bank payment of the contract's day matched with the invoice's receivable line."""
+        move = self.moves[int(invoice_id)]
+        move.update(
             payment_state="paid",
             amount_residual=0.0,
             amount_residual_signed=0.0,
-            write_date="2025-03-15 08:30:00",
+            write_date=f"{SAMPLE_DAY} 08:30:00",
+            matched_payment_ids=[],
         )
+        line, payment = move["id"] * 10 + 1, 99_000 + move["id"]
+        self.items += [
+            {"id": line, "move_id": [move["id"], move["name"]]},
+            {"id": payment, "move_id": [9000 + move["id"], "PBNK1/2025/00031"]},
+        ]
+        self.matchings.append(
+            {"id": 700 + move["id"], "debit_move_id": [line, move["name"]],
+             "credit_move_id": [payment, "PBNK1/2025/00031"], "max_date": SAMPLE_DAY.isoformat(),
+             "exchange_move_id": False}
+        )  # fmt: skip
 
     def reject_credentials(self) -> None:
         """The API key was revoked: login refused (16-18), bearer refused (19)."""

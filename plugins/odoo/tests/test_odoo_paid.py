@@ -293,6 +293,23 @@ def test_an_invoice_paid_without_a_matching_was_paid_on_its_date_if_it_owed_noth
     assert "account.payment.read" not in odoo.names()
 
 
+@pytest.mark.parametrize("version", [17, 18])
+def test_an_invoice_written_in_the_period_but_paid_outside_it_is_left_out(
+    odoo_factory: Callable[..., FakeOdoo], make_context: Callable[..., PluginContext], version: int
+) -> None:
+    """Its last write (a note, a reconciliation undone and redone) is in the period, its
+    payment not: INV/2024/00298 was paid on 22 January, INV/2025/00061 on 3 February."""
+    odoo = odoo_factory(version)
+    serve_paid(odoo, paid_rows(version), partner_rows(version))
+    context = make_context()
+
+    later = list(relance_fetch_paid_invoices(source=context, start=date(2025, 2, 1), end=END))
+    earlier = relance_fetch_paid_invoices(source=context, start=START, end=date(2025, 1, 31))
+
+    assert [(i.number, i.paid_date) for i in later] == [("INV/2025/00061", date(2025, 2, 3))]
+    assert [(i.number, i.paid_date) for i in earlier] == [("INV/2024/00298", date(2025, 1, 22))]
+
+
 def test_a_payment_without_a_journal_entry_after_a_matched_credit_note_dates_the_payment(
     odoo_factory: Callable[..., FakeOdoo], make_context: Callable[..., PluginContext]
 ) -> None:

@@ -99,6 +99,26 @@ def relance_fetch_invoices(source: Any, since: Any) -> list[Invoice]:
 
 
 @hookimpl
+def relance_fetch_paid_invoices(source: Any, start: Any, end: Any) -> list[Invoice]:
+    """The invoices at zero (the file does not say when they were paid)."""
+    owing_too = source.settings.flaw == "paid_open"
+    return [
+        Invoice(
+            source=source.name,
+            id=row["id"],
+            number=row["number"],
+            customer=Customer(id=row["customer"], name=f"Customer {row['customer']}"),
+            due_date=row["due"],
+            currency="EUR",
+            total=row["total"],
+            residual=row["residual"],
+        )
+        for row in _open(source)["invoices"]
+        if row["kind"] == "invoice" and (row["residual"] == "0.00" or owing_too)
+    ]
+
+
+@hookimpl
 def relance_refresh_balances(source: Any, invoice_ids: list[str]) -> list[Balance]:
     flaw = source.settings.flaw
     ledger = _open(source)
