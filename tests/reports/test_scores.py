@@ -197,6 +197,40 @@ scores = ["D"]
     assert policies["CL020"] == "standard"  # rated B
 
 
+def test_only_the_commands_that_plan_rate_the_customers(
+    cli, demo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ratings read the paid invoices and the history: a pause, a case file or a report
+    that does not plan has no use for them; the plan and the HTML page's actions do."""
+    import relance.cli.session
+
+    demo.write_text(
+        demo.read_text(encoding="utf-8") + '\n[[scenarios]]\npolicy = "standard"\nscores = ["D"]\n',
+        encoding="utf-8",
+    )
+    rated: list[str] = []
+    rate = relance.cli.session.customer_ratings
+
+    def counting(*args: object, **kwargs: object) -> object:
+        rated.append("rated")
+        return rate(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(relance.cli.session, "customer_ratings", counting)
+    config = ("--config", str(demo), "--today", DEMO_TODAY)
+    quiet = [
+        ("pause", "--customer", "CL007", "--reason", "litige", *config),
+        ("export-case", "CL009", "-o", str(tmp_path), *config),
+        ("report", "aging", "--json", *config),
+        ("report", "scores", "--json", *config),
+    ]
+    for command in quiet:
+        assert cli(*command).code == 0, command
+    assert rated == []
+    assert cli("plan", "--json", *config).code == 0
+    assert cli("report", "html", "-o", str(tmp_path / "page.html"), *config).code == 0
+    assert rated == ["rated", "rated"]
+
+
 def test_the_html_reports_actions_are_todays_plan(
     cli, demo: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -65,7 +65,7 @@ def export_case(
     """
     out = output()
     with open_session(load(config_path), today, out, dry_run=True) as session:
-        invoices = session.fetch()
+        invoices = session.fetch(planning=False)
         source, found = find_customer(invoices, customer, "CUSTOMER")
         case = _case(
             session, [i for i in invoices if i.source == source and i.customer.id == found.id]

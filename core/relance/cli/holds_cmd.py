@@ -53,7 +53,7 @@ class _Target:
 
 
 def _target(session: Session, invoice: str | None, customer: str | None) -> _Target:
-    invoices = session.fetch()
+    invoices = session.fetch(planning=False)
     if (invoice is None) == (customer is None):
         raise InputError(
             _("Invalid command-line value."),

@@ -126,6 +126,7 @@ class Inputs:
 
     def actions(self) -> list[Action]:
         runner = self.session.runner
+        self.session.rate(list(self.ledger.open))
         language = current_language()
         planned = runner.plan(self.ledger.open, self.session.state())
         return [
@@ -165,7 +166,7 @@ def _inputs(
     with open_session(loaded, today, out, dry_run=True) as session:
         settings = loaded.config.settings
         as_of = session.runner.today
-        open_items = session.fetch()
+        open_items = session.fetch(planning=False)
         company_today = loaded.config.company.today()
         start, end = paid_period(
             settings.reports, as_of, company_today, period_days=period, months_back=months_back

@@ -41,10 +41,19 @@ class Session:
     runner: Runner
     out: Output
 
-    def fetch(self) -> list[Invoice]:
-        """The open items of every source; rates the customers when a scenario needs it."""
+    def fetch(self, *, planning: bool = True) -> list[Invoice]:
+        """The open items of every source, and for a command that plans them (``planning``)
+        the customers' ratings (:meth:`rate`)."""
         with progress_bar(self.out, _("Reading invoices"), None), long_lived():
             invoices = fetch_all(self.host)
+        if planning:
+            self.rate(invoices)
+        return invoices
+
+    def rate(self, invoices: list[Invoice]) -> None:
+        """Rate the customers of ``invoices`` when a scenario picks policies by rating:
+        it reads the paid invoices and the history, which a command that does not plan
+        (a pause, a report, a case file) does without."""
         settings = self.runner.config.settings
         if any(scenario.scores for scenario in settings.scenarios):
             self.runner.scores = customer_ratings(
@@ -55,7 +64,6 @@ class Session:
                 book=settings.policy_book(),
                 as_of=self.runner.today,
             )
-        return invoices
 
     def state(self, *, save: bool = False) -> DunningState:
         """The history folded for the planner (see :meth:`Runner.state`)."""
