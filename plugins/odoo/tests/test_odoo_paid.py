@@ -12,7 +12,9 @@ from typing import Any
 
 import pytest
 
-from relance import ConnectorError, DocumentKind, InvoiceStatus, PluginContext
+from relance import ConnectorError, DocumentKind, EventType, InvoiceStatus, PluginContext
+from relance.history import SQLiteStore
+from relance.testing.ledgers import sent
 from relance_odoo import relance_fetch_invoices, relance_fetch_paid_invoices
 
 from .conftest import (
@@ -438,3 +440,38 @@ def test_report_dso_counts_the_paid_invoices_in_the_sales(
     (issued_by,) = [leaf for leaf in paid_reads[0].params["domain"] if leaf[0] == "invoice_date"]
     assert issued_by[1] == "<="
     assert issued_by[2] >= "2025-03-15"
+
+
+@pytest.mark.parametrize("version", [17, 18])
+def test_report_activity_credits_an_odoo_payment_to_the_reminder_before_it(
+    cli: Callable[..., Any],
+    write_config: Callable[[str], Path],
+    tmp_path: Path,
+    odoo_factory: Callable[..., FakeOdoo],
+    api_key: str,
+    version: int,
+) -> None:
+    """INV/2025/00061 was reminded on 28 January and paid on 3 February: the recovery is
+    credited to that reminder, which needs the payment's day."""
+    odoo = odoo_factory(version)
+    serve_ledger(odoo, invoice_rows(version), partner_rows(version))
+    odoo.always("account.move", "search_read", ledger_answer(invoice_rows(version), paid_rows()))
+    serve_matchings(odoo)
+    history = tmp_path / "history.sqlite3"
+    reminder = sent("first", {"405": "first"}, on=date(2025, 1, 28), who="45")
+    reminder = reminder.model_copy(update={"source": "odoo"})
+    intent = reminder.model_copy(update={"type": EventType.INTENT, "id": "intent-405"})
+    with SQLiteStore(history) as store:
+        store.claim(intent)
+        store.settle(reminder.model_copy(update={"settles": intent.id}))
+    path = write_config(
+        f'[history]\npath = "{history}"\n'
+        f'[sources.odoo]\nurl = "{URL}"\ndatabase = "{DB}"\nlogin = "{LOGIN}"\n'
+        'api_key_env = "ODOO_API_KEY"\n'
+    )
+
+    result = cli("report", "activity", "--config", str(path), "--today", "2025-03-15", "--json")
+
+    assert result.code == 0, result.err
+    (first,) = [r for r in json.loads(result.out)["recovered"] if r["level"] == "first"]
+    assert (first["currency"], first["invoices"], first["amount"]) == ("EUR", 1, "600.00")
