@@ -320,6 +320,29 @@ def test_history_of_a_customer_without_events_says_so(workspace: Workspace, cli)
     assert "paused" in cli("history", "--customer", "C1").out
 
 
+def test_history_finds_a_customer_by_the_name_it_recorded(workspace: Workspace, cli) -> None:
+    """As pause and preview do, from the names the events carry (no source is read)."""
+    workspace.write_ledger(
+        [
+            invoice("F1", due=days(-6), who=named("C1", "Théâtre du Griffon")),
+            invoice("F2", due=days(-6), who=named("C2", "Dupont")),
+            invoice("F3", due=days(-6), who=named("C3", "dupont")),
+        ]
+    )
+    for number in ("F1", "F2", "F3"):
+        assert cli("pause", number, "--reason", "litige", "--today", DAY).code == 0
+    result = cli("history", "--customer", "THÉÂTRE DU GRIFFON", "--json")
+    assert result.code == 0, result.err
+    events = json.loads(result.out)["events"]
+    assert [(e["type"], e["customer_id"]) for e in events] == [("paused", "C1")]
+    shared = cli("history", "--customer", "Dupont")
+    assert shared.code == 1
+    assert (
+        "--customer: 'Dupont' is the name of several customers; give the id of one: "
+        "jsonledger:C2, jsonledger:C3" in one_line(shared.err)
+    )
+
+
 def test_letters_of_a_day_without_letters_is_a_user_error(
     workspace: Workspace, cli, tmp_path: Path
 ) -> None:

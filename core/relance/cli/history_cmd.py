@@ -9,6 +9,7 @@ import click
 from rich.table import Table
 
 from relance.cli.common import config_option, invoice_numbers, json_option, load, output
+from relance.cli.lookup import name_key
 from relance.cli.session import actor
 from relance.engine.state import RESOLVED_NOT_SENT, RESOLVED_SENT
 from relance.errors import InputError, Problem
@@ -28,7 +29,7 @@ def register(app: click.Group) -> None:
 @click.option(
     "--customer",
     default=None,
-    help="Only this customer's events (its id, as the sources give it).",
+    help="Only this customer's events (its id, as the sources give it, or its exact name).",
 )
 @click.option("--unsettled", is_flag=True, help="Only sends whose outcome is unknown.")
 @click.option("--limit", type=click.IntRange(min=1), default=None, help="The last N events.")
@@ -46,6 +47,10 @@ def history(
     config = load(config_path).config
     with SQLiteStore(config.settings.history.path, readonly=True) as store:
         events = store.unsettled() if unsettled else list(store.events(customer_id=customer))
+        if customer is not None and not any(e.customer_id == customer for e in events):
+            customer = _customer_named(store, customer) or customer
+            if not unsettled:
+                events = list(store.events(customer_id=customer))
     if customer is not None:
         events = [e for e in events if e.customer_id == customer]
     if limit is not None:
@@ -71,6 +76,25 @@ def history(
             else (event.reason or invoice_numbers(event.invoice_numbers)),
         )
     out.console.print(table)
+
+
+def _customer_named(store: SQLiteStore, name: str) -> str | None:
+    """The id of the customer the history recorded under ``name`` (any case), if one:
+    a name two customers were recorded under is refused with their ids."""
+    wanted = name_key(name)
+    found = {
+        (event.source or "", event.customer_id)
+        for event in store.events()
+        if event.customer_id and event.customer_name and name_key(event.customer_name) == wanted
+    }
+    if len({customer for _source, customer in found}) > 1:
+        choices = ", ".join(f"{source}:{customer}" for source, customer in sorted(found))
+        message = _("{ref!r} is the name of several customers; give the id of one: {choices}")
+        raise InputError(
+            _("Invalid command-line value."),
+            [Problem("--customer", message.format(ref=name, choices=choices))],
+        )
+    return next((customer for _source, customer in found), None)
 
 
 def _empty(customer: str | None, *, unsettled: bool) -> str:

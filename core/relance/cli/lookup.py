@@ -9,7 +9,7 @@ from relance.errors import InputError, Problem
 from relance.i18n import _
 from relance.model import Customer, Invoice
 
-__all__ = ["find_customer", "find_invoice"]
+__all__ = ["find_customer", "find_invoice", "name_key"]
 
 
 def find_invoice(invoices: Sequence[Invoice], reference: str, option: str) -> Invoice:
@@ -46,9 +46,9 @@ def find_customer(invoices: Sequence[Invoice], reference: str, option: str) -> t
         if customer.id == reference or (rest and invoice.source == source and customer.id == rest):
             found[(invoice.source, customer.id)] = customer
     if not found:
-        wanted = _name_key(reference)
+        wanted = name_key(reference)
         for invoice in invoices:
-            if _name_key(invoice.customer.name) == wanted:
+            if name_key(invoice.customer.name) == wanted:
                 found[(invoice.source, invoice.customer.id)] = invoice.customer
         if len(found) > 1:
             choices = ", ".join(f"{s}:{c}" for s, c in sorted(found))
@@ -72,7 +72,7 @@ def find_customer(invoices: Sequence[Invoice], reference: str, option: str) -> t
     raise InputError(_("Invalid command-line value."), [Problem(option, message)])
 
 
-def _name_key(name: str) -> str:
+def name_key(name: str) -> str:
     """A name as compared: case folded, the same accents however the terminal composed
     them (NFC), surrounding spaces ignored."""
     return unicodedata.normalize("NFC", name).strip().casefold()
