@@ -34,6 +34,7 @@ from relance_odoo.values import amount, day, ids_of, ref_id
 
 __all__ = ["PARTIAL", "PAYMENT", "paid_days"]
 
+MOVE = "account.move"
 PARTIAL = "account.partial.reconcile"
 PAYMENT = "account.payment"
 PARTIAL_FIELDS = ("debit_move_id", "credit_move_id", "max_date", "exchange_move_id")
@@ -51,11 +52,12 @@ def paid_days(client: OdooClient, moves: Sequence[Row], *, page_size: int) -> di
         registered = _payment_days(client, batch)
         for row in batch:
             known = [d for d in (matched.get(row["id"]), registered.get(row["id"])) if d]
-            issued = day(row.get("invoice_date"))
             if known:
                 found[row["id"]] = max(known)
-            elif issued is not None and not amount(row.get("amount_total")):
-                found[row["id"]] = issued
+            elif not amount(row.get("amount_total")):
+                issued = _day(client, row.get("invoice_date"), Call(MOVE, "search_read"))
+                if issued is not None:
+                    found[row["id"]] = issued
     return found
 
 
