@@ -29,7 +29,9 @@ class FakeSource(Protocol):
         """From now on, the invoice with this ``Invoice.id`` is fully paid.
 
         Answer as the real system does for a paid invoice: leave it out of the open
-        list, and show it with nothing left to pay (or not at all) when asked by id.
+        list, and show it with nothing left to pay (or not at all) when asked by id;
+        if the connector gives paid invoices, list it among them, paid on the run's day
+        (``ConnectorSetup.today``).
         """
 
     def go_down(self) -> None:
