@@ -89,10 +89,7 @@ def state_views(state: DunningState, customers: Iterable[CustomerKey]) -> tuple[
     known = {*customers, *(r.customer for r in state.reminders.values()), *state.customers}
     return (
         state,
-        [
-            (k, list(m.levels.items()), list((m.again or {}).items()))
-            for k, m in state.invoices.items()
-        ],
+        [(k, list(m.levels.items())) for k, m in state.invoices.items()],
         list(state.customers.items()),
         [(k, list(m.failed.items())) for k, m in state.reminders.items()],
         {c: [key for key, _ in state.reminders_of(c)] for c in known},

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import orjson
 import pytest
-from hypothesis import example, given
+from hypothesis import given
 from hypothesis import strategies as st
 
 from relance.engine import checkpoint
@@ -21,7 +21,7 @@ from relance.history import SQLiteStore
 from relance.history.sqlite import SCHEMA_VERSION
 from relance.history.store import Checkpoint
 from relance.model import ChannelKind, EventType, HistoryEvent
-from relance.testing.ledgers import invoice, sent
+from relance.testing.ledgers import invoice
 
 from .conftest import CONFIG, OUTBOX, Workspace, state_views
 
@@ -76,12 +76,6 @@ def test_a_fold_resumed_from_a_checkpoint_is_the_fold_of_every_event(
 
 
 @given(st.lists(events(), max_size=40), st.sampled_from([1, 2, 3, checkpoint._CHUNK]))
-# A level delivered again on a later day (an instalment late after another one).
-@example(
-    [sent("first", {"F1": "first"}, on=START, key="r1"),
-     sent("first", {"F1": "first"}, on=START + timedelta(days=10), key="r2")],
-    checkpoint._CHUNK,
-)  # fmt: skip
 def test_dump_then_load_gives_the_same_state(history: list[HistoryEvent], chunk: int) -> None:
     """Whatever the entries encoded at a time, the same document (and empty sections)."""
     state = DunningState.from_events(history)

@@ -424,32 +424,6 @@ def test_an_invoice_not_late_today_holds_back_no_other() -> None:
     assert levels(result) == {"C1": "first"}
 
 
-def test_an_instalment_falling_late_goes_through_the_levels_again() -> None:
-    """The first instalment was reminded twice, then paid. The second, late six days,
-    gets a first reminder: the earlier ones were about another instalment (and a final
-    reminder 30 days after it, with no reminder before, would be too harsh). Once it has
-    had it, its own next step follows, not the first instalment's."""
-    part = Instalment(due_date=days(-60), amount=Decimal(300), residual=Decimal(0))
-    rest = Instalment(due_date=days(-6), amount=Decimal(700), residual=Decimal(700))
-    a1 = invoice("A1", due=days(-6), residual="700.00", total="1000.00").model_copy(
-        update={"instalments": (part, rest)}
-    )
-    history = [
-        sent("first", {"A1": "first"}, on=days(-55)),
-        sent("second", {"A1": "second"}, on=days(-45)),
-    ]
-
-    (again,) = run([a1], history).reminders
-    assert again.level.name == "first"
-    reminded = [*history, sent("first", {"A1": "first"}, on=TODAY, key="again")]
-    assert run([a1], reminded, today=days(8)).reminders == []  # 14 days late
-    (second,) = run([a1], reminded, today=days(9)).reminders  # 15 days late
-    assert second.level.name == "second"
-    whole = invoice("B1", due=days(-6), residual="700.00")  # no instalments: one story
-    b_history = [sent("first", {"B1": "first"}, on=days(-55))]
-    assert run([whole], b_history).reminders == []  # "second" waits for 15 days late
-
-
 def test_a_courtesy_reminder_s_failed_channel_is_not_retried_once_due() -> None:
     key = "rk"
     history = [

@@ -19,11 +19,10 @@ import relance.engine.spool
 from relance.cli.common import load, output
 from relance.cli.session import Session, open_session
 from relance.context import Role
-from relance.engine.planner import reminder_key
 from relance.engine.runner import Step, _refreshed
 from relance.engine.state import DunningState
 from relance.history import SQLiteStore
-from relance.model import Balance, CustomerKind, EventType, HistoryEvent, Instalment
+from relance.model import Balance, CustomerKind, EventType, HistoryEvent
 from relance.testing.ledgers import customer, invoice, sent
 
 from ..conftest import CliResult  # noqa: TID252 - the shared CLI runner's result type
@@ -562,37 +561,6 @@ def test_a_case_file_quotes_interest_from_a_notice_recorded_under_a_former_id(
     # Received Wednesday 4 March (two business days): interest from the 5th to the 16th,
     # 1200.00 x 2.62 % (legal rate, other cases, 2026H1) x 12 / 365 = 1.0336...
     assert line["interest"] == "1.03"
-
-
-def test_an_instalment_falling_late_after_another_was_paid_is_reminded_again(
-    workspace: Workspace, cli
-) -> None:
-    """The first instalment had its first reminder, then was paid; the second is late:
-    its first reminder is a new message (the first one's key is delivered and would be
-    refused), sent once."""
-    part = Instalment(due_date=days(-60), amount=Decimal(300), residual=Decimal(0))
-    rest = Instalment(due_date=days(-6), amount=Decimal(700), residual=Decimal(700))
-    a1 = invoice("F1", due=days(-6), residual="700.00", total="1000.00").model_copy(
-        update={"instalments": (part, rest)}
-    )
-    workspace.write_ledger([a1])
-    key = reminder_key("jsonledger", "C1", "first", ["F1"])  # the first instalment's
-    earlier = sent("first", {"F1": "first"}, on=days(-55), key=key)
-    earlier = earlier.model_copy(update={"source": "jsonledger"})
-    intent = earlier.model_copy(update={"type": EventType.INTENT, "id": "intent-1"})
-    with SQLiteStore(workspace.folder / "history.sqlite3") as store:
-        store.claim(intent)
-        store.settle(earlier.model_copy(update={"settles": intent.id}))
-
-    result = cli("run", "--yes", "--today", DAY, "--json")
-
-    assert result.code == 0, result.err
-    assert len(workspace.sent_files()) == 1
-    delivered = [e for e in workspace.history() if e.type is EventType.SENT]
-    assert [(e.level, e.run_date) for e in delivered] == [("first", days(-55)), ("first", TODAY)]
-    again = cli("run", "--yes", "--today", DAY, "--json")
-    assert again.code == 0, again.err
-    assert len(workspace.sent_files()) == 1
 
 
 def test_a_customer_s_jurisdiction_can_be_set_in_the_configuration(

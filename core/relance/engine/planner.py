@@ -26,7 +26,7 @@ import hashlib
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 from typing import Protocol
@@ -343,25 +343,12 @@ class _CustomerPlanner:
         return index if days_late >= policy.levels[index].offset_days else None
 
     def _delivered(self, policy: Policy, invoice: Invoice) -> int:
-        """The index of the firmest level delivered for this invoice, -1 if none.
-
-        For an invoice in instalments, only the levels delivered for the instalment late
-        now count: those since its courtesy window opened (its due date plus the
-        policy's first offset, when negative). The earlier ones were about an
-        instalment since paid, and the new one goes through the levels again.
-        """
+        """The index of the firmest level delivered for this invoice, -1 if none."""
         memory = self.state.invoices.get(invoice.key)
         if memory is None:
             return -1
-        since = _episode_start(policy, invoice)
         return max(
-            (
-                i
-                for i, lvl in enumerate(policy.levels)
-                if lvl.name in memory.levels
-                and (since is None or memory.last_delivered(lvl.name) >= since)
-            ),
-            default=-1,
+            (i for i, lvl in enumerate(policy.levels) if lvl.name in memory.levels), default=-1
         )
 
     def _hold(self, invoice: Invoice) -> tuple[SkipReason, str] | None:
@@ -497,9 +484,7 @@ class _CustomerPlanner:
         key = (
             completion[0]
             if completion
-            else reminder_key(
-                source, customer.id, level.name, (_keyed(c.invoice) for c in candidates)
-            )
+            else reminder_key(source, customer.id, level.name, (c.invoice.id for c in candidates))
         )
         if key in self.state.rejected:
             return skip(SkipReason.REJECTED, level.name)
@@ -593,25 +578,6 @@ def _listed(
 
 def _item_order(invoice: Invoice) -> tuple[int, date, str]:
     return (int(invoice.is_credit), invoice.due_date or date.min, invoice.number)
-
-
-def _keyed(invoice: Invoice) -> str:
-    """The invoice as a reminder's key names it: with the instalment late now when it is
-    not the first, so that a level it goes through again is a new message (the key of
-    a delivered one is refused), and a notice rejected for one instalment is not for the
-    next."""
-    late = invoice.payable_since
-    if late is None or late <= min((i.due_date for i in invoice.instalments), default=late):
-        return invoice.id
-    return f"{invoice.id}@{late.isoformat()}"
-
-
-def _episode_start(policy: Policy, invoice: Invoice) -> date | None:
-    """The first day a reminder can be about the instalment late now (``None`` for an
-    invoice without instalments: all its reminders are about it)."""
-    if not invoice.instalments or invoice.payable_since is None or not policy.levels:
-        return None
-    return invoice.payable_since + timedelta(days=min(0, policy.levels[0].offset_days))
 
 
 def invoice_hold(

@@ -57,18 +57,9 @@ class Pause:
 @dataclass(slots=True)
 class InvoiceMemory:
     levels: dict[str, date] = field(default_factory=dict)
-    """Levels delivered for this invoice, with the day of their first delivery."""
+    """Levels delivered for this invoice, with the day of delivery."""
     pause: Pause | None = None
     promise: date | None = None
-    again: dict[str, date] | None = None
-    """Levels delivered again on a later day, with the last day: an invoice in
-    instalments goes through the levels again for each instalment that falls late.
-    ``None`` for the others (most invoices: no memory spent on it)."""
-
-    def last_delivered(self, level: str) -> date:
-        """The last day ``level`` was delivered for this invoice (it was)."""
-        again = self.again.get(level) if self.again is not None else None
-        return again or self.levels[level]
 
 
 @dataclass(slots=True)
@@ -283,10 +274,7 @@ class DunningState:
         if event.source is None:
             return
         for invoice_id, level in event.invoice_levels:
-            invoice = self.invoice((event.source, invoice_id))
-            first = invoice.levels.setdefault(level, day)
-            if day > first and (invoice.again is None or day > invoice.again.get(level, first)):
-                invoice.again = {**(invoice.again or {}), level: day}
+            self.invoice((event.source, invoice_id)).levels.setdefault(level, day)
         if event.customer_id is not None:
             memory = self.customer((event.source, event.customer_id))
             if memory.last_message is None or day > memory.last_message:
