@@ -14,7 +14,7 @@ import pytest
 from pypdf import PdfWriter
 
 from relance.history import SQLiteStore
-from relance.model import ChannelKind, Customer, EventType, HistoryEvent, Money
+from relance.model import ChannelKind, Customer, EventType, HistoryEvent, Instalment, Money
 from relance.testing.ledgers import customer, invoice
 
 from .conftest import Workspace
@@ -212,6 +212,23 @@ def test_preview_renders_a_level_when_nothing_is_due(workspace: Workspace, cli) 
     text = (workspace.folder / "out" / "C1_second_email.txt").read_text(encoding="utf-8")
     assert "F1" in text
     assert workspace.history() == []
+
+
+def test_preview_with_a_level_asks_what_the_run_would_ask(workspace: Workspace, cli) -> None:
+    """An invoice in instalments with nothing due today: the level rendered anyway asks
+    for the late instalment only, as a run's message would (not the whole residual)."""
+    part = Instalment(due_date=days(-2), amount=Decimal(300), residual=Decimal(300))
+    rest = Instalment(due_date=days(40), amount=Decimal(700), residual=Decimal(700))
+    split = invoice("F1", due=days(40), residual="1000.00", total="1000.00").model_copy(
+        update={"instalments": (part, rest)}
+    )
+    workspace.write_ledger([split])
+    result = cli("preview", "C1", "--level", "second", "--today", DAY, "--format", "text")
+    assert result.code == 0, result.err
+    text = (workspace.folder / "relance-preview" / "C1_second_email.txt").read_text("utf-8")
+    lines = [" ".join(line.replace("\u202f", " ").split()) for line in text.splitlines()]
+    assert "Reste dû : 300,00 €" in lines
+    assert "Total restant dû : 300,00 €" in lines
 
 
 def test_preview_with_a_level_leaves_out_invoices_on_hold(workspace: Workspace, cli) -> None:

@@ -5,8 +5,6 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Sequence
-from datetime import date
-from decimal import Decimal
 from pathlib import Path
 
 import click
@@ -19,7 +17,9 @@ from relance.context import Role
 from relance.engine.planner import (
     PlannedItem,
     Reminder,
+    amounts_asked,
     invoice_hold,
+    item_order,
     level_channels,
     message_language,
     quote_penalty,
@@ -194,7 +194,7 @@ def _unplanned(
         return None
     listed = sorted(
         (i for i in open_items if invoice_hold(i, state.invoices.get(i.key), today) is None),
-        key=lambda i: (int(i.is_credit), i.due_date or date.min, i.number),
+        key=item_order,
     )
     if not any(i.kind is DocumentKind.INVOICE for i in listed):
         message = _("every open invoice of {customer} is on hold").format(customer=who.id)
@@ -202,11 +202,7 @@ def _unplanned(
     book = session.runner.config.settings.policy_book()
     policy_name = book.policy_name_for(who, (session.runner.scores or {}).get((source, who.id)))
     first = book.policies[policy_name].levels[0]
-    totals: dict[str, Decimal] = {}
-    for invoice in listed:
-        totals[invoice.currency] = totals.get(invoice.currency, Decimal(0)) + (
-            invoice.signed_residual
-        )
+    asked, totals = amounts_asked(listed, today)
     return Reminder(
         key=reminder_key(source, who.id, first.name, (i.id for i in listed)),
         source=source,
@@ -215,9 +211,14 @@ def _unplanned(
         level=first,
         channels=first.channels,
         items=tuple(
-            PlannedItem(invoice=i, days_late=i.days_late(session.runner.today)) for i in listed
+            PlannedItem(
+                invoice=i,
+                days_late=i.days_late(today),
+                amount=None if i.is_credit else asked[i.key],
+            )
+            for i in listed
         ),
-        totals=dict(sorted(totals.items())),
+        totals=totals,
         emails=(),
         language=None,
         requires_approval=False,

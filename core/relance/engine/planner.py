@@ -45,8 +45,10 @@ __all__ = [
     "Reminder",
     "Skip",
     "SkipReason",
+    "amounts_asked",
     "email_contact",
     "invoice_hold",
+    "item_order",
     "level_channels",
     "message_language",
     "plan",
@@ -453,15 +455,7 @@ class _CustomerPlanner:
         def skip(reason: SkipReason, detail: str = "") -> list[Skip]:
             return [Skip(customer, source, reason, detail), *held]
 
-        # What the message asks of each item: a credit's (negative) residual, or what an
-        # invoice owes today (only its instalments due, for one payable in several times).
-        asked = {
-            i.key: i.signed_residual if i.is_credit else i.amount_due(self.today) for i in listed
-        }
-        totals: dict[str, Decimal] = {}
-        for invoice in listed:
-            totals[invoice.currency] = totals.get(invoice.currency, Decimal(0)) + asked[invoice.key]
-        totals = dict(sorted(totals.items()))
+        asked, totals = amounts_asked(listed, self.today)
         if all(amount <= 0 for amount in totals.values()):
             return skip(SkipReason.CREDITS_COVER, _money_text(totals))
         if max(totals.values()) < policy.min_amount:
@@ -573,11 +567,25 @@ def _listed(
         for i in invoices
         if i.key not in held_keys and (i.is_credit or i.key in due or i.days_late(today) > 0)
     ]
-    return sorted(listed, key=_item_order)
+    return sorted(listed, key=item_order)
 
 
-def _item_order(invoice: Invoice) -> tuple[int, date, str]:
+def item_order(invoice: Invoice) -> tuple[int, date, str]:
+    """The order a message lists its items in: invoices by due date, then credits."""
     return (int(invoice.is_credit), invoice.due_date or date.min, invoice.number)
+
+
+def amounts_asked(
+    listed: Sequence[Invoice], today: date
+) -> tuple[dict[tuple[str, str], Decimal], dict[str, Decimal]]:
+    """What a message asks of each item, by key: a credit's (negative) residual, or what
+    an invoice owes today (only its instalments due, for one payable in several times);
+    and their totals per currency, in currency order."""
+    asked = {i.key: i.signed_residual if i.is_credit else i.amount_due(today) for i in listed}
+    totals: dict[str, Decimal] = {}
+    for invoice in listed:
+        totals[invoice.currency] = totals.get(invoice.currency, Decimal(0)) + asked[invoice.key]
+    return asked, dict(sorted(totals.items()))
 
 
 def invoice_hold(
