@@ -99,10 +99,7 @@ def _case(session: Session, items: list[Invoice]) -> CaseFile:
     source, customer = items[0].source, items[0].customer.id
     events = session.store.events(source=source, customer_id=customer, types=[EventType.SENT])
     book = runner.config.settings.policy_book()
-    notices = frozenset(
-        level.name for policy in book.policies.values() for level in policy.levels
-        if level.formal_notice
-    )  # fmt: skip
+    notices = book.notice_levels()
     return build_case(
         source,
         items,

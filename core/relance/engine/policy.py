@@ -267,5 +267,11 @@ class PolicyBook(_Frozen):
     def policy_for(self, customer: Customer, score: str | None = None) -> Policy:
         return self.policies[self.policy_name_for(customer, score)]
 
+    def notice_levels(self) -> frozenset[str]:
+        """The names of the formal-notice levels of every policy."""
+        return frozenset(
+            level.name for p in self.policies.values() for level in p.levels if level.formal_notice
+        )
+
 
 _NO_OVERRIDE = CustomerOverride()

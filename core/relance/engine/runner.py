@@ -163,12 +163,7 @@ class Runner:
             return None
         delivery = legal.settings.notice_delivery_days
         book = self.config.settings.policy_book()
-        notices = {
-            level.name
-            for policy in book.policies.values()
-            for level in policy.levels
-            if level.formal_notice
-        }
+        notices = book.notice_levels()
         country = self.config.company.country
 
         def quote(invoice: Invoice, on: date) -> Quote | None:

@@ -88,7 +88,7 @@ def ratings(
     them before it folds the history itself: no fold here, and ``events`` need only be
     the ``sent`` and ``handed_off`` ones (:data:`RATING_EVENTS`)."""
     start = months_before(as_of, settings.score_months)
-    notices = _notice_levels(book)
+    notices = book.notice_levels()
     noticed = {
         (event.source or "", event.customer_id or "")
         for event in events
@@ -120,7 +120,7 @@ def scores(
 ) -> ScoreReport:
     """Score every customer of the ledger on ``as_of``."""
     start = months_before(as_of, settings.score_months)
-    notices = _notice_levels(book)
+    notices = book.notice_levels()
     state = DunningState()
     reminders: dict[CustomerKey, set[str]] = defaultdict(set)
     noticed: set[CustomerKey] = set()
@@ -176,11 +176,7 @@ def scores(
     return ScoreReport(as_of, start, thresholds, tuple(result), ledger.no_paid_history)
 
 
-def _notice_levels(book: PolicyBook) -> set[str]:
-    return {level.name for p in book.policies.values() for level in p.levels if level.formal_notice}
-
-
-def _is_notice(event: HistoryEvent, notices: set[str]) -> bool:
+def _is_notice(event: HistoryEvent, notices: frozenset[str]) -> bool:
     """A formal notice delivered, or a hand-off to collection: the rating is D."""
     return (event.type is EventType.SENT and event.level in notices) or (
         event.type is EventType.HANDED_OFF
