@@ -221,19 +221,14 @@ def relance_send_reminder(channel: PluginContext, message: Message) -> Receipt |
             timeout=settings.timeout,
             allow_redirects=False,  # a redirected POST becomes a GET: no SMS, "sent"
         )
-    except requests.ReadTimeout:
-        # The request went out; the provider may have taken the SMS without answering.
+    except requests.Timeout as exc:
+        # A read timeout: the request went out, and the provider may have taken the SMS
+        # without answering. A connect timeout: nothing went out.
         raise ChannelError(
             _("SMS provider {host} did not answer within {seconds} s").format(
                 host=host, seconds=settings.timeout
             ),
-            unknown=True,
-        ) from None
-    except requests.Timeout:
-        raise ChannelError(
-            _("SMS provider {host} did not answer within {seconds} s").format(
-                host=host, seconds=settings.timeout
-            )
+            unknown=isinstance(exc, requests.ReadTimeout),
         ) from None
     except requests.RequestException as exc:
         raise ChannelError(
