@@ -759,15 +759,22 @@ class Invoice(Record):
         when none is due yet) are all that is owed: a formal notice may not demand an
         instalment that is not due. Instalments that do not account for the residual
         are not relied on: the residual is asked."""
-        if not self.instalments:
+        if not self.instalments:  # most invoices, on the plan's hot path
             return self.residual
-        unpaid = sorted(
-            (part for part in self.instalments if part.residual > 0), key=lambda p: p.due_date
-        )
-        if not unpaid or sum((part.residual for part in unpaid), Decimal(0)) != self.residual:
+        unpaid = sorted(self.unpaid_instalments(self.residual), key=lambda p: p.due_date)
+        if not unpaid:
             return self.residual
         due = [part.residual for part in unpaid if part.due_date <= on] or [unpaid[0].residual]
         return sum(due, Decimal(0))
+
+    def unpaid_instalments(self, owed: Decimal) -> tuple[Instalment, ...]:
+        """The instalments with something left to pay, when they account for ``owed``
+        (what is owed on the invoice); none when they do not, or there are none: such
+        instalments are not relied on."""
+        unpaid = tuple(part for part in self.instalments if part.residual > 0)
+        if sum((part.residual for part in unpaid), Decimal(0)) != owed:
+            return ()
+        return unpaid
 
     def days_late(self, on: date) -> int:
         """Days past :attr:`payable_since` on ``on`` (negative before it, 0 on that day)."""

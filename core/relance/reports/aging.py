@@ -92,8 +92,8 @@ def _parts(invoice: Invoice, owed: Decimal) -> list[tuple[date | None, Decimal]]
     its own date when the instalments account for what is owed (an invoice payable in
     several times is not all "not yet due" because its last date is ahead), else the
     whole amount at the invoice's due date."""
-    unpaid = [part for part in invoice.instalments if part.residual > 0]
-    if not unpaid or sum((part.residual for part in unpaid), Decimal(0)) != owed:
+    unpaid = invoice.unpaid_instalments(owed)
+    if not unpaid:
         return [(invoice.due_date, owed)]
     return [(part.due_date, part.residual) for part in unpaid]
 
