@@ -365,7 +365,11 @@ def relance_jurisdictions(context: PluginContext) -> Iterable[Jurisdiction] | No
     :func:`relance.legal.accrue` (exact interest, split at 1 January and 1 July) and
     :func:`relance.legal.settle` (rounding as configured). Its ``rate_tables()`` may ship
     rate tables (:meth:`relance.legal.RateSeries.load`), which users extend in
-    ``[legal.rates.<table>]`` like relance's own.
+    ``[legal.rates.<table>]`` like relance's own. Its ``currency`` is that of the
+    amounts the law sets; ``any_currency = True`` lets a debt in another currency bear
+    interest in that currency, the indemnity staying in ``currency`` (France, Germany);
+    by default such a debt is refused and its customer held at the levels quoting
+    penalties.
 
     :param context: the instance.
     :returns: an iterable of :class:`relance.legal.Jurisdiction`, or ``None``.

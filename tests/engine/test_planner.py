@@ -127,6 +127,24 @@ def test_a_customer_whose_penalties_cannot_be_computed_is_held_and_the_others_go
     assert planned.penalties == {"EUR": Decimal("52.38")}
 
 
+def test_an_exporters_invoice_in_dollars_reaches_the_final_reminder_with_its_penalties() -> None:
+    """A French company's invoice in dollars is no longer held at the levels quoting
+    penalties: its interest is counted in dollars, its EUR 40 with the euros."""
+    rules = LegalRules.from_settings()
+    calculator = partial(rules.quote, company_country="FR")
+    second = [sent("second", {"F1": "second", "F2": "second"}, on=days(-16))]
+    in_dollars = invoice("F1", due=days(-31), currency="USD")
+    in_euros = invoice("F2", due=days(-31))
+
+    result = run([in_dollars, in_euros], second, penalties=calculator)
+
+    assert (levels(result), result.skipped) == ({"C1": "final"}, [])
+    (planned,) = result.reminders
+    # each: 1200.00 x 12.15 % x 31 / 365 = 12.38 of interest in the invoice's currency
+    assert planned.penalties == {"USD": Decimal("12.38"), "EUR": Decimal("92.38")}
+    assert planned.totals == {"USD": Decimal("1200.00"), "EUR": Decimal("1200.00")}
+
+
 # -- one message per customer ------------------------------------------------------------
 
 

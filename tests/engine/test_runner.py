@@ -88,6 +88,7 @@ def test_plan_writes_nothing_and_prints_the_documented_json(workspace: Workspace
             "reaches_level": "first",
             "interest": None,
             "indemnity": None,
+            "indemnity_currency": None,
         }
     ]
     assert first["total_due"] == {"EUR": "1200.00"}

@@ -27,6 +27,7 @@ def test_json_without_a_configuration(cli) -> None:
         "40.00",
         "52.97",
     )
+    assert (document["indemnity_currency"], document["totals"]) == ("EUR", {"EUR": "52.97"})
     assert document["segments"] == [
         {
             "from": "2025-04-01",
@@ -38,6 +39,26 @@ def test_json_without_a_configuration(cli) -> None:
             "exact_interest": "12.969863",
         }
     ]
+
+
+def test_an_amount_in_dollars_in_json_and_for_people(cli) -> None:
+    args = ("penalties", "--amount", "1200.00", "--currency", "USD", "--due", "2025-03-31")
+    result = cli(*args, "--on", "2025-04-30", "--json")
+    assert result.code == 0, result.err
+    document = json.loads(result.out)
+    assert {k: document[k] for k in ("currency", "interest", "indemnity", "total", "totals")} == {
+        "currency": "USD",
+        "interest": "12.97",
+        "indemnity": "40.00",
+        "total": None,
+        "totals": {"USD": "12.97", "EUR": "40.00"},
+    }
+    assert document["indemnity_currency"] == "EUR"
+    result = cli(*args, "--on", "2025-04-30")
+    assert result.code == 0, result.err
+    assert "Interest: 12.97 USD" in result.out
+    assert "Fixed indemnity: 40.00 EUR" in result.out
+    assert "Total: 12.97 USD + 40.00 EUR" in result.out
 
 
 def test_table_for_people_with_segments_and_a_warning(cli) -> None:

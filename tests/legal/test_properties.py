@@ -137,3 +137,28 @@ def test_no_decimal_meets_a_float_anywhere_in_a_computation(name: str, currency:
             judgment_date=date(2025, 2, 1),
         )
     assert result.interest > 0
+
+
+@given(
+    st.sampled_from((*FLOATING, "fr-b2c")),
+    st.sampled_from(("USD", "CHF", "GBP")),
+    amounts,
+    days,
+    st.integers(0, 400),
+)
+def test_a_debt_in_another_currency_has_the_same_figures_with_the_indemnity_in_euros(
+    name: str, currency: str, amount: Decimal, due: date, delay: int
+) -> None:
+    on = due + timedelta(days=delay)
+    notice = due + timedelta(days=delay // 2)
+    in_euros = compute_penalty(amount, "EUR", due, on, name, rules=RULES, notice_date=notice)
+    other = compute_penalty(amount, currency, due, on, name, rules=RULES, notice_date=notice)
+    assert (other.interest, other.indemnity, other.segments) == (
+        in_euros.interest,
+        in_euros.indemnity,
+        in_euros.segments,
+    )
+    assert (other.currency, other.indemnity_currency) == (currency, "EUR")
+    expected = {currency: other.interest} | ({"EUR": other.indemnity} if other.indemnity else {})
+    assert other.totals == expected
+    assert sum(other.totals.values()) == in_euros.total

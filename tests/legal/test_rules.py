@@ -28,7 +28,7 @@ from relance.legal import (
     settle,
 )
 from relance.legal.rates import SHIPPED_TABLES
-from relance.model import Customer, CustomerKind, Invoice
+from relance.model import Customer, CustomerKind, Instalment, Invoice
 from relance.plugins import PluginRegistry
 
 from .conftest import COMPANY, penalty, with_settings
@@ -116,12 +116,17 @@ def test_an_unknown_rate_table_is_named_with_a_suggestion() -> None:
 
 def test_bad_requests_are_input_errors_naming_each_problem(rules: LegalRules) -> None:
     with pytest.raises(InputError) as caught:
-        penalty(rules, "fr-b2b", "-5.00", "2025-03-31", "2025-03-01", currency="USD", rate="-1")
+        penalty(rules, "uk-b2b", "-5.00", "2025-03-31", "2025-03-01", currency="EUR", rate="-1")
     assert [str(p) for p in caught.value.problems] == [
         "amount: must be zero or more, got -5.00",
         "rate: must be zero or more, got -1",
         "payment date: the payment date 2025-03-01 is before the due date 2025-03-31",
-        "currency: fr-b2b applies to amounts in EUR, not USD",
+        "currency: uk-b2b applies to amounts in GBP, not EUR",
+    ]
+    with pytest.raises(InputError) as caught:
+        penalty(rules, "fr-b2b", "5.00", "2025-03-31", "2025-04-30", currency="EURO")
+    assert [str(p) for p in caught.value.problems] == [
+        "currency: 'EURO' is not an ISO 4217 currency code"
     ]
     with pytest.raises(
         InputError, match=r"unknown jurisdiction 'de-btb' \(did you mean 'de-b2b'\?\)"
@@ -208,17 +213,13 @@ def test_jurisdiction_for(country, kind, override, expected) -> None:
 
 def _invoice(**fields) -> Invoice:
     customer = Customer(id="C1", name="Client", country="FR")
-    return Invoice(
-        source="csv",
-        id="1",
-        number="F1",
-        customer=customer,
-        currency="EUR",
-        total=Decimal("1500.00"),
-        residual=Decimal("1200.00"),
-        due_date=date(2025, 3, 31),
-        **fields,
-    )
+    defaults = {
+        "currency": "EUR",
+        "total": Decimal("1500.00"),
+        "residual": Decimal("1200.00"),
+        "due_date": date(2025, 3, 31),
+    }
+    return Invoice(source="csv", id="1", number="F1", customer=customer, **defaults | fields)
 
 
 def test_the_engine_quotes_an_invoice_on_its_residual(rules: LegalRules) -> None:
@@ -232,6 +233,60 @@ def test_the_engine_quotes_an_invoice_on_its_residual(rules: LegalRules) -> None
     )
     assert contractual is not None
     assert (contractual.jurisdiction, str(contractual.segments[0].rate)) == ("de-b2b", "15")
+
+
+@pytest.mark.parametrize("jurisdiction", ["fr-b2b", "de-b2b"])
+def test_a_debt_in_dollars_bears_interest_in_dollars_and_the_indemnity_in_euros(
+    rules: LegalRules, jurisdiction: str
+) -> None:
+    """The law sets a rate, which applies to any amount, and EUR 40 (D441-5, BGB §288 V):
+    an exporter's invoice in dollars is quoted as the same invoice in euros would be,
+    with the indemnity in euros and no sum across the two."""
+    in_euros = penalty(rules, jurisdiction, "1200.00", "2025-03-31", "2025-04-30")
+    in_dollars = penalty(rules, jurisdiction, "1200.00", "2025-03-31", "2025-04-30", currency="usd")
+    assert (in_dollars.currency, in_dollars.indemnity_currency) == ("USD", "EUR")
+    assert (in_dollars.interest, in_dollars.indemnity) == (in_euros.interest, Decimal("40.00"))
+    assert in_dollars.segments == in_euros.segments
+    assert in_dollars.totals == {"USD": in_euros.interest, "EUR": Decimal("40.00")}
+    assert in_dollars.total is None
+    assert in_euros.totals == {"EUR": in_euros.interest + Decimal("40.00")}
+    assert in_euros.total == in_euros.interest + Decimal("40.00")
+
+
+def test_a_consumers_debt_in_dollars_owes_interest_only_in_dollars(rules: LegalRules) -> None:
+    quoted = penalty(
+        rules, "fr-b2c", "1500.00", "2025-09-30", "2026-02-13", currency="USD", notice="2025-10-15"
+    )
+    assert quoted.interest == Decimal("13.47")  # the T9 vector's figure, in dollars
+    assert (quoted.indemnity, quoted.indemnity_currency) == (Decimal("0.00"), "EUR")
+    assert quoted.totals == {"USD": Decimal("13.47")}
+    assert quoted.total == Decimal("13.47")
+
+
+def test_an_invoice_in_instalments_in_dollars_keeps_its_indemnity_in_euros(
+    rules: LegalRules,
+) -> None:
+    invoice = _invoice(
+        currency="USD",
+        total=Decimal("1200.00"),
+        residual=Decimal("1200.00"),
+        instalments=(
+            Instalment(
+                due_date=date(2025, 3, 31), amount=Decimal("600.00"), residual=Decimal("600.00")
+            ),
+            Instalment(
+                due_date=date(2025, 4, 15), amount=Decimal("600.00"), residual=Decimal("600.00")
+            ),
+        ),
+    )
+    quoted = rules.quote(invoice, date(2025, 4, 30), company_country="FR")
+    assert quoted is not None
+    assert (quoted.currency, quoted.indemnity, quoted.indemnity_currency) == (
+        "USD",
+        Decimal("40.00"),
+        "EUR",
+    )
+    assert quoted.totals == {"USD": quoted.interest, "EUR": Decimal("40.00")}
 
 
 class FlatB2B(Jurisdiction):

@@ -67,7 +67,7 @@ def quote(item: Invoice, today: date) -> Penalty:
         principal=item.residual,
         interest=Decimal("30.06"),
         indemnity=Decimal("40.00"),
-        total=Decimal("70.06"),
+        indemnity_currency="EUR",
         segments=(
             PenaltySegment(
                 start=item.due_date,
@@ -122,11 +122,21 @@ SCENARIOS: dict[str, tuple[list[tuple[str, date, str]], list[tuple[str, date]]]]
 }
 
 
-def ledger(level: str, language: str) -> tuple[list[Invoice], list[HistoryEvent]]:
+def ledger(
+    level: str, language: str, dollars: frozenset[str] = frozenset()
+) -> tuple[list[Invoice], list[HistoryEvent]]:
+    """The ledger of ``level``; the invoices numbered in ``dollars`` are in USD."""
     who = customer_for(level, language)
     due, delivered = SCENARIOS[level]
     invoices = [
-        invoice(number, due=when, residual=amount, who=who, payment_reference=f"RF-{number}")
+        invoice(
+            number,
+            due=when,
+            residual=amount,
+            who=who,
+            payment_reference=f"RF-{number}",
+            currency="USD" if number in dollars else "EUR",
+        )
         for number, when, amount in due
     ]
     if level == "final":
@@ -151,8 +161,10 @@ def ledger(level: str, language: str) -> tuple[list[Invoice], list[HistoryEvent]
     return invoices, history
 
 
-def planned(level: str, language: str) -> tuple[Reminder, list[HistoryEvent]]:
-    invoices, history = ledger(level, language)
+def planned(
+    level: str, language: str, dollars: frozenset[str] = frozenset()
+) -> tuple[Reminder, list[HistoryEvent]]:
+    invoices, history = ledger(level, language, dollars)
     result = plan(
         invoices,
         DunningState.from_events(history),
@@ -179,8 +191,10 @@ class Sample:
     today: date = TODAY
 
     @staticmethod
-    def planned(level: str, language: str) -> tuple[Reminder, list[HistoryEvent]]:
-        return planned(level, language)
+    def planned(
+        level: str, language: str, dollars: frozenset[str] = frozenset()
+    ) -> tuple[Reminder, list[HistoryEvent]]:
+        return planned(level, language, dollars)
 
     @staticmethod
     def with_invoices(reminder: Reminder, count: int) -> Reminder:

@@ -198,7 +198,6 @@ def test_a_consumer_is_shown_no_zero_interest_nor_indemnity(sample: Any, languag
         "fr-b2c",
         interest=Decimal("0.00"),
         indemnity=Decimal("0.00"),
-        total=Decimal("0.00"),
         segments=(),
     )
 
@@ -222,7 +221,6 @@ def test_a_consumer_with_interest_but_no_indemnity_sees_the_interest_only(sample
         "fr-b2c",
         interest=Decimal("4.20"),
         indemnity=Decimal("0.00"),
-        total=Decimal("4.20"),
         segments=(),
     )
 

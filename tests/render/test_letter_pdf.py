@@ -29,10 +29,11 @@ def letter(
     language: str,
     kind: ChannelKind,
     adapt: Callable[[Reminder], Reminder] = lambda reminder: reminder,
+    dollars: frozenset[str] = frozenset(),
 ) -> Message:
-    """The sample's reminder of ``level`` in ``language``, changed by ``adapt``, as a
-    letter of ``kind``."""
-    reminder, history = sample.planned(level, language)
+    """The sample's reminder of ``level`` in ``language`` (the invoices numbered in
+    ``dollars`` in USD), changed by ``adapt``, as a letter of ``kind``."""
+    reminder, history = sample.planned(level, language, dollars)
     return compose(
         adapt(reminder),
         kind,
@@ -92,6 +93,23 @@ def test_the_formal_notice_has_every_mention_and_amount(sample: Any) -> None:
     assert "(email)" not in text
     assert "first" not in text
     assert "20 mai 2025 \u2013 30 juin 2025" in text
+
+
+def test_a_letter_about_an_invoice_in_dollars_puts_its_indemnity_with_the_euros(
+    sample: Any,
+) -> None:
+    text = pdf_text(letter(sample, "final", "fr", ChannelKind.LETTER, dollars=frozenset({"F4567"})))
+    # The breakdown: F4567's interest in dollars, its indemnity in euros.
+    assert "F4567 Intérêts 30,06 $US F4567 Indemnité forfaitaire" in text
+    assert "F4567 Indemnité forfaitaire pour frais de recouvrement 40,00 €" in text
+    # The totals per currency: both indemnities with the euros.
+    for line in (
+        "Pénalités de retard et indemnités 110,06 €",
+        "Pénalités de retard et indemnités 30,06 $US",
+        "Total à régler, pénalités comprises 610,06 €",
+        "Total à régler, pénalités comprises 2 460,06 $US",
+    ):
+        assert line in text, line
 
 
 def test_a_simple_letter_is_not_registered(sample: Any) -> None:
@@ -168,7 +186,12 @@ def qr_codes(pdf: bytes, tmp_path: Path) -> list[str]:
         header, _, pixels = page.read_bytes().partition(b"\n255\n")
         width, height = map(int, header.split()[1:3])
         image = memoryview(pixels).cast("B", (height, width))
-        codes += [c.text for c in zxingcpp.read_barcodes(image, text_mode=zxingcpp.TextMode.Plain)]
+        codes += [
+            c.text
+            for c in zxingcpp.read_barcodes(
+                image, formats=zxingcpp.BarcodeFormat.QRCode, text_mode=zxingcpp.TextMode.Plain
+            )
+        ]
     return codes
 
 

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from relance.model import ChannelKind
+from relance.model import ChannelKind, Message
 from relance.render import RenderError, TemplateEnvironment, compose
 from relance.render.formatting import format_day, format_money
 
@@ -36,33 +36,70 @@ def check_golden(name: str, text: str) -> None:
     assert text == path.read_text(encoding="utf-8")
 
 
+def messages(
+    sample: Any,
+    templates: TemplateEnvironment,
+    level: str,
+    language: str,
+    dollars: frozenset[str] = frozenset(),
+) -> tuple[Message, Message]:
+    """The email and the letter of the sample's reminder of ``level`` in ``language``,
+    the invoices numbered in ``dollars`` in USD."""
+    reminder, history = sample.planned(level, language, dollars)
+    kinds = (
+        ChannelKind.EMAIL,
+        ChannelKind.REGISTERED_LETTER if level == "formal_notice" else ChannelKind.LETTER,
+    )
+    email, letter = (
+        compose(
+            reminder,
+            kind,
+            company=sample.company,
+            today=sample.today,
+            templates=templates,
+            history=history,
+        )
+        for kind in kinds
+    )
+    return email, letter
+
+
 @pytest.mark.parametrize(("language", "level"), CASES)
 def test_every_level_renders_like_its_golden_file(
     sample: Any, language: str, level: str, templates: TemplateEnvironment
 ) -> None:
-    reminder, history = sample.planned(level, language)
-    email = compose(
-        reminder,
-        ChannelKind.EMAIL,
-        company=sample.company,
-        today=sample.today,
-        templates=templates,
-        history=history,
-    )
-    letter = compose(
-        reminder,
-        ChannelKind.REGISTERED_LETTER if level == "formal_notice" else ChannelKind.LETTER,
-        company=sample.company,
-        today=sample.today,
-        templates=templates,
-        history=history,
-    )
+    email, letter = messages(sample, templates, level, language)
     assert email.language == language
     assert email.html is not None
     check_golden(f"{language}/{level}.subject.txt", email.subject + "\n")
     check_golden(f"{language}/{level}.email.txt", email.text)
     check_golden(f"{language}/{level}.email.html", email.html)
     check_golden(f"{language}/{level}.letter.txt", letter.text)
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_an_invoice_in_dollars_shows_its_interest_in_dollars_and_its_indemnity_in_euros(
+    sample: Any, language: str, templates: TemplateEnvironment
+) -> None:
+    """An exporter's final reminder: the dollar invoice's amounts and interest in dollars,
+    its EUR 40 in euros, and the totals per currency (the EUR 40 in the euro total)."""
+    email, letter = messages(sample, templates, "final", language, frozenset({"F4567"}))
+    assert email.html is not None
+    check_golden(f"{language}/final-in-dollars.email.txt", email.text)
+    check_golden(f"{language}/final-in-dollars.email.html", email.html)
+    check_golden(f"{language}/final-in-dollars.letter.txt", letter.text)
+
+
+def test_the_euro_indemnity_of_a_customer_owing_only_dollars_is_in_the_grand_totals(
+    sample: Any, templates: TemplateEnvironment
+) -> None:
+    reminder, _history = sample.planned("formal_notice", "fr", frozenset({"F4567"}))
+    assert reminder.totals == {"USD": Decimal("2430.00")}
+    text = messages(sample, templates, "formal_notice", "fr", frozenset({"F4567"}))[0].text
+    assert "Total restant dû\xa0: 2\u202f430,00\xa0$US\n" in text
+    assert "Pénalités de retard et indemnités\xa0: 40,00\xa0€\n" in text
+    assert "Total à régler, pénalités comprises\xa0: 40,00\xa0€\n" in text
+    assert "Total à régler, pénalités comprises\xa0: 2\u202f460,06\xa0$US\n" in text
 
 
 @pytest.mark.parametrize(("language", "level"), CASES)

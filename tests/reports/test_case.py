@@ -5,13 +5,19 @@ from __future__ import annotations
 import hashlib
 import json
 import zipfile
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from decimal import Decimal
 from email import message_from_bytes
 from email.policy import default as email_policy
+from functools import partial
 from pathlib import Path
 
 from relance.history import SQLiteStore
+from relance.legal import LegalRules
 from relance.model import ChannelKind, EventType, HistoryEvent
+from relance.reports.case import build_case
+from relance.reports.documents import case_document, case_sheets
+from relance.testing.ledgers import invoice
 
 from .conftest import DEMO_TODAY
 
@@ -143,3 +149,41 @@ def test_each_copied_message_comes_with_the_digest_of_its_file(
         assert reminder["reference"] == copy  # the copy, never this machine's path
         kept = message_from_bytes((folder / copy).read_bytes(), policy=email_policy)
         assert reminder["message_id"] == str(kept["Message-ID"]).strip()
+
+
+def test_the_case_of_an_invoice_in_dollars_claims_its_indemnity_in_euros() -> None:
+    """Interest in the invoice's currency, EUR 40 in euros: each currency's column adds up
+    what is claimed in it, and no cell adds dollars to euros."""
+    rules = LegalRules.from_settings()
+    due = date(2025, 3, 31)
+    in_dollars = invoice("F1", due=due, currency="USD")
+    in_euros = invoice("F2", due=due)
+    case = build_case(
+        "csv",
+        [in_dollars, in_euros],
+        [],
+        as_of=date(2025, 4, 30),
+        penalties=partial(rules.quote, company_country="FR"),
+        notice_levels=frozenset({"formal_notice"}),
+    )
+    # each: 1200.00 x 13.15 % x 30 / 365 = 12.97 (the T1 vector)
+    assert [(line.total, line.indemnity_currency) for line in case.lines] == [
+        (Decimal("1212.97"), "EUR"),
+        (Decimal("1252.97"), "EUR"),
+    ]
+    document = case_document(case)
+    assert document["totals"] == {
+        "EUR": {"principal": "1200.00", "interest": "12.97", "indemnity": "80.00", "total": "1292.97"},
+        "USD": {"principal": "1200.00", "interest": "12.97", "indemnity": "0.00", "total": "1212.97"},
+    }  # fmt: skip
+    assert [
+        (c["currency"], c["indemnity"], c["indemnity_currency"]) for c in document["claim"]
+    ] == [
+        ("USD", "40.00", "EUR"),
+        ("EUR", "40.00", "EUR"),
+    ]
+    claim, _reminders = case_sheets(case)
+    assert claim.rows[0] == (
+        "F1", "2025-03-01", "2025-03-31", "USD", "1200.00", "30", "12.97", "40.00 EUR", "1212.97"
+    )  # fmt: skip
+    assert claim.rows[1][7:] == ("40.00", "1252.97")

@@ -62,7 +62,8 @@ def penalties(
 
     Prints each rate segment (from, to, days, rate, interest), then the interest,
     the indemnity and their total. Uses the [legal] table of the configuration when
-    there is one, relance's defaults otherwise.
+    there is one, relance's defaults otherwise. In France and Germany an amount in
+    another currency bears interest in that currency and the indemnity stays in euros.
     """
     out = output()
     rules, country = _rules(config_path)
@@ -116,7 +117,9 @@ def as_document(penalty: Penalty) -> dict[str, Any]:
         "principal": str(penalty.principal),
         "interest": str(penalty.interest),
         "indemnity": str(penalty.indemnity),
-        "total": str(penalty.total),
+        "indemnity_currency": penalty.indemnity_currency,
+        "total": None if penalty.total is None else str(penalty.total),
+        "totals": {currency: str(amount) for currency, amount in penalty.totals.items()},
         "segments": [
             {
                 "from": segment.start.isoformat(),
@@ -149,8 +152,10 @@ def _print(out: Output, penalty: Penalty, title: str) -> None:
     out.console.print(table)
     out.console.print(_("Amount late: {amount}").format(amount=money.format(penalty.principal)))
     out.console.print(_("Interest: {amount}").format(amount=money.format(penalty.interest)))
-    out.console.print(_("Fixed indemnity: {amount}").format(amount=money.format(penalty.indemnity)))
-    out.console.print(_("Total: {amount}").format(amount=money.format(penalty.total)))
+    indemnity = f"{penalty.indemnity} {penalty.indemnity_currency}"
+    out.console.print(_("Fixed indemnity: {amount}").format(amount=indemnity))
+    total = " + ".join(f"{amount} {currency}" for currency, amount in penalty.totals.items())
+    out.console.print(_("Total: {amount}").format(amount=total))
     label = _("Warning:")
     for warning in penalty.warnings:
         out.errors.print(f"[yellow]{label}[/yellow] {warning}")

@@ -66,13 +66,17 @@ class Calendar(Protocol):
 
 
 class Quote(Protocol):
-    """Late-payment penalties of one invoice (see :mod:`relance.legal`)."""
+    """Late-payment penalties of one invoice (see :mod:`relance.legal`): the interest in
+    the invoice's currency, the indemnity in ``indemnity_currency``."""
 
     @property
     def interest(self) -> Decimal: ...
 
     @property
     def indemnity(self) -> Decimal: ...
+
+    @property
+    def indemnity_currency(self) -> str: ...
 
 
 PenaltyCalculator = Callable[[Invoice, date], Quote | None]
@@ -166,14 +170,18 @@ class Reminder:
 
     @property
     def penalties(self) -> dict[str, Decimal]:
-        """Interest plus indemnities per currency, for the items that quote them."""
+        """Interest plus indemnities per currency, in currency order, for the items that
+        quote them: an invoice's interest in its currency, its indemnity in the law's
+        (EUR 40 on a French company's invoice in dollars)."""
         totals: dict[str, Decimal] = {}
         for item in self.items:
             if item.penalty is not None:
-                amount = item.penalty.interest + item.penalty.indemnity
-                currency = item.invoice.currency
-                totals[currency] = totals.get(currency, Decimal(0)) + amount
-        return totals
+                parts = [(item.invoice.currency, item.penalty.interest)]
+                if item.penalty.indemnity:
+                    parts.append((item.penalty.indemnity_currency, item.penalty.indemnity))
+                for currency, amount in parts:
+                    totals[currency] = totals.get(currency, Decimal(0)) + amount
+        return dict(sorted(totals.items()))
 
     @property
     def is_handoff(self) -> bool:

@@ -41,6 +41,7 @@ def _item(item: PlannedItem) -> dict[str, Any]:
         "reaches_level": item.reaches,
         "interest": _money(item.penalty.interest) if item.penalty else None,
         "indemnity": _money(item.penalty.indemnity) if item.penalty else None,
+        "indemnity_currency": item.penalty.indemnity_currency if item.penalty else None,
     }
 
 

@@ -89,16 +89,39 @@ class PenaltySegment(FrozenModel):
 
 
 class Penalty(FrozenModel):
-    """The late-payment penalties of one debt: interest, fixed indemnity, and how."""
+    """The late-payment penalties of one debt: interest, fixed indemnity, and how.
+
+    The principal and the interest are in ``currency``, the debt's; the indemnity is in
+    ``indemnity_currency``, the jurisdiction's, because the law sets it as an amount
+    (EUR 40): a French company's invoice in US dollars owes interest in dollars and the
+    indemnity in euros. Add them up with :attr:`totals`, never across currencies.
+    """
 
     jurisdiction: str
     currency: str
     principal: Decimal
     interest: Decimal
     indemnity: Decimal
-    total: Decimal = Field(description="interest + indemnity (the principal is not included)")
+    indemnity_currency: str
     segments: tuple[PenaltySegment, ...] = ()
     warnings: tuple[str, ...] = ()
+
+    @property
+    def totals(self) -> dict[str, Decimal]:
+        """Interest plus indemnity per currency, the debt's first (the principal is not
+        included). An indemnity of zero in another currency adds no entry."""
+        totals = {self.currency: self.interest}
+        if self.indemnity_currency == self.currency:
+            totals[self.currency] += self.indemnity
+        elif self.indemnity:
+            totals[self.indemnity_currency] = self.indemnity
+        return totals
+
+    @property
+    def total(self) -> Decimal | None:
+        """Interest plus indemnity when they are in one currency, else ``None``."""
+        totals = self.totals
+        return totals[self.currency] if len(totals) == 1 else None
 
     @property
     def exact_interest(self) -> Fraction:
@@ -116,6 +139,12 @@ class Jurisdiction(ABC):
     name: ClassVar[str]
     title: ClassVar[str]
     currency: ClassVar[str]
+    """The currency of the amounts the law sets (a fixed indemnity, thresholds)."""
+    any_currency: ClassVar[bool] = False
+    """Whether a debt in another currency than :attr:`currency` has penalties here: true
+    when the law sets a rate, which applies to any amount, and amounts that do not
+    depend on the debt's (the indemnity, paid in :attr:`currency`). False (the default)
+    refuses such a debt, as where the indemnity depends on the size of the debt."""
 
     def rate_tables(self) -> Iterable[RateSeries]:
         """Rate tables this jurisdiction ships (see :meth:`RateSeries.load`)."""
@@ -204,7 +233,7 @@ def settle(
         principal=claim.principal,
         interest=interest,
         indemnity=indemnity,
-        total=interest + indemnity,
+        indemnity_currency=jurisdiction.currency,
         segments=segments,
         warnings=tuple(dict.fromkeys(warnings)),
     )

@@ -40,6 +40,7 @@ class FranceB2B(Jurisdiction):
     name = "fr-b2b"
     title = "France, between businesses (C. com. L441-10, D441-5)"
     currency = "EUR"
+    any_currency = True
 
     def compute(self, claim: Claim, rules: LegalRules) -> Penalty:
         settings = rules.settings.fr
@@ -119,6 +120,7 @@ class FranceB2C(Jurisdiction):
     name = "fr-b2c"
     title = "France, business to consumer (C. civ. 1231-6, 1344-1; C. monét. fin. L313-2, L313-3)"
     currency = "EUR"
+    any_currency = True
 
     def compute(self, claim: Claim, rules: LegalRules) -> Penalty:
         settings = rules.settings.fr

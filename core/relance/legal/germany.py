@@ -21,6 +21,7 @@ class _Germany(Jurisdiction):
     """The base rate of each half-year plus a margin; actual days / 365."""
 
     currency = "EUR"
+    any_currency = True
     margin: ClassVar[Decimal]
     flat_fee: ClassVar[Decimal]
 

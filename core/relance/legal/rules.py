@@ -14,7 +14,7 @@ from relance.legal import builtin
 from relance.legal.base import Claim, Jurisdiction, Penalty
 from relance.legal.rates import RateBook, shipped_series
 from relance.legal.settings import LegalSettings
-from relance.model import Customer, Invoice
+from relance.model import Customer, Invoice, currency_code
 
 __all__ = ["LegalRules", "builtin_jurisdictions", "compute_penalty", "jurisdiction_for"]
 
@@ -117,7 +117,6 @@ class LegalRules:
         return whole.model_copy(
             update={
                 "interest": interest,
-                "total": interest + whole.indemnity,
                 "segments": tuple(s for part in parts for s in part.segments),
                 "warnings": tuple(dict.fromkeys(w for part in parts for w in part.warnings)),
             }
@@ -161,12 +160,17 @@ def compute_penalty(
         )
         problems.append(Problem("payment date", message))
     found = rules.jurisdiction(jurisdiction)
-    code = currency.strip().upper()
-    if code != found.currency:
-        message = _("{name} applies to amounts in {expected}, not {currency}").format(
-            name=found.name, expected=found.currency, currency=code
-        )
+    try:
+        code = currency_code(currency)
+    except ValueError:
+        message = _("{currency!r} is not an ISO 4217 currency code").format(currency=currency)
         problems.append(Problem("currency", message))
+    else:
+        if code != found.currency and not found.any_currency:
+            message = _("{name} applies to amounts in {expected}, not {currency}").format(
+                name=found.name, expected=found.currency, currency=code
+            )
+            problems.append(Problem("currency", message))
     if problems:
         raise InputError(_("Cannot compute the late-payment penalties."), problems)
     claim = Claim(

@@ -40,6 +40,9 @@ class UnitedKingdomB2B(Jurisdiction):
     name = "uk-b2b"
     title = "United Kingdom, between businesses (Late Payment of Commercial Debts Act 1998)"
     currency = "GBP"
+    any_currency = False
+    """The fixed sum depends on the size of the debt in pounds (s.5A): a debt in another
+    currency would need an exchange rate the law does not give."""
 
     def compute(self, claim: Claim, rules: LegalRules) -> Penalty:
         if claim.contract_rate is not None:

@@ -57,18 +57,25 @@ class PenaltyRow:
 
     item: PlannedItem
     interest: Decimal
+    """In the invoice's currency."""
     indemnity: Decimal
+    indemnity_currency: str
+    """The law's currency: EUR for a French company's invoice in dollars."""
     segments: tuple[SegmentRow, ...]
 
     @property
-    def total(self) -> Decimal:
-        return self.interest + self.indemnity
+    def total(self) -> Decimal | None:
+        """Interest plus indemnity, in the invoice's currency; ``None`` when the
+        indemnity is in another one."""
+        same = self.indemnity_currency == self.item.invoice.currency or not self.indemnity
+        return self.interest + self.indemnity if same else None
 
 
 def penalty_rows(items: Iterable[PlannedItem]) -> list[PenaltyRow]:
     """Penalties per invoice; per rate segment when the quote carries ``segments``.
 
-    A quote is read by duck typing: ``interest`` and ``indemnity`` always, and
+    A quote is read by duck typing: ``interest``, ``indemnity`` and
+    ``indemnity_currency`` always, and
     ``segments`` (each with ``start``, ``end``, ``days``, ``rate`` in percent and
     ``interest``) when it has them. A quote without a usable breakdown gives an empty
     ``segments``: the letter then shows the invoice's totals only. An invoice whose
@@ -85,6 +92,7 @@ def penalty_rows(items: Iterable[PlannedItem]) -> list[PenaltyRow]:
                 item=item,
                 interest=quote.interest,
                 indemnity=quote.indemnity,
+                indemnity_currency=quote.indemnity_currency,
                 segments=_segments(getattr(quote, "segments", None)),
             )
         )
@@ -204,8 +212,8 @@ def template_context(
     credits = [i for i in reminder.items if i.invoice.kind is not DocumentKind.INVOICE]
     penalties = {currency: amount for currency, amount in reminder.penalties.items() if amount}
     grand_totals = {
-        currency: amount + penalties.get(currency, Decimal(0))
-        for currency, amount in reminder.totals.items()
+        currency: reminder.totals.get(currency, Decimal(0)) + penalties.get(currency, Decimal(0))
+        for currency in sorted({*reminder.totals, *penalties})
     }
     recipient = addressee(reminder, kind)
     references = sorted({i.invoice.payment_reference or i.invoice.number for i in invoices})

@@ -215,10 +215,13 @@ class _Letter:
                     self.money(segment.interest, currency),
                 )
                 rows.append([(text, 1) for text in cells])
-            for label, amount in (("interest", row.interest), ("indemnity", row.indemnity)):
+            for label, amount, in_currency in (
+                ("interest", row.interest, currency),
+                ("indemnity", row.indemnity, row.indemnity_currency),
+            ):
                 if not amount:
                     continue
-                total = self.money(amount, currency)
+                total = self.money(amount, in_currency)
                 rows.append([(invoice.number, 1), (t[f"label_{label}"], 3), (total, 1)])
         headings = ("invoice", "period", "days", "rate", "interest")
         table = self.table(BREAKDOWN_WIDTHS, BREAKDOWN_ALIGNS, headings, rows)

@@ -29,11 +29,16 @@ class ClaimLine:
     principal: Decimal
     days_late: int
     interest: Decimal
+    """In the invoice's currency, like the principal."""
     indemnity: Decimal
+    indemnity_currency: str
+    """The law's currency: EUR 40 on a French company's invoice in dollars."""
 
     @property
     def total(self) -> Decimal:
-        return self.principal + self.interest + self.indemnity
+        """Principal, interest and, when in the invoice's currency, the indemnity."""
+        same = self.indemnity_currency == self.invoice.currency
+        return self.principal + self.interest + (self.indemnity if same else Decimal(0))
 
 
 @dataclass(frozen=True)
@@ -71,8 +76,12 @@ class CaseFile:
             column = sums[line.invoice.currency]
             column["principal"] += line.principal
             column["interest"] += line.interest
-            column["indemnity"] += line.indemnity
             column["total"] += line.total
+            if line.indemnity:
+                column = sums[line.indemnity_currency]
+                column["indemnity"] += line.indemnity
+                if line.indemnity_currency != line.invoice.currency:
+                    column["total"] += line.indemnity
         return dict(sorted(sums.items()))
 
 
@@ -99,6 +108,9 @@ def build_case(
                 days_late=max(0, invoice.days_late(as_of)),
                 interest=quote.interest if quote is not None else Decimal(0),
                 indemnity=quote.indemnity if quote is not None else Decimal(0),
+                indemnity_currency=(
+                    quote.indemnity_currency if quote is not None else invoice.currency
+                ),
             )
         )
     customer = items[0].customer

@@ -14,7 +14,7 @@ from typing import Any
 from relance.i18n import _
 from relance.reports.activity import ActivityReport
 from relance.reports.aging import NOT_DUE, AgingReport
-from relance.reports.case import CaseFile
+from relance.reports.case import CaseFile, ClaimLine
 from relance.reports.dso import DsoReport
 from relance.reports.formats import Sheet
 from relance.reports.scores import ScoreReport
@@ -335,6 +335,7 @@ def case_document(case: CaseFile) -> dict[str, Any]:
                 "days_late": line.days_late,
                 "interest": _money(line.interest),
                 "indemnity": _money(line.indemnity),
+                "indemnity_currency": line.indemnity_currency,
                 "total": _money(line.total),
                 "disputed": line.invoice.disputed,
             }
@@ -365,6 +366,13 @@ def case_document(case: CaseFile) -> dict[str, Any]:
     }
 
 
+def _indemnity(line: ClaimLine) -> str:
+    """The indemnity, with its currency when it is not the line's (not in its total)."""
+    if line.indemnity_currency == line.invoice.currency:
+        return _money(line.indemnity)
+    return f"{_money(line.indemnity)} {line.indemnity_currency}"
+
+
 def case_sheets(case: CaseFile) -> list[Sheet]:
     claim = Sheet(
         _("Claim against {name} ({id}) on {date}").format(
@@ -375,8 +383,7 @@ def case_sheets(case: CaseFile) -> list[Sheet]:
         [
             (line.invoice.number, _day(line.invoice.issue_date) or "",
              _day(line.invoice.due_date) or "", line.invoice.currency, _money(line.principal),
-             str(line.days_late), _money(line.interest), _money(line.indemnity),
-             _money(line.total))
+             str(line.days_late), _money(line.interest), _indemnity(line), _money(line.total))
             for line in case.lines
         ]
         + [
