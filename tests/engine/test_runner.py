@@ -19,10 +19,11 @@ import relance.engine.spool
 from relance.cli.common import load, output
 from relance.cli.session import Session, open_session
 from relance.context import Role
+from relance.engine.planner import reminder_key
 from relance.engine.runner import Step, _refreshed
 from relance.engine.state import DunningState
 from relance.history import SQLiteStore
-from relance.model import Balance, CustomerKind, EventType, HistoryEvent
+from relance.model import Balance, CustomerKind, EventType, HistoryEvent, Instalment, Invoice
 from relance.testing.ledgers import customer, invoice, sent
 
 from ..conftest import CliResult  # noqa: TID252 - the shared CLI runner's result type
@@ -537,6 +538,62 @@ def test_a_consumer_s_interest_runs_from_the_formal_notice_s_receipt(
 
     assert quote is not None
     assert quote.segments[0].start == first_day
+
+
+def test_a_consumer_s_formal_notice_about_an_earlier_instalment_starts_no_interest(
+    workspace: Workspace,
+) -> None:
+    """The notice of 2 March was about the first instalment, paid since; the second,
+    due on 6 March, bears interest only from a notice about it (C. civ. 1231-6)."""
+    workspace.configure(OUTBOX_REACHED)
+    person = customer("C1", kind=CustomerKind.CONSUMER)
+
+    def split(first_residual: str) -> Invoice:
+        parts = (
+            Instalment(
+                due_date=date(2026, 1, 5), amount=Decimal(600), residual=Decimal(first_residual)
+            ),
+            Instalment(due_date=date(2026, 3, 6), amount=Decimal(600), residual=Decimal(600)),
+        )
+        residual = str(sum((part.residual for part in parts), Decimal(0)))
+        return invoice("F1", due=date(2026, 3, 6), residual=residual, total="1200.00",
+                       who=person, instalments=parts)  # fmt: skip
+
+    notice = sent("formal_notice", {"F1": "formal_notice"}, on=date(2026, 3, 2))
+    with open_session(load(workspace.config), DAY, output(), dry_run=True) as session:
+        calculator = session.runner.penalty_calculator(DunningState.from_events([notice]))
+        assert calculator is not None
+        unpaid, paid = calculator(split("600"), TODAY), calculator(split("0"), TODAY)
+
+    assert unpaid is not None
+    assert unpaid.interest > 0
+    assert unpaid.segments[0].start == date(2026, 3, 5)  # the day after its receipt
+    assert paid is not None
+    assert (paid.interest, paid.segments) == (Decimal("0.00"), ())
+
+
+def test_a_message_planned_again_under_a_delivered_key_is_reported_not_sent(
+    workspace: Workspace, cli
+) -> None:
+    """The history holds the message (its key delivered) but not the level it brought
+    the invoice to: the planner plans it again, and the run says why nothing went out."""
+    workspace.write_ledger([invoice("F1", due=days(-6))])
+    key = reminder_key("jsonledger", "C1", "first", ["F1"])
+    delivered = sent("first", {}, on=days(-30), key=key).model_copy(update={"source": "jsonledger"})
+    intent = delivered.model_copy(update={"type": EventType.INTENT, "id": "intent-1"})
+    with SQLiteStore(workspace.folder / "history.sqlite3") as store:
+        store.claim(intent)
+        store.settle(delivered.model_copy(update={"settles": intent.id}))
+
+    result = cli("run", "--yes", "--today", DAY, "--json")
+
+    assert result.code == 0, result.err
+    assert workspace.sent_files() == []
+    (delivery,) = json.loads(result.out)["deliveries"]
+    assert (delivery["status"], delivery["detail"]) == (
+        "skipped",
+        f"message {key}:email was already delivered: not sent again",
+    )
 
 
 def test_a_case_file_quotes_interest_from_a_notice_recorded_under_a_former_id(

@@ -134,7 +134,14 @@ def dump(state: DunningState) -> bytes:
     than its 85 MB of text, at the moment of a run when memory matters."""
     sections: dict[str, Iterable[Any]] = {
         "invoices": (
-            [source, invoice_id, _days(m.levels), _pause(m.pause), _day(m.promise)]
+            [
+                source,
+                invoice_id,
+                _days(m.levels),
+                _pause(m.pause),
+                _day(m.promise),
+                _days(m.again) if m.again is not None else None,
+            ]
             for (source, invoice_id), m in state.invoices.items()
         ),
         "customers": (
@@ -192,9 +199,12 @@ def load(payload: bytes) -> DunningState:
     state = DunningState(
         invoices={
             (source, invoice_id): InvoiceMemory(
-                {level: day(text) for level, text in levels}, day.pause(pause), day.maybe(promise)
+                {level: day(text) for level, text in levels},
+                day.pause(pause),
+                day.maybe(promise),
+                None if again is None else {level: day(text) for level, text in again},
             )
-            for source, invoice_id, levels, pause, promise in document["invoices"]
+            for source, invoice_id, levels, pause, promise, again in document["invoices"]
         },
         customers={
             (source, customer_id): CustomerMemory(

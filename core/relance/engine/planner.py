@@ -26,13 +26,13 @@ import hashlib
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from enum import StrEnum
 from typing import Protocol
 
 from relance.engine.policy import CustomerOverride, Level, LevelKind, Policy, PolicyBook, StartLevel
-from relance.engine.state import CustomerKey, DunningState, InvoiceMemory, Pause
+from relance.engine.state import CustomerKey, DunningState, InvoiceMemory, Pause, ReminderMemory
 from relance.errors import RelanceError
 from relance.i18n import _
 from relance.model import ChannelKind, Contact, Customer, DocumentKind, Invoice
@@ -46,6 +46,7 @@ __all__ = [
     "Skip",
     "SkipReason",
     "amounts_asked",
+    "counting_from",
     "email_contact",
     "invoice_hold",
     "item_order",
@@ -244,6 +245,9 @@ def plan(
 class _Candidate:
     invoice: Invoice
     index: int
+    renewed: bool = False
+    """A level delivered for this invoice no longer counts: it goes through the levels
+    again for an instalment late now (its reminders are keyed apart, see ``_keyed``)."""
 
 
 @dataclass
@@ -317,7 +321,7 @@ class _CustomerPlanner:
         for invoice in invoices:
             if invoice.kind is not DocumentKind.INVOICE or invoice.due_date is None:
                 continue
-            delivered = self._delivered(policy, invoice)
+            delivered, renewed = self._delivered(policy, invoice)
             index = self._next_level(policy, invoice, delivered)
             if index is None and delivered < 0:
                 continue  # nothing due, nothing said: neither a candidate nor a floor
@@ -331,7 +335,7 @@ class _CustomerPlanner:
             if index is None:
                 continue
             if hold is None:
-                candidates.append(_Candidate(invoice, index))
+                candidates.append(_Candidate(invoice, index, renewed))
             else:
                 held.append(Skip(invoice.customer, source, hold[0], hold[1], invoice))
         return candidates, held, firmest
@@ -352,14 +356,30 @@ class _CustomerPlanner:
             return None
         return index if days_late >= policy.levels[index].offset_days else None
 
-    def _delivered(self, policy: Policy, invoice: Invoice) -> int:
-        """The index of the firmest level delivered for this invoice, -1 if none."""
+    def _delivered(self, policy: Policy, invoice: Invoice) -> tuple[int, bool]:
+        """The index of the firmest level delivered for this invoice (-1 if none), and
+        whether a level delivered for it no longer counts.
+
+        For an invoice in instalments, a level counts when it was delivered for the
+        instalment late now, on or after :func:`counting_from`: the earlier ones were about
+        an instalment since paid (or moved to a later day), and the one late now goes
+        through the levels again. It also sets the ``firmer_sent`` floor only then.
+        """
         memory = self.state.invoices.get(invoice.key)
         if memory is None:
-            return -1
-        return max(
-            (i for i, lvl in enumerate(policy.levels) if lvl.name in memory.levels), default=-1
-        )
+            return -1, False
+        if not invoice.instalments:  # most invoices: every level delivered counts
+            delivered = [i for i, lvl in enumerate(policy.levels) if lvl.name in memory.levels]
+            return max(delivered, default=-1), False
+        firmest, renewed = -1, False
+        for index, level in enumerate(policy.levels):
+            if level.name not in memory.levels:
+                continue
+            if memory.delivered_since(level.name, counting_from(invoice, level.offset_days)):
+                firmest = index
+            else:
+                renewed = True
+        return firmest, renewed
 
     def _hold(self, invoice: Invoice) -> tuple[SkipReason, str] | None:
         return invoice_hold(invoice, self.state.invoices.get(invoice.key), self.today)
@@ -418,6 +438,8 @@ class _CustomerPlanner:
                 i.days_late(self.today) >= 0 for i in invoices if i.id in covered
             ):
                 continue  # "falls due soon", retried once due, would be false
+            if self._about_an_earlier_instalment(policy, memory, invoices):
+                continue  # it would ask for an instalment paid, or one not yet due
             still_open = [
                 _Candidate(i, index)
                 for i in invoices
@@ -438,6 +460,23 @@ class _CustomerPlanner:
             )
             return outcome if isinstance(outcome, Reminder) else None
         return None
+
+    def _about_an_earlier_instalment(
+        self, policy: Policy, memory: ReminderMemory, invoices: Sequence[Invoice]
+    ) -> bool:
+        """Whether a reminder delivered a level that no longer counts for one of its open
+        invoices: it was about an instalment since paid."""
+        levels = dict(memory.invoice_levels)
+        for invoice in invoices:
+            name = levels.get(invoice.id)
+            index = policy.index(name) if name is not None else None
+            delivered = self.state.invoices.get(invoice.key)
+            if name is None or index is None or delivered is None:
+                continue
+            since = counting_from(invoice, policy.levels[index].offset_days)
+            if not delivered.delivered_since(name, since):
+                return True
+        return False
 
     def _reminder(
         self,
@@ -486,7 +525,7 @@ class _CustomerPlanner:
         key = (
             completion[0]
             if completion
-            else reminder_key(source, customer.id, level.name, (c.invoice.id for c in candidates))
+            else reminder_key(source, customer.id, level.name, (_keyed(c) for c in candidates))
         )
         if key in self.state.rejected:
             return skip(SkipReason.REJECTED, level.name)
@@ -558,6 +597,34 @@ def _start_index(policy: Policy, days_late: int) -> int | None:
                 if lvl.offset_days <= days_late and lvl.kind is LevelKind.MESSAGE
             ]
             return max(reached) if reached else 0
+
+
+def counting_from(invoice: Invoice, offset_days: int) -> date | None:
+    """The first day a delivery of a level (``offset_days`` from the due date) counts
+    for ``invoice``: for an invoice in instalments, the day after the due date of the
+    instalment late now, or from the level's own day for a level sent on or before the
+    due date (a courtesy note); ``None`` for the others, whose every delivery counts.
+
+    A reminder delivered before that day was about an earlier instalment, since paid:
+    the one late now was not late yet. One delivered since lists it, late.
+    """
+    if not invoice.instalments:
+        return None
+    since = invoice.payable_since
+    if since is None:
+        return None
+    return since + timedelta(days=offset_days if offset_days <= 0 else 1)
+
+
+def _keyed(candidate: _Candidate) -> str:
+    """The invoice as a reminder's key names it: with the instalment late now when a
+    level delivered for it no longer counts, so that a level it goes through again is a
+    new message (the key of a delivered one is never sent again), and a reminder
+    rejected for one instalment is not rejected for the next."""
+    invoice = candidate.invoice
+    if not candidate.renewed or invoice.payable_since is None:
+        return invoice.id
+    return f"{invoice.id}@{invoice.payable_since.isoformat()}"
 
 
 def _listed(

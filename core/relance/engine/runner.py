@@ -34,7 +34,15 @@ from relance.batches import batches
 from relance.config import Configuration
 from relance.context import PluginContext
 from relance.engine.checkpoint import SAVE_AFTER, fold
-from relance.engine.planner import Calendar, PenaltyCalculator, Plan, Quote, Reminder, plan
+from relance.engine.planner import (
+    Calendar,
+    PenaltyCalculator,
+    Plan,
+    Quote,
+    Reminder,
+    counting_from,
+    plan,
+)
 from relance.engine.preflight import undelivered
 from relance.engine.spool import Spool
 from relance.engine.state import CustomerKey, DunningState
@@ -171,8 +179,11 @@ class Runner:
             if chosen is not None and invoice.jurisdiction is None:
                 invoice = invoice.model_copy(update={"jurisdiction": chosen})
             memory = state.invoices.get(invoice.key)
-            sent = [day for name, day in memory.levels.items() if name in notices] if memory else []
-            received = min(sent, default=None)
+            # A formal notice about an earlier instalment is not one about this instalment
+            # (a notice comes after the due date: a positive offset).
+            since = counting_from(invoice, 1)
+            sent = [memory.delivered_since(name, since) for name in notices] if memory else []
+            received = min((day for day in sent if day is not None), default=None)
             if received is not None and delivery:
                 received = self.calendar.add_business_days(received, delivery)
             return legal.quote(invoice, on, company_country=country, notice_date=received)
@@ -354,6 +365,11 @@ class Runner:
         report: RunReport,
     ) -> None:
         if message.message_key in state.sent_messages:
+            # Never sent twice; but a message planned again is a planner's mistake to show.
+            detail = _("message {key} was already delivered: not sent again").format(
+                key=message.message_key
+            )
+            report.deliveries.append(Delivery(reminder, message.kind, EventType.SKIPPED, detail))
             return
         digest = hashlib.sha256(f"{message.subject}\n{message.text}".encode()).hexdigest()
         intent = self._event(

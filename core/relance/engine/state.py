@@ -5,7 +5,9 @@ here by replaying events in order. The fold is pure, so the same events always g
 same state, and the rules it encodes are in one place:
 
 * an invoice *reached* a level when a message of that level was delivered for it
-  (``sent``, or an unsettled send that a person resolved as delivered);
+  (``sent``, or an unsettled send that a person resolved as delivered, on the day it
+  was sent); the first and the last day of each level are kept, so that an invoice in
+  instalments can tell an earlier instalment's reminders from the present one's;
 * a message whose intent was written but never settled blocks its customer until a
   person resolves it: relance never guesses whether a crash happened before or after
   the delivery;
@@ -57,9 +59,24 @@ class Pause:
 @dataclass(slots=True)
 class InvoiceMemory:
     levels: dict[str, date] = field(default_factory=dict)
-    """Levels delivered for this invoice, with the day of delivery."""
+    """Levels delivered for this invoice, with the day of their first delivery."""
     pause: Pause | None = None
     promise: date | None = None
+    again: dict[str, date] | None = None
+    """Levels delivered again on a later day, with the last such day: an invoice in
+    instalments goes through the levels again for each instalment that falls late.
+    ``None`` for the others (most invoices: no memory spent on it)."""
+
+    def delivered_since(self, level: str, since: date | None) -> date | None:
+        """The day ``level`` was delivered on or after ``since`` (any day when ``None``),
+        else ``None``: its first delivery when that is late enough, else its last one.
+        A level is delivered once per instalment that falls late, so the first and the
+        last day tell an earlier instalment's delivery from the present one's."""
+        first = self.levels.get(level)
+        if first is None or since is None or first >= since:
+            return first
+        last = self.again.get(level) if self.again is not None else None
+        return last if last is not None and last >= since else None
 
 
 @dataclass(slots=True)
@@ -193,7 +210,8 @@ class DunningState:
                         and event.reason is not None
                         and event.reason.startswith(RESOLVED_SENT)
                     ):
-                        self._delivered(intent, day)
+                        # Delivered the day it was sent, not the day a person said so.
+                        self._delivered(intent, intent.day)
                     reminder = self.reminders.get(event.reminder_key or "")
                     if reminder is not None and event.channel is not None:
                         reminder.failed.pop(event.channel, None)
@@ -274,7 +292,10 @@ class DunningState:
         if event.source is None:
             return
         for invoice_id, level in event.invoice_levels:
-            self.invoice((event.source, invoice_id)).levels.setdefault(level, day)
+            invoice = self.invoice((event.source, invoice_id))
+            first = invoice.levels.setdefault(level, day)
+            if day > first and (invoice.again is None or day > invoice.again.get(level, first)):
+                invoice.again = {**(invoice.again or {}), level: day}
         if event.customer_id is not None:
             memory = self.customer((event.source, event.customer_id))
             if memory.last_message is None or day > memory.last_message:
