@@ -17,6 +17,7 @@ from relance.model import (
     Invoice,
     InvoiceStatus,
     Money,
+    money_text,
     to_decimal,
     totals_by_currency,
     validation_message,
@@ -168,3 +169,10 @@ def test_days_late_counts_calendar_days_from_the_due_date() -> None:
     assert item.days_late(date(2025, 6, 5)) == 0
     assert item.days_late(date(2025, 6, 6)) == 1
     assert item.days_late(date(2025, 6, 2)) == -3
+
+
+def test_money_text_keeps_two_decimals_and_every_decimal_of_the_currency() -> None:
+    assert money_text(Decimal("1200"), "EUR") == "1200.00"
+    assert money_text(Decimal("13"), "JPY") == "13.00"
+    assert money_text(Decimal("12.97"), "KWD") == "12.970"
+    assert money_text(Decimal("-115.5"), "USD") == "-115.50"

@@ -136,6 +136,25 @@ def currency_code(value: str) -> str:
     return code
 
 
+@cache
+def minor_unit_places(currency: str) -> int:
+    """The decimals of ``currency``'s smallest unit: 2 for EUR, 0 for JPY, 3 for KWD."""
+    from babel.numbers import get_currency_precision
+
+    return int(get_currency_precision(currency))
+
+
+def money_text(amount: Decimal, currency: str) -> str:
+    """``amount`` as JSON and CSV write it: with at least two decimals (``1200.00``), and
+    every decimal of the currency's smallest unit (``12.970`` Kuwaiti dinars)."""
+    return str(amount.quantize(_text_quantum(currency)))
+
+
+@cache
+def _text_quantum(currency: str) -> Decimal:
+    return Decimal(1).scaleb(-max(2, minor_unit_places(currency)))
+
+
 CurrencyCode = Annotated[str, AfterValidator(currency_code)]
 """An ISO 4217 currency code such as ``EUR``; lower case is accepted and upper-cased."""
 

@@ -253,6 +253,27 @@ def test_a_debt_in_dollars_bears_interest_in_dollars_and_the_indemnity_in_euros(
     assert in_euros.total == in_euros.interest + Decimal("40.00")
 
 
+@pytest.mark.parametrize("rounding", ["once", "per_segment"])
+def test_interest_is_rounded_to_the_smallest_unit_of_the_debt_s_currency(rounding: str) -> None:
+    """No cents in yen, three decimals in Kuwaiti dinars: what a message shows is the
+    figure computed, in the plan and the case file too. 10,000 from 15 June to 15 July
+    2025: 10000 x 13.15 % x 15 / 365 + 10000 x 12.15 % x 15 / 365 = 103.972602..."""
+    rules = with_settings(rounding=rounding)
+    figures = {
+        currency: penalty(rules, "fr-b2b", "10000", "2025-06-15", "2025-07-15", currency=currency)
+        for currency in ("EUR", "JPY", "KWD")
+    }
+    segments = {c: [str(s.interest) for s in p.segments] for c, p in figures.items()}
+    assert segments == {
+        "EUR": ["54.04", "49.93"],
+        "JPY": ["54", "50"],
+        "KWD": ["54.041", "49.932"],
+    }
+    interest = {c: str(p.interest) for c, p in figures.items()}
+    assert interest == {"EUR": "103.97", "JPY": "104", "KWD": "103.973"}  # either way here
+    assert {p.indemnity for p in figures.values()} == {Decimal("40.00")}
+
+
 def test_a_consumers_debt_in_dollars_owes_interest_only_in_dollars(rules: LegalRules) -> None:
     quoted = penalty(
         rules, "fr-b2c", "1500.00", "2025-09-30", "2026-02-13", currency="USD", notice="2025-10-15"

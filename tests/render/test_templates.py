@@ -230,6 +230,39 @@ def test_a_user_template_overrides_the_builtin_one(sample: Any, tmp_path: Path) 
     assert origins["en/second.j2"] == "builtin"
 
 
+def test_a_penalty_row_s_total_across_two_currencies_is_a_named_template_error(
+    sample: Any, tmp_path: Path
+) -> None:
+    """``row.total`` is none when the indemnity is in another currency than the invoice:
+    formatting it as money is the template's error, named with its line, not a crash;
+    ``row.totals`` gives the amounts per currency."""
+    (tmp_path / "en").mkdir()
+    (tmp_path / "en" / "final.j2").write_text(
+        "{% block subject %}Final{% endblock %}\n"
+        "{% block opening %}\n{% for row in penalty_rows %}"
+        "{% for c, a in row.totals.items() %}[{{ a | money(c) }}]{% endfor %}"
+        "{% endfor %}\n"
+        "{% for row in penalty_rows %}{{ row.total | money('USD') }}{% endfor %}\n"
+        "{% endblock %}\n",
+        encoding="utf-8",
+    )
+    templates = TemplateEnvironment(user=tmp_path)
+    in_euros, history = sample.planned("final", "en")
+    text = compose(
+        in_euros, ChannelKind.EMAIL, company=sample.company, today=sample.today,
+        templates=templates, history=history,
+    ).text  # fmt: skip
+    assert "[€70.06][€70.06]" in text
+    in_dollars, history = sample.planned("final", "en", frozenset({"F4567"}))
+    with pytest.raises(RenderError) as caught:
+        compose(
+            in_dollars, ChannelKind.EMAIL, company=sample.company, today=sample.today,
+            templates=templates, history=history,
+        )  # fmt: skip
+    path = tmp_path / "en" / "final.j2"
+    assert str(caught.value) == f"template {path}, line 4: money needs an amount, not None"
+
+
 def test_a_missing_variable_names_the_template_the_line_and_the_variable(
     sample: Any,
     tmp_path: Path,

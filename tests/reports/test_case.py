@@ -93,7 +93,7 @@ def test_the_case_of_cl006(cli, demo: Path, tmp_path: Path) -> None:
     text = (folder / "claim.txt").read_text(encoding="utf-8")
     assert f"Formal notice: 2026-03-16, registered_letter, reference {TRACKING}" in text
     csv_lines = (folder / "claim.csv").read_text(encoding="utf-8").splitlines()
-    assert "FA-2025-0039,2025-12-31,2026-01-30,EUR,5400.00,45,80.89,40.00,5520.89" in csv_lines
+    assert "FA-2025-0039,2025-12-31,2026-01-30,EUR,5400.00,45,80.89,40.00,EUR,5520.89" in csv_lines
     again = cli(
         "export-case", "CL006", "--config", str(demo), "--today", DEMO_TODAY, "-o", str(out)
     )
@@ -184,6 +184,30 @@ def test_the_case_of_an_invoice_in_dollars_claims_its_indemnity_in_euros() -> No
     ]
     claim, _reminders = case_sheets(case)
     assert claim.rows[0] == (
-        "F1", "2025-03-01", "2025-03-31", "USD", "1200.00", "30", "12.97", "40.00 EUR", "1212.97"
+        "F1", "2025-03-01", "2025-03-31", "USD", "1200.00", "30", "12.97", "40.00", "EUR",
+        "1212.97",
     )  # fmt: skip
-    assert claim.rows[1][7:] == ("40.00", "1252.97")
+    assert claim.rows[1][7:] == ("40.00", "EUR", "1252.97")
+    assert claim.rows[2:] == [
+        ("Total", "", "", "EUR", "1200.00", "", "12.97", "80.00", "EUR", "1292.97"),
+        ("Total", "", "", "USD", "1200.00", "", "12.97", "0.00", "USD", "1212.97"),
+    ]
+
+
+def test_a_case_in_yen_writes_whole_yen() -> None:
+    rules = LegalRules.from_settings()
+    case = build_case(
+        "csv",
+        [invoice("F1", due=date(2025, 3, 31), residual="120000", currency="JPY")],
+        [],
+        as_of=date(2025, 4, 30),
+        penalties=partial(rules.quote, company_country="FR"),
+        notice_levels=frozenset({"formal_notice"}),
+    )
+    # 120,000 x 13.15 % x 30 / 365 = 1,296.986... yen
+    (line,) = case_document(case)["claim"]
+    assert (line["principal"], line["interest"], line["total"]) == (
+        "120000.00",
+        "1297.00",
+        "121297.00",
+    )

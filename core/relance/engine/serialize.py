@@ -10,23 +10,19 @@ of being held as a document beside the plan. Iterate them once, or ``list()`` th
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from relance.engine.planner import Plan, PlannedItem, Reminder, Skip
 from relance.engine.runner import RunReport
+from relance.model import money_text
 
 __all__ = ["plan_document", "reminder_document", "run_document"]
-
-CENT = Decimal("0.01")
-
-
-def _money(amount: Decimal) -> str:
-    return str(amount.quantize(CENT))
 
 
 def _item(item: PlannedItem) -> dict[str, Any]:
     invoice = item.invoice
+    currency = invoice.currency
+    penalty = item.penalty
     return {
         "id": invoice.id,
         "number": invoice.number,
@@ -34,14 +30,16 @@ def _item(item: PlannedItem) -> dict[str, Any]:
         "issue_date": invoice.issue_date.isoformat() if invoice.issue_date else None,
         "due_date": invoice.due_date.isoformat() if invoice.due_date else None,
         "days_late": item.days_late,
-        "total": _money(invoice.total),
-        "residual": _money(invoice.signed_residual),
-        "amount_due": _money(-item.asked if invoice.is_credit else item.asked),
-        "currency": invoice.currency,
+        "total": money_text(invoice.total, currency),
+        "residual": money_text(invoice.signed_residual, currency),
+        "amount_due": money_text(-item.asked if invoice.is_credit else item.asked, currency),
+        "currency": currency,
         "reaches_level": item.reaches,
-        "interest": _money(item.penalty.interest) if item.penalty else None,
-        "indemnity": _money(item.penalty.indemnity) if item.penalty else None,
-        "indemnity_currency": item.penalty.indemnity_currency if item.penalty else None,
+        "interest": money_text(penalty.interest, currency) if penalty else None,
+        "indemnity": (
+            money_text(penalty.indemnity, penalty.indemnity_currency) if penalty else None
+        ),
+        "indemnity_currency": penalty.indemnity_currency if penalty else None,
     }
 
 
@@ -58,8 +56,8 @@ def reminder_document(reminder: Reminder) -> dict[str, Any]:
         "language": reminder.language,
         "deadline": reminder.deadline.isoformat() if reminder.deadline else None,
         "invoices": [_item(item) for item in reminder.items],
-        "total_due": {c: _money(a) for c, a in reminder.totals.items()},
-        "penalties": {c: _money(a) for c, a in reminder.penalties.items()},
+        "total_due": {c: money_text(a, c) for c, a in reminder.totals.items()},
+        "penalties": {c: money_text(a, c) for c, a in reminder.penalties.items()},
         "requires_approval": reminder.requires_approval,
         "completion": reminder.completion,
         "notes": list(reminder.notes),

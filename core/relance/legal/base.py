@@ -24,7 +24,7 @@ from pydantic import Field
 
 from relance.legal.periods import ONE_DAY, split_days
 from relance.legal.settings import DayCount, Rounding
-from relance.model import FrozenModel
+from relance.model import FrozenModel, minor_unit_places
 
 if TYPE_CHECKING:
     from relance.legal.rates import RateSeries
@@ -171,11 +171,13 @@ def segment_interest(principal: Decimal, rate: Decimal, days: int, basis: int) -
     return Fraction(principal_num * rate_num * days, principal_den * rate_den * 100 * basis)
 
 
-def round_half_up(value: Fraction) -> Decimal:
-    """``value`` rounded to the cent, halves away from zero (ROUND_HALF_UP), exactly."""
-    # floor(|n/d| x 100 + 1/2) in integers: floor((200|n| + d) / 2d).
-    cents = (200 * abs(value.numerator) + value.denominator) // (2 * value.denominator)
-    return Decimal(cents if value >= 0 else -cents).scaleb(-2)
+def round_half_up(value: Fraction, places: int = 2) -> Decimal:
+    """``value`` rounded to ``places`` decimals (the cent by default), halves away from
+    zero (ROUND_HALF_UP), exactly."""
+    # floor(|n/d| x 10^p + 1/2) in integers: floor((2 x 10^p |n| + d) / 2d).
+    scale = 10**places
+    units = (2 * scale * abs(value.numerator) + value.denominator) // (2 * value.denominator)
+    return Decimal(units if value >= 0 else -units).scaleb(-places)
 
 
 def accrue(
@@ -221,11 +223,18 @@ def settle(
     rules: LegalRules,
     warnings: Iterable[str] = (),
 ) -> Penalty:
-    """Round the interest as configured and assemble the :class:`Penalty`."""
+    """Round the interest as configured, to the smallest unit of the debt's currency (the
+    cent, the yen), and assemble the :class:`Penalty`."""
+    places = minor_unit_places(claim.currency)
+    if places != 2:  # :func:`accrue` rounds each segment to the cent
+        segments = tuple(
+            s.model_copy(update={"interest": round_half_up(s.exact_interest, places)})
+            for s in segments
+        )
     if rules.settings.rounding is Rounding.PER_SEGMENT:
-        interest = sum((s.interest for s in segments), ZERO)
+        interest = sum((s.interest for s in segments), Decimal(0).scaleb(-places))
     else:
-        interest = round_half_up(sum((s.exact_interest for s in segments), Fraction(0)))
+        interest = round_half_up(sum((s.exact_interest for s in segments), Fraction(0)), places)
     indemnity = indemnity.quantize(ZERO)
     return Penalty(
         jurisdiction=jurisdiction.name,

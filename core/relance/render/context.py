@@ -64,11 +64,21 @@ class PenaltyRow:
     segments: tuple[SegmentRow, ...]
 
     @property
+    def totals(self) -> dict[str, Decimal]:
+        """Interest plus indemnity per currency, the invoice's first."""
+        totals = {self.item.invoice.currency: self.interest}
+        if self.indemnity:
+            totals[self.indemnity_currency] = (
+                totals.get(self.indemnity_currency, Decimal(0)) + self.indemnity
+            )
+        return totals
+
+    @property
     def total(self) -> Decimal | None:
         """Interest plus indemnity, in the invoice's currency; ``None`` when the
-        indemnity is in another one."""
-        same = self.indemnity_currency == self.item.invoice.currency or not self.indemnity
-        return self.interest + self.indemnity if same else None
+        indemnity is in another one (see :attr:`totals`)."""
+        totals = self.totals
+        return totals[self.item.invoice.currency] if len(totals) == 1 else None
 
 
 def penalty_rows(items: Iterable[PlannedItem]) -> list[PenaltyRow]:

@@ -262,8 +262,13 @@ def _explained(name: str) -> Iterator[None]:
 
 
 @jinja2.pass_context
-def _money(ctx: jinja2.runtime.Context, amount: Decimal, currency: str) -> str:
-    return format_money(amount, currency, ctx["locale"])
+def _money(ctx: jinja2.runtime.Context, amount: object, currency: str) -> str:
+    if isinstance(amount, bool) or not isinstance(amount, Decimal | int):
+        # Such as `row.total`, None when an indemnity is in another currency: a clear
+        # error naming the template and line, not a traceback from Babel.
+        message = _("money needs an amount, not {value!r}").format(value=amount)
+        raise jinja2.TemplateRuntimeError(message)
+    return format_money(Decimal(amount), currency, ctx["locale"])
 
 
 @jinja2.pass_context

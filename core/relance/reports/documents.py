@@ -12,9 +12,10 @@ from decimal import Decimal
 from typing import Any
 
 from relance.i18n import _
+from relance.model import money_text
 from relance.reports.activity import ActivityReport
 from relance.reports.aging import NOT_DUE, AgingReport
-from relance.reports.case import CaseFile, ClaimLine
+from relance.reports.case import CaseFile
 from relance.reports.dso import DsoReport
 from relance.reports.formats import Sheet
 from relance.reports.scores import ScoreReport
@@ -330,19 +331,19 @@ def case_document(case: CaseFile) -> dict[str, Any]:
                 "issue_date": _day(line.invoice.issue_date),
                 "due_date": _day(line.invoice.due_date),
                 "currency": line.invoice.currency,
-                "invoiced": _money(line.invoice.total),
-                "principal": _money(line.principal),
+                "invoiced": money_text(line.invoice.total, line.invoice.currency),
+                "principal": money_text(line.principal, line.invoice.currency),
                 "days_late": line.days_late,
-                "interest": _money(line.interest),
-                "indemnity": _money(line.indemnity),
+                "interest": money_text(line.interest, line.invoice.currency),
+                "indemnity": money_text(line.indemnity, line.indemnity_currency),
                 "indemnity_currency": line.indemnity_currency,
-                "total": _money(line.total),
+                "total": money_text(line.total, line.invoice.currency),
                 "disputed": line.invoice.disputed,
             }
             for line in case.lines
         ],
         "totals": {
-            currency: {name: _money(value) for name, value in values.items()}
+            currency: {name: money_text(value, currency) for name, value in values.items()}
             for currency, values in case.totals().items()
         },
         "reminders": [
@@ -366,32 +367,29 @@ def case_document(case: CaseFile) -> dict[str, Any]:
     }
 
 
-def _indemnity(line: ClaimLine) -> str:
-    """The indemnity, with its currency when it is not the line's (not in its total)."""
-    if line.indemnity_currency == line.invoice.currency:
-        return _money(line.indemnity)
-    return f"{_money(line.indemnity)} {line.indemnity_currency}"
-
-
 def case_sheets(case: CaseFile) -> list[Sheet]:
     claim = Sheet(
         _("Claim against {name} ({id}) on {date}").format(
             name=case.customer.name, id=case.customer.id, date=case.as_of.isoformat()
         ),
         (_("Invoice"), _("Issued"), _("Due"), _("Currency"), _("Principal"), _("Days late"),
-         _("Interest"), _("Indemnity"), _("Total")),
+         _("Interest"), _("Indemnity"), _("Indemnity currency"), _("Total")),
         [
             (line.invoice.number, _day(line.invoice.issue_date) or "",
-             _day(line.invoice.due_date) or "", line.invoice.currency, _money(line.principal),
-             str(line.days_late), _money(line.interest), _indemnity(line), _money(line.total))
+             _day(line.invoice.due_date) or "", c, money_text(line.principal, c),
+             str(line.days_late), money_text(line.interest, c),
+             money_text(line.indemnity, line.indemnity_currency), line.indemnity_currency,
+             money_text(line.total, c))
             for line in case.lines
+            for c in [line.invoice.currency]
         ]
         + [
-            (_("Total"), "", "", currency, _money(v["principal"]), "", _money(v["interest"]),
-             _money(v["indemnity"]), _money(v["total"]))
-            for currency, v in case.totals().items()
+            (_("Total"), "", "", c, money_text(v["principal"], c), "",
+             money_text(v["interest"], c), money_text(v["indemnity"], c), c,
+             money_text(v["total"], c))
+            for c, v in case.totals().items()
         ],
-        frozenset(range(4, 9)),
+        frozenset({4, 5, 6, 7, 9}),
     )  # fmt: skip
     reminders = Sheet(
         _("Reminders sent"),
