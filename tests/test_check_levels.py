@@ -5,7 +5,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
+
+import pytest
+
+from relance.config import CompanySettings
 
 from .conftest import COMPANY, CliResult
 
@@ -85,6 +90,67 @@ def test_a_user_wording_that_does_not_render_names_its_file_and_line(
         f"fr, email: template {wording}, line 2: 'montant' is undefined",
     )
     assert results(result)["policies.standard.first"][0] == "ok"
+
+
+def test_a_wording_adding_up_amounts_of_two_currencies_is_found_before_any_run(
+    cli: Callable[..., CliResult], write_config: Callable[[str], Path], tmp_path: Path
+) -> None:
+    """The levels quoting penalties are checked with an invoice in dollars too: its
+    interest is in dollars and its EUR 40 in euros, so a penalty row has no one total."""
+    (tmp_path / "templates" / "fr").mkdir(parents=True)
+    wording = tmp_path / "templates" / "fr" / "final.j2"
+    wording.write_text(
+        '{% extends "fr/_common.j2" %}{% block opening %}\n'
+        "{% for row in penalty_rows %}{{ row.total | money(row.item.invoice.currency) }}"
+        "{% endfor %}\n{% endblock %}\n"
+    )
+    path = write_config(COMPANY + OUTBOX + '\n[templates]\npath = "templates"\n')
+
+    result = cli("check", "--json", "--config", str(path))
+
+    assert result.code == 1
+    assert results(result)["policies.standard.final"] == (
+        "error",
+        f"fr, email: template {wording}, line 2: money needs an amount, not None",
+    )
+
+
+@pytest.mark.parametrize(
+    ("today", "status"), [(date(2026, 3, 16), "ok"), (date(2027, 1, 4), "warning")]
+)
+def test_a_rate_table_ending_before_today_is_a_warning_naming_the_rate_to_add(
+    cli: Callable[..., CliResult],
+    write_config: Callable[[str], Path],
+    monkeypatch: pytest.MonkeyPatch,
+    today: date,
+    status: str,
+) -> None:
+    """Without the rate of today's half-year, every reminder quoting penalties is held:
+    `relance check` says which rate to add, for the company's jurisdictions and those
+    set for a customer; a jurisdiction without rules (uk-b2c) has no row."""
+    monkeypatch.setattr(CompanySettings, "today", lambda _self: today)
+    extra = '\n[customers.C9]\njurisdiction = "de-b2b"\n\n[customers.C8]\njurisdiction = "uk-b2c"\n'
+    path = write_config(COMPANY + OUTBOX + extra)
+
+    result = cli("check", "--json", "--config", str(path))
+
+    assert result.code == 0, result.err
+    rows = {
+        row["instance"]: (row["status"], row["summary"])
+        for row in json.loads(result.out)["results"]
+        if row["instance"].startswith("legal.")
+    }
+    assert sorted(rows) == ["legal.de-b2b", "legal.fr-b2b", "legal.fr-b2c"]
+    assert {status for status, _summary in rows.values()} == {status}
+    if status == "warning":
+        assert rows["legal.fr-b2b"][1].startswith(
+            "penalties cannot be computed today, and the reminders quoting them are held: "
+            "The rate table ecb_mro (ECB main refinancing operations rate) has no rate for 2027H1."
+        )
+        assert (
+            'add 2027H1 = "<rate in percent>" under [legal.rates.ecb_mro]'
+            in (rows["legal.fr-b2b"][1])
+        )
 
 
 def test_an_invalid_configuration_is_also_a_json_verdict(

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
+from decimal import Decimal
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -24,12 +25,13 @@ from relance.config import Configuration
 from relance.engine.preflight import check_levels
 from relance.errors import EXIT_PLUGIN_ERROR, EXIT_USER_ERROR, ProblemsError, RelanceError
 from relance.i18n import _
-from relance.legal import LegalRules
+from relance.legal import LegalRules, compute_penalty, default_jurisdiction
 from relance.model import ChannelKind, CheckStatus
 from relance.plugins import PluginHost
 from relance.secrets import redact
 
 _COLOURS = {CheckStatus.OK: "green", CheckStatus.WARNING: "yellow", CheckStatus.ERROR: "red"}
+SAMPLE_DEBT = Decimal("1000.00")
 
 
 def register(app: click.Group) -> None:
@@ -63,7 +65,7 @@ def check(config_path: Path | None, as_json: bool, strict: bool) -> None:
     with config.host(today=today, dry_run=True) as host:
         plugins = _plugins(host)
         levels = _levels(config, host, today)
-    results = plugins + levels
+    results = plugins + levels + _rates(config, host, today)
     errors = [row for row in results if row["status"] == CheckStatus.ERROR]
     if as_json:
         out.json({"config": str(config.path), "ok": not errors, "results": results})
@@ -134,6 +136,40 @@ def _levels(config: Configuration, host: PluginHost, today: date) -> list[dict[s
         else:
             summary = _("renders in {languages}").format(languages=", ".join(level.languages))
             rows.append(_row(level.where, "relance", CheckStatus.OK, summary))
+    return rows
+
+
+def _rates(config: Configuration, host: PluginHost, today: date) -> list[dict[str, Any]]:
+    """A row per jurisdiction in use (the company's country, B2B and consumers, and those
+    ``[customers.<id>]`` set): are the rates of a debt late today known? A rate table
+    that stops before today's half-year holds every reminder quoting penalties. None
+    without any channel enabled, as for the levels: nothing is sent."""
+    if not host.channels:
+        return []
+    settings = config.settings
+    legal = LegalRules.from_settings(settings.legal, extra=host.jurisdictions())
+    country = config.company.country
+    names = [default_jurisdiction(country), default_jurisdiction(country, consumer=True)]
+    names += [o.jurisdiction for o in settings.policy_book().customers.values() if o.jurisdiction]
+    rows = []
+    for name in dict.fromkeys(n.strip().lower() for n in names):
+        if name not in legal.jurisdictions:
+            continue  # no rules here (uk-b2c): such customers are held, as documented
+        found = legal.jurisdictions[name]
+        try:
+            compute_penalty(
+                SAMPLE_DEBT, found.currency, today - timedelta(days=1), today, name,
+                rules=legal, notice_date=today - timedelta(days=1),
+            )  # fmt: skip
+        except RelanceError as exc:
+            summary = _(
+                "penalties cannot be computed today, and the reminders quoting them are held: "
+                "{error}"
+            ).format(error=exc)
+            rows.append(_row(f"legal.{name}", "relance", CheckStatus.WARNING, summary))
+        else:
+            summary = _("rates known for a debt late today")
+            rows.append(_row(f"legal.{name}", "relance", CheckStatus.OK, summary))
     return rows
 
 

@@ -14,12 +14,14 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from fractions import Fraction
 
 from relance.config import CompanySettings
 from relance.engine.planner import PlannedItem, Quote, Reminder
 from relance.engine.policy import Level, LevelKind, PolicyBook
 from relance.errors import RelanceError
 from relance.i18n import _
+from relance.legal import Penalty, PenaltySegment, jurisdiction_for
 from relance.model import Address, ChannelKind, Contact, Customer, Invoice
 from relance.render import TemplateEnvironment, compose
 
@@ -126,6 +128,32 @@ def _rendered(
     return LevelCheck(where, None, languages)
 
 
+def _sample_penalty(invoice: Invoice, company: CompanySettings, today: date) -> Penalty:
+    """Interest over one rate segment and a fixed indemnity, for a sample invoice, under
+    the law its penalties would come from (the wording cites it)."""
+    assert invoice.due_date is not None  # the sample's
+    start = invoice.due_date + timedelta(days=1)
+    interest = Decimal("12.34")
+    segment = PenaltySegment(
+        start=start,
+        end=today,
+        days=(today - start).days + 1,
+        rate=Decimal("12.15"),
+        basis=365,
+        interest=interest,
+        exact_interest=Fraction(str(interest)),
+    )
+    return Penalty(
+        jurisdiction=jurisdiction_for(invoice.customer, company_country=company.country),
+        currency=invoice.currency,
+        principal=invoice.residual,
+        interest=interest,
+        indemnity=Decimal("40.00"),
+        indemnity_currency=company.currency,
+        segments=(segment,),
+    )
+
+
 def _sample(
     policy: str,
     level: Level,
@@ -135,7 +163,9 @@ def _sample(
     tags: frozenset[str],
     quote: Callable[[Invoice, date], Quote | None] | None,
 ) -> Reminder:
-    """A customer of the company's country at ``level``: one invoice that many days late."""
+    """A customer of the company's country at ``level``: one invoice that many days late
+    and, where the level quotes penalties, one more in another currency (whose indemnity
+    is in the law's currency: a template must not add them up)."""
     customer = Customer(
         id="CHECK",
         name=_("Sample customer"),
@@ -153,23 +183,33 @@ def _sample(
         ),
     )
     late = max(level.offset_days, 1)
-    invoice = Invoice(
-        source="check",
-        id="CHECK-1",
-        number="F-0001",
-        customer=customer,
-        issue_date=today - timedelta(days=late + 30),
-        due_date=today - timedelta(days=late),
-        currency=company.currency,
-        total=SAMPLE_RESIDUAL,
-        residual=SAMPLE_RESIDUAL,
-    )
-    penalty = None
-    if level.penalties and quote is not None:
-        try:
-            penalty = quote(invoice, today)
-        except RelanceError:
-            penalty = None  # the run holds such a customer (no_penalties): not a template's fault
+    currencies = [company.currency]
+    if level.penalties:
+        currencies.append("USD" if company.currency != "USD" else "EUR")
+    items = []
+    for number, currency in enumerate(currencies, start=1):
+        invoice = Invoice(
+            source="check",
+            id=f"CHECK-{number}",
+            number=f"F-{number:04}",
+            customer=customer,
+            issue_date=today - timedelta(days=late + 30),
+            due_date=today - timedelta(days=late),
+            currency=currency,
+            total=SAMPLE_RESIDUAL,
+            residual=SAMPLE_RESIDUAL,
+        )
+        penalty: Quote | None = None
+        if level.penalties and quote is not None:
+            try:
+                penalty = quote(invoice, today)
+            except RelanceError:
+                # A rate not yet in a table (`relance check` says so in a row of its own):
+                # the wording is checked with figures of the same shape all the same.
+                penalty = _sample_penalty(invoice, company, today)
+        items.append(
+            PlannedItem(invoice=invoice, days_late=late, reaches=level.name, penalty=penalty)
+        )
     return Reminder(
         key="check",
         source="check",
@@ -177,8 +217,8 @@ def _sample(
         policy=policy,
         level=level,
         channels=level.channels,
-        items=(PlannedItem(invoice=invoice, days_late=late, reaches=level.name, penalty=penalty),),
-        totals={company.currency: SAMPLE_RESIDUAL},
+        items=tuple(items),
+        totals=dict.fromkeys(sorted(currencies), SAMPLE_RESIDUAL),
         emails=customer.contacts[0].emails,
         language=language,
         requires_approval=False,
