@@ -18,10 +18,10 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from relance.engine.planner import plan, reminder_key
-from relance.engine.policy import PolicyBook
+from relance.engine.planner import Reminder, plan, reminder_key
+from relance.engine.policy import Level, Policy, PolicyBook, Scenario
 from relance.engine.state import DunningState
-from relance.model import ChannelKind, EventType, HistoryEvent, Instalment, Invoice
+from relance.model import ChannelKind, Customer, EventType, HistoryEvent, Instalment, Invoice
 from relance.testing.ledgers import customer, invoice, sent
 
 D0 = date(2026, 1, 5)
@@ -43,7 +43,7 @@ class EveryDay:
         return start + timedelta(days=count)
 
 
-def in_instalments(*parts: tuple[int, str]) -> Invoice:
+def in_instalments(*parts: tuple[int, str], who: Customer | None = None) -> Invoice:
     """An invoice whose instalments are ``(days from D0, residual)``, 500.00 each."""
     instalments = tuple(
         Instalment(due_date=day(n), amount=Decimal("500.00"), residual=Decimal(residual))
@@ -56,6 +56,7 @@ def in_instalments(*parts: tuple[int, str]) -> Invoice:
         total=str(Decimal(500) * len(instalments)),
         residual=str(residual),
         instalments=instalments,
+        who=who,
     )
 
 
@@ -75,17 +76,22 @@ def simulate(
     first: int,
     last: int,
     events: list[HistoryEvent] | None = None,
+    intercept: Callable[[list[HistoryEvent], Reminder, date], bool] | None = None,
+    book: PolicyBook = BOOK,
 ) -> list[Sent]:
     """Plan each day from ``first`` to ``last`` (days from D0) with the invoice as
     ``ledger`` gives it that day, delivering every reminder planned (a hand-off hands
     the customer off); a message planned again under a key already delivered fails the
-    test (the runner would refuse it)."""
+    test (the runner would refuse it). ``intercept`` may record a reminder otherwise
+    (rejected...) and return True instead."""
     history = list(events or [])
     log = []
     for n in range(first, last + 1):
         state = DunningState.from_events(history)
-        result = plan([ledger(n)], state, BOOK, EveryDay(), day(n))
+        result = plan([ledger(n)], state, book, EveryDay(), day(n))
         for reminder in result.reminders:
+            if intercept is not None and intercept(history, reminder, day(n)):
+                continue  # recorded otherwise (a rejection...), not delivered
             if reminder.is_handoff:  # no message: the customer leaves the engine
                 at = datetime(day(n).year, day(n).month, day(n).day, 9, tzinfo=UTC)
                 history.append(
@@ -195,24 +201,82 @@ def test_a_reminder_sent_on_the_next_instalments_due_date_was_not_about_it() -> 
     assert levels(simulate(ledger, -5, 50))[3:] == [(30, "final"), (37, "first"), (45, "second")]
 
 
-def test_a_first_instalment_moved_later_starts_again_under_new_keys() -> None:
+def test_a_first_instalment_moved_later_keeps_its_levels_like_a_plain_invoice() -> None:
     """The source moves the first instalment from day 0 to day 20 (a payment extension)
-    after its first reminder: the reminders start again, and the new first reminder is a
-    new message. Its old key is delivered: keeping it would have sent nothing, silently."""
+    after its first reminder: as for an invoice whose due date moves, the levels go on
+    from the new date, and no message is planned again under a delivered key."""
 
     def ledger(n: int) -> Invoice:
         return in_instalments((0 if n < 8 else 20, "500.00"), (40, "500.00"))
 
-    log = simulate(ledger, -5, 40)
+    assert levels(simulate(ledger, -5, 40)) == [(-3, "courtesy"), (5, "first"), (35, "second")]
 
-    assert levels(log) == [
-        (-3, "courtesy"),
-        (5, "first"),
-        (17, "courtesy"),
-        (25, "first"),
-        (35, "second"),
+
+def test_a_rejected_formal_notice_is_not_the_next_instalment_s() -> None:
+    """The first instalment's formal notice is rejected, then the instalment is paid:
+    the second goes through the levels to a formal notice of its own, a new key a
+    person approves or rejects again."""
+    notice_key: list[str] = []
+
+    def ledger(n: int) -> Invoice:
+        return in_instalments((0, "500.00" if n < 46 else "0.00"), (100, "500.00"))
+
+    def reject(history: list[HistoryEvent], reminder: Reminder, on: date) -> bool:
+        if reminder.level.name != "formal_notice" or notice_key:
+            return False
+        notice_key.append(reminder.key)
+        history.append(
+            HistoryEvent(
+                type=EventType.REJECTED, at=datetime(on.year, on.month, on.day, 9, tzinfo=UTC),
+                source="csv", customer_id="C1", reminder_key=reminder.key,
+            )
+        )  # fmt: skip
+        return True
+
+    log = simulate(ledger, -5, 150, intercept=reject)
+
+    assert levels(log)[-5:] == [
+        (97, "courtesy"),
+        (105, "first"),
+        (115, "second"),
+        (130, "final"),
+        (145, "formal_notice"),
     ]
-    assert len({entry.key for entry in log}) == len(log)
+    assert notice_key
+    assert log[-1].key != notice_key[0]
+
+
+def test_a_customer_moved_to_a_policy_with_other_offsets_keeps_its_levels() -> None:
+    """The second instalment's courtesy note went out under a policy sending it five
+    days before; the customer then follows one sending it the day before: it is not
+    sent again (only the sign of a level's offset decides what counts)."""
+    email = (ChannelKind.EMAIL,)
+
+    def ladder(courtesy: int, first: int) -> Policy:
+        return Policy(
+            min_gap_days=1,
+            levels=(
+                Level(name="courtesy", offset_days=courtesy, channels=email),
+                Level(name="first", offset_days=first, channels=email),
+            ),
+        )
+
+    book = PolicyBook.build(
+        {"early": ladder(-5, 3), "late": ladder(-1, 10)},
+        default="early",
+        scenarios=(Scenario(policy="late", tags=frozenset({"vip"})),),
+    )
+
+    def ledger(n: int) -> Invoice:
+        who = customer("C1", tags=frozenset({"vip"}) if n >= 58 else frozenset())
+        return in_instalments((0, "500.00" if n < 20 else "0.00"), (60, "500.00"), who=who)
+
+    assert levels(simulate(ledger, -6, 75, book=book)) == [
+        (-5, "courtesy"),
+        (3, "first"),
+        (55, "courtesy"),
+        (70, "first"),
+    ]
 
 
 def test_a_plain_invoice_is_not_concerned() -> None:
@@ -266,6 +330,58 @@ def test_a_channel_failed_for_an_earlier_instalment_is_not_retried() -> None:
 
     assert planned(still_owed) == [("r-final", True)]
     assert planned(paid) == []
+    # Nor once the second instalment has had its own final reminder, by every channel.
+    own = [
+        sent("final", {"F1": "final"}, on=day(70), key="r-own", channel=channel)
+        for channel in (ChannelKind.EMAIL, ChannelKind.LETTER)
+    ]
+    history += own
+    result = plan([paid], DunningState.from_events(history), BOOK, EveryDay(), day(71))
+    assert result.reminders == []
+
+
+def test_a_retry_brings_each_invoice_to_the_level_it_reached_in_that_reminder() -> None:
+    """The final reminder about P1 listed P2, then late enough for its first reminder
+    only; its letter failed. The retry sends the same message: P2 reaches its first
+    reminder there again, not the final one (a later level would be skipped)."""
+    levels_reached = {"P1": "final", "P2": "first"}
+    email = sent("final", levels_reached, on=day(30), key="r-final")
+    failed = email.model_copy(
+        update={
+            "type": EventType.FAILED,
+            "id": "failed-1",
+            "channel": ChannelKind.LETTER,
+            "message_key": "r-final:letter",
+        }
+    )
+    ledger = [invoice("P1", due=day(0)), invoice("P2", due=day(23))]
+    result = plan(ledger, DunningState.from_events([email, failed]), BOOK, EveryDay(), day(31))
+    (retry,) = result.reminders
+    assert (retry.key, retry.completion) == ("r-final", True)
+    assert dict(retry.advancing) == levels_reached
+
+
+def test_instalments_that_do_not_account_for_what_is_owed_do_not_start_levels_again() -> None:
+    """700.00 owed, the unpaid instalment says 500.00: the instalments are not relied
+    on, the first reminders still count, and no "falls due soon" note for money overdue
+    since day 0 and reminded twice."""
+
+    def ledger(n: int) -> Invoice:
+        first = Decimal("500.00" if n < 20 else "0.00")
+        parts = (
+            Instalment(due_date=day(0), amount=Decimal("500.00"), residual=first),
+            Instalment(due_date=day(60), amount=Decimal("500.00"), residual=Decimal("500.00")),
+        )
+        owed = "1200.00" if n < 20 else "700.00"
+        return invoice("F1", due=day(60), total="1200.00", residual=owed, instalments=parts)
+
+    assert ledger(50).unpaid_instalments(Decimal("700.00")) == ()
+    assert levels(simulate(ledger, -5, 100)) == [
+        (-3, "courtesy"),
+        (5, "first"),
+        (15, "second"),
+        (90, "final"),
+    ]
 
 
 def test_reminders_that_start_no_level_again_keep_their_keys() -> None:

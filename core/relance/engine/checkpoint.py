@@ -156,6 +156,7 @@ def dump(state: DunningState) -> bytes:
                 [list(pair) for pair in m.invoice_levels],
                 sorted(channel.value for channel in m.sent),
                 [[c.value, day.isoformat(), permanent] for c, (day, permanent) in m.failed.items()],
+                _day(m.sent_on),
             ]
             for key, m in state.reminders.items()
         ),
@@ -219,8 +220,9 @@ def load(payload: bytes) -> DunningState:
                 tuple((invoice_id, lvl) for invoice_id, lvl in invoice_levels),
                 {_CHANNELS[channel] for channel in sent},
                 {_CHANNELS[c]: (day(text), bool(permanent)) for c, text, permanent in failed},
+                day.maybe(sent_on),
             )
-            for key, source, customer_id, level, invoice_levels, sent, failed in document[
+            for key, source, customer_id, level, invoice_levels, sent, failed, sent_on in document[
                 "reminders"
             ]
         },

@@ -32,7 +32,7 @@ from enum import StrEnum
 from typing import Protocol
 
 from relance.engine.policy import CustomerOverride, Level, LevelKind, Policy, PolicyBook, StartLevel
-from relance.engine.state import CustomerKey, DunningState, InvoiceMemory, Pause, ReminderMemory
+from relance.engine.state import CustomerKey, DunningState, InvoiceMemory, Pause
 from relance.errors import RelanceError
 from relance.i18n import _
 from relance.model import ChannelKind, Contact, Customer, DocumentKind, Invoice
@@ -246,8 +246,8 @@ class _Candidate:
     invoice: Invoice
     index: int
     renewed: bool = False
-    """A level delivered for this invoice no longer counts: it goes through the levels
-    again for an instalment late now (its reminders are keyed apart, see ``_keyed``)."""
+    """A level was delivered for this invoice about an earlier instalment: it goes
+    through the levels again for the one late now (keyed apart, see ``_keyed``)."""
 
 
 @dataclass
@@ -357,8 +357,8 @@ class _CustomerPlanner:
         return index if days_late >= policy.levels[index].offset_days else None
 
     def _delivered(self, policy: Policy, invoice: Invoice) -> tuple[int, bool]:
-        """The index of the firmest level delivered for this invoice (-1 if none), and
-        whether a level delivered for it no longer counts.
+        """The index of the firmest level delivered for this invoice that counts (-1 if
+        none), and whether a level was delivered for it about an earlier instalment.
 
         For an invoice in instalments, a level counts when it was delivered for the
         instalment late now, on or after :func:`counting_from`: the earlier ones were about
@@ -373,12 +373,15 @@ class _CustomerPlanner:
             return max(delivered, default=-1), False
         firmest, renewed = -1, False
         for index, level in enumerate(policy.levels):
-            if level.name not in memory.levels:
+            first = memory.levels.get(level.name)
+            if first is None:
                 continue
-            if memory.delivered_since(level.name, counting_from(invoice, level.offset_days)):
+            since = counting_from(invoice, level.offset_days)
+            # Once any reminder was about an earlier instalment, this one's are keyed
+            # apart, all of them: the earlier one's rejected or approved notice is not its.
+            renewed = renewed or _before(first, since)
+            if memory.delivered_since(level.name, since):
                 firmest = index
-            else:
-                renewed = True
         return firmest, renewed
 
     def _hold(self, invoice: Invoice) -> tuple[SkipReason, str] | None:
@@ -421,7 +424,9 @@ class _CustomerPlanner:
     ) -> Reminder | None:
         """Retry the channels that failed for a reminder other channels delivered, unless
         a firmer level (``firmest``, an index) was delivered since for an open invoice:
-        the old message would contradict it."""
+        the old message would contradict it. Each invoice it covers reaches again the
+        level it reached in that reminder, no other."""
+        by_id: dict[str, Invoice] | None = None
         for rkey, memory in sorted(self.state.reminders_of(key), key=lambda pair: pair[0]):
             retry = tuple(
                 channel
@@ -433,17 +438,25 @@ class _CustomerPlanner:
             index = policy.index(memory.level)
             if index is None or index < firmest:
                 continue
-            covered = {invoice_id for invoice_id, _ in memory.invoice_levels}
+            if by_id is None:  # only for a customer with something to retry
+                by_id = {i.id: i for i in invoices if i.kind is DocumentKind.INVOICE}
+            covered = [
+                (by_id[invoice_id], policy.index(level))
+                for invoice_id, level in memory.invoice_levels
+                if invoice_id in by_id
+            ]
             if policy.levels[index].offset_days < 0 and any(
-                i.days_late(self.today) >= 0 for i in invoices if i.id in covered
+                i.days_late(self.today) >= 0 for i, _ in covered
             ):
                 continue  # "falls due soon", retried once due, would be false
-            if self._about_an_earlier_instalment(policy, memory, invoices):
-                continue  # it would ask for an instalment paid, or one not yet due
+            if any(_before(memory.sent_on, counting_from(i)) for i, _ in covered):
+                continue  # about an instalment paid since: it would ask for one not due
             still_open = [
-                _Candidate(i, index)
-                for i in invoices
-                if i.id in covered and i.kind is DocumentKind.INVOICE
+                _Candidate(i, own)
+                for i, own in covered
+                # listed, not advanced, once due: a level before the due date is past
+                if own is not None
+                and not policy.levels[own].offset_days < 0 <= i.days_late(self.today)
             ]
             if not still_open:
                 continue
@@ -460,23 +473,6 @@ class _CustomerPlanner:
             )
             return outcome if isinstance(outcome, Reminder) else None
         return None
-
-    def _about_an_earlier_instalment(
-        self, policy: Policy, memory: ReminderMemory, invoices: Sequence[Invoice]
-    ) -> bool:
-        """Whether a reminder delivered a level that no longer counts for one of its open
-        invoices: it was about an instalment since paid."""
-        levels = dict(memory.invoice_levels)
-        for invoice in invoices:
-            name = levels.get(invoice.id)
-            index = policy.index(name) if name is not None else None
-            delivered = self.state.invoices.get(invoice.key)
-            if name is None or index is None or delivered is None:
-                continue
-            since = counting_from(invoice, policy.levels[index].offset_days)
-            if not delivered.delivered_since(name, since):
-                return True
-        return False
 
     def _reminder(
         self,
@@ -599,28 +595,40 @@ def _start_index(policy: Policy, days_late: int) -> int | None:
             return max(reached) if reached else 0
 
 
-def counting_from(invoice: Invoice, offset_days: int) -> date | None:
+def counting_from(invoice: Invoice, offset_days: int = 1) -> date | None:
     """The first day a delivery of a level (``offset_days`` from the due date) counts
-    for ``invoice``: for an invoice in instalments, the day after the due date of the
-    instalment late now, or from the level's own day for a level sent on or before the
-    due date (a courtesy note); ``None`` for the others, whose every delivery counts.
+    for the instalment of ``invoice`` late now, when an earlier one was paid: the day
+    after its due date (on it, it is not late yet), from its due date for a level on the
+    due date, and the day after the earlier instalment's due date for a level before it
+    (a courtesy note, never sent once due). ``None`` when every delivery counts: an
+    invoice without instalments, or whose instalments do not account for what is owed,
+    or whose first instalment is the one late.
 
-    A reminder delivered before that day was about an earlier instalment, since paid:
-    the one late now was not late yet. One delivered since lists it, late.
+    A reminder delivered before that day was about an earlier instalment, since paid.
+    Only the sign of the offset matters: a customer moved to a policy with other offsets
+    keeps the levels it had.
     """
-    if not invoice.instalments:
+    if not invoice.instalments or not invoice.unpaid_instalments(invoice.residual):
         return None
     since = invoice.payable_since
-    if since is None:
+    earlier = [part.due_date for part in invoice.instalments if since and part.due_date < since]
+    if since is None or not earlier:
         return None
-    return since + timedelta(days=offset_days if offset_days <= 0 else 1)
+    if offset_days < 0:
+        return max(earlier) + timedelta(days=1)
+    return since + timedelta(days=1 if offset_days > 0 else 0)
+
+
+def _before(day: date | None, since: date | None) -> bool:
+    """Whether ``day`` is known and before ``since`` (``None``: no limit)."""
+    return day is not None and since is not None and day < since
 
 
 def _keyed(candidate: _Candidate) -> str:
-    """The invoice as a reminder's key names it: with the instalment late now when a
-    level delivered for it no longer counts, so that a level it goes through again is a
-    new message (the key of a delivered one is never sent again), and a reminder
-    rejected for one instalment is not rejected for the next."""
+    """The invoice as a reminder's key names it: with the instalment late now once a
+    reminder was about an earlier one, so that a level it goes through again is a new
+    message (the key of a delivered one is never sent again), and a reminder rejected
+    or approved for one instalment is not for the next."""
     invoice = candidate.invoice
     if not candidate.renewed or invoice.payable_since is None:
         return invoice.id

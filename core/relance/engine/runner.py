@@ -179,9 +179,7 @@ class Runner:
             if chosen is not None and invoice.jurisdiction is None:
                 invoice = invoice.model_copy(update={"jurisdiction": chosen})
             memory = state.invoices.get(invoice.key)
-            # A formal notice about an earlier instalment is not one about this instalment
-            # (a notice comes after the due date: a positive offset).
-            since = counting_from(invoice, 1)
+            since = counting_from(invoice)  # a notice about an earlier instalment: not this one
             sent = [memory.delivered_since(name, since) for name in notices] if memory else []
             received = min((day for day in sent if day is not None), default=None)
             if received is not None and delivery:

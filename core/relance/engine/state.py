@@ -96,6 +96,8 @@ class ReminderMemory:
     sent: set[ChannelKind] = field(default_factory=set)
     failed: dict[ChannelKind, tuple[date, bool]] = field(default_factory=dict)
     """Channels whose last attempt failed: (day, permanent)."""
+    sent_on: date | None = None
+    """The day a channel first delivered it: what it said was true that day."""
 
 
 @dataclass
@@ -289,6 +291,8 @@ class DunningState:
         if reminder is not None and event.channel is not None:
             reminder.sent.add(event.channel)
             reminder.failed.pop(event.channel, None)
+            if reminder.sent_on is None or day < reminder.sent_on:
+                reminder.sent_on = day
         if event.source is None:
             return
         for invoice_id, level in event.invoice_levels:
