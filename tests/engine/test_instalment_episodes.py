@@ -361,6 +361,28 @@ def test_a_retry_brings_each_invoice_to_the_level_it_reached_in_that_reminder() 
     assert dict(retry.advancing) == levels_reached
 
 
+def test_a_retry_does_not_bring_an_invoice_due_since_to_its_courtesy_level() -> None:
+    """The final reminder of day 30 listed P0, due the next day, at its courtesy level;
+    retried once P0 is due, it lists P0 without advancing it: a level before the due
+    date is past."""
+    reached = {"P1": "final", "P0": "courtesy"}
+    email = sent("final", reached, on=day(30), key="r-final")
+    failed = email.model_copy(
+        update={
+            "type": EventType.FAILED,
+            "id": "failed-1",
+            "channel": ChannelKind.LETTER,
+            "message_key": "r-final:letter",
+        }
+    )
+    ledger = [invoice("P1", due=day(0)), invoice("P0", due=day(31))]
+    result = plan(ledger, DunningState.from_events([email, failed]), BOOK, EveryDay(), day(32))
+    (retry,) = result.reminders
+    assert retry.completion
+    assert dict(retry.advancing) == {"P1": "final"}
+    assert {item.invoice.id for item in retry.items} == {"P0", "P1"}
+
+
 def test_instalments_that_do_not_account_for_what_is_owed_do_not_start_levels_again() -> None:
     """700.00 owed, the unpaid instalment says 500.00: the instalments are not relied
     on, the first reminders still count, and no "falls due soon" note for money overdue
