@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from relance.config import CompanySettings
+from relance.legal.germany import GermanyB2B
 
 from .conftest import COMPANY, CliResult
 
@@ -115,6 +116,39 @@ def test_a_wording_adding_up_amounts_of_two_currencies_is_found_before_any_run(
     )
 
 
+def test_no_other_currency_in_the_sample_where_the_law_takes_none(
+    cli: Callable[..., CliResult],
+    write_config: Callable[[str], Path],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """uk-b2b computes in pounds only: a run holds a customer owing dollars, so a
+    wording with a penalty row's single total is fine for a British company."""
+    monkeypatch.setattr(CompanySettings, "today", lambda _self: date(2026, 3, 16))
+    (tmp_path / "templates" / "en").mkdir(parents=True)
+    wording = tmp_path / "templates" / "en" / "final.j2"
+    wording.write_text(
+        "{% block opening %}\n"
+        "{% for row in penalty_rows %}{{ row.total | money(row.item.invoice.currency) }}"
+        "{% endfor %}\n{% endblock %}\n"
+    )
+    british = COMPANY + 'country = "GB"\ncurrency = "GBP"\nlanguage = "en"\n'
+    path = write_config(british + OUTBOX + '\n[templates]\npath = "templates"\n')
+
+    result = cli("check", "--json", "--config", str(path))
+
+    assert result.code == 0, result.err
+    assert results(result)["policies.standard.final"][0] == "ok"
+
+
+def legal_rows(result: CliResult) -> dict[str, tuple[str, str]]:
+    return {
+        row["instance"]: (row["status"], row["summary"])
+        for row in json.loads(result.out)["results"]
+        if row["instance"].startswith("legal.")
+    }
+
+
 @pytest.mark.parametrize(
     ("today", "status"), [(date(2026, 3, 16), "ok"), (date(2027, 1, 4), "warning")]
 )
@@ -127,19 +161,14 @@ def test_a_rate_table_ending_before_today_is_a_warning_naming_the_rate_to_add(
 ) -> None:
     """Without the rate of today's half-year, every reminder quoting penalties is held:
     `relance check` says which rate to add, for the company's jurisdictions and those
-    set for a customer; a jurisdiction without rules (uk-b2c) has no row."""
+    set for a customer."""
     monkeypatch.setattr(CompanySettings, "today", lambda _self: today)
-    extra = '\n[customers.C9]\njurisdiction = "de-b2b"\n\n[customers.C8]\njurisdiction = "uk-b2c"\n'
-    path = write_config(COMPANY + OUTBOX + extra)
+    path = write_config(COMPANY + OUTBOX + '\n[customers.C9]\njurisdiction = "de-b2b"\n')
 
     result = cli("check", "--json", "--config", str(path))
 
     assert result.code == 0, result.err
-    rows = {
-        row["instance"]: (row["status"], row["summary"])
-        for row in json.loads(result.out)["results"]
-        if row["instance"].startswith("legal.")
-    }
+    rows = legal_rows(result)
     assert sorted(rows) == ["legal.de-b2b", "legal.fr-b2b", "legal.fr-b2c"]
     assert {status for status, _summary in rows.values()} == {status}
     if status == "warning":
@@ -151,6 +180,53 @@ def test_a_rate_table_ending_before_today_is_a_warning_naming_the_rate_to_add(
             'add 2027H1 = "<rate in percent>" under [legal.rates.ecb_mro]'
             in (rows["legal.fr-b2b"][1])
         )
+
+
+def test_a_jurisdiction_without_rules_or_misspelt_is_a_warning_and_a_crash_an_error(
+    cli: Callable[..., CliResult],
+    write_config: Callable[[str], Path],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Customers under a jurisdiction relance has no rules for are held at the levels
+    quoting penalties: check names it, with a suggestion for a typing mistake. A
+    plugin's jurisdiction whose computation crashes is an error, not a crash of check."""
+    monkeypatch.setattr(CompanySettings, "today", lambda _self: date(2026, 3, 16))
+    monkeypatch.setattr(GermanyB2B, "compute", lambda _self, _claim, _rules: 1 / 0, raising=True)
+    extra = (
+        '\n[customers.C7]\njurisdiction = "fr-b2bb"\n'
+        '\n[customers.C8]\njurisdiction = "uk-b2c"\n'
+        '\n[customers.C9]\njurisdiction = "de-b2b"\n'
+    )
+    path = write_config(COMPANY + OUTBOX + extra)
+
+    result = cli("check", "--json", "--config", str(path))
+
+    assert result.code == 2, result.err
+    rows = legal_rows(result)
+    assert rows["legal.fr-b2b"][0] == "ok"
+    assert rows["legal.fr-b2bb"][0] == "warning"
+    assert "unknown jurisdiction 'fr-b2bb' (did you mean 'fr-b2b'?)" in rows["legal.fr-b2bb"][1]
+    assert rows["legal.uk-b2c"][0] == "warning"
+    assert rows["legal.de-b2b"] == (
+        "error",
+        "the jurisdiction's computation failed: ZeroDivisionError: division by zero",
+    )
+
+
+def test_no_legal_row_when_no_level_quotes_penalties(
+    cli: Callable[..., CliResult], write_config: Callable[[str], Path]
+) -> None:
+    levels = "".join(
+        f'\n[[policies.standard.levels]]\nname = "{name}"\noffset_days = {days}\n'
+        for name, days in (("first", 5), ("second", 15))
+    )
+    path = write_config(COMPANY + OUTBOX + levels)
+
+    result = cli("check", "--json", "--config", str(path))
+
+    assert result.code == 0, result.err
+    assert sorted(results(result)) == ["policies.standard.first", "policies.standard.second"]
+    assert legal_rows(result) == {}
 
 
 def test_an_invalid_configuration_is_also_a_json_verdict(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from decimal import Decimal
+from fractions import Fraction
 from functools import partial
 
 from hypothesis import given
@@ -20,6 +21,7 @@ from relance.engine.policy import PolicyBook
 from relance.engine.runner import _refreshed
 from relance.engine.state import DunningState
 from relance.legal import LegalRules
+from relance.legal.base import round_half_up
 from relance.legal.rules import compute_penalty
 from relance.model import Balance, ChannelKind, Instalment, Invoice
 from relance.render import TemplateEnvironment, compose
@@ -130,10 +132,13 @@ def test_an_instalment_quote_is_the_sum_of_its_late_instalments(
             assert quote == expected(principal=due.residual, due_date=due.due_date)
         return
     assert quote is not None
-    interest = sum(
-        (expected(principal=left, due_date=days(n)).interest for n, left in late), Decimal(0)
+    # Each late instalment's interest from its own date, their exact sum rounded once
+    # (``[legal] rounding = "once"``, the default), as a single debt's is.
+    exact = sum(
+        (expected(principal=left, due_date=days(n)).exact_interest for n, left in late),
+        Fraction(0),
     )
-    assert quote.interest == interest
+    assert quote.interest == round_half_up(exact)
     assert quote.indemnity == Decimal("40.00")
     assert quote.principal == sum((left for _, left in late), Decimal(0))
 

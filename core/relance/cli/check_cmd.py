@@ -141,22 +141,24 @@ def _levels(config: Configuration, host: PluginHost, today: date) -> list[dict[s
 
 def _rates(config: Configuration, host: PluginHost, today: date) -> list[dict[str, Any]]:
     """A row per jurisdiction in use (the company's country, B2B and consumers, and those
-    ``[customers.<id>]`` set): are the rates of a debt late today known? A rate table
-    that stops before today's half-year holds every reminder quoting penalties. None
-    without any channel enabled, as for the levels: nothing is sent."""
-    if not host.channels:
-        return []
+    ``[customers.<id>]`` set): are the rates of a debt late today known, and are there
+    rules at all? Either missing holds every reminder quoting penalties. None without
+    any channel enabled, as for the levels (nothing is sent), nor when no level quotes
+    penalties."""
     settings = config.settings
+    book = settings.policy_book()
+    quoting = any(level.penalties for policy in book.policies.values() for level in policy.levels)
+    if not host.channels or not quoting:
+        return []
     legal = LegalRules.from_settings(settings.legal, extra=host.jurisdictions())
     country = config.company.country
     names = [default_jurisdiction(country), default_jurisdiction(country, consumer=True)]
-    names += [o.jurisdiction for o in settings.policy_book().customers.values() if o.jurisdiction]
+    names += [o.jurisdiction for o in book.customers.values() if o.jurisdiction]
     rows = []
     for name in dict.fromkeys(n.strip().lower() for n in names):
-        if name not in legal.jurisdictions:
-            continue  # no rules here (uk-b2c): such customers are held, as documented
-        found = legal.jurisdictions[name]
+        where = f"legal.{name}"
         try:
+            found = legal.jurisdiction(name)
             compute_penalty(
                 SAMPLE_DEBT, found.currency, today - timedelta(days=1), today, name,
                 rules=legal, notice_date=today - timedelta(days=1),
@@ -166,10 +168,15 @@ def _rates(config: Configuration, host: PluginHost, today: date) -> list[dict[st
                 "penalties cannot be computed today, and the reminders quoting them are held: "
                 "{error}"
             ).format(error=exc)
-            rows.append(_row(f"legal.{name}", "relance", CheckStatus.WARNING, summary))
+            rows.append(_row(where, "relance", CheckStatus.WARNING, summary))
+        except Exception as exc:  # a plugin's jurisdiction that crashes: what check is for
+            message = _("the jurisdiction's computation failed: {error}").format(
+                error=f"{type(exc).__name__}: {exc}"
+            )
+            rows.append(_row(where, "relance", CheckStatus.ERROR, message))
         else:
             summary = _("rates known for a debt late today")
-            rows.append(_row(f"legal.{name}", "relance", CheckStatus.OK, summary))
+            rows.append(_row(where, "relance", CheckStatus.OK, summary))
     return rows
 
 

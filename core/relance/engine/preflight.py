@@ -21,7 +21,7 @@ from relance.engine.planner import PlannedItem, Quote, Reminder
 from relance.engine.policy import Level, LevelKind, PolicyBook
 from relance.errors import RelanceError
 from relance.i18n import _
-from relance.legal import Penalty, PenaltySegment, jurisdiction_for
+from relance.legal import MissingRateError, Penalty, PenaltySegment, jurisdiction_for
 from relance.model import Address, ChannelKind, Contact, Customer, Invoice
 from relance.render import TemplateEnvironment, compose
 
@@ -164,8 +164,8 @@ def _sample(
     quote: Callable[[Invoice, date], Quote | None] | None,
 ) -> Reminder:
     """A customer of the company's country at ``level``: one invoice that many days late
-    and, where the level quotes penalties, one more in another currency (whose indemnity
-    is in the law's currency: a template must not add them up)."""
+    and, where the level quotes penalties and the law takes another currency, one more
+    in it (whose indemnity is in the law's currency: a template must not add them up)."""
     customer = Customer(
         id="CHECK",
         name=_("Sample customer"),
@@ -183,11 +183,9 @@ def _sample(
         ),
     )
     late = max(level.offset_days, 1)
-    currencies = [company.currency]
-    if level.penalties:
-        currencies.append("USD" if company.currency != "USD" else "EUR")
+    foreign = "USD" if company.currency != "USD" else "EUR"
     items = []
-    for number, currency in enumerate(currencies, start=1):
+    for number, currency in enumerate((company.currency, foreign), start=1):
         invoice = Invoice(
             source="check",
             id=f"CHECK-{number}",
@@ -203,13 +201,20 @@ def _sample(
         if level.penalties and quote is not None:
             try:
                 penalty = quote(invoice, today)
-            except RelanceError:
+            except MissingRateError:
                 # A rate not yet in a table (`relance check` says so in a row of its own):
                 # the wording is checked with figures of the same shape all the same.
                 penalty = _sample_penalty(invoice, company, today)
+            except RelanceError:
+                if currency != company.currency:
+                    continue  # the law takes no other currency: a run holds such a customer
+                penalty = None  # held at run time (no_penalties): no template fault
+        elif currency != company.currency:
+            continue  # the other currency matters where penalties are quoted
         items.append(
             PlannedItem(invoice=invoice, days_late=late, reaches=level.name, penalty=penalty)
         )
+    currencies = sorted({item.invoice.currency for item in items})
     return Reminder(
         key="check",
         source="check",
@@ -218,7 +223,7 @@ def _sample(
         level=level,
         channels=level.channels,
         items=tuple(items),
-        totals=dict.fromkeys(sorted(currencies), SAMPLE_RESIDUAL),
+        totals=dict.fromkeys(currencies, SAMPLE_RESIDUAL),
         emails=customer.contacts[0].emails,
         language=language,
         requires_approval=False,

@@ -39,6 +39,7 @@ __all__ = [
     "round_half_up",
     "segment_interest",
     "settle",
+    "total_interest",
 ]
 
 ZERO = Decimal("0.00")
@@ -215,6 +216,15 @@ def accrue(
     return tuple(segments)
 
 
+def total_interest(segments: Iterable[PenaltySegment], rules: LegalRules, currency: str) -> Decimal:
+    """The interest of ``segments`` (rounded to ``currency``'s smallest unit each), as
+    ``[legal] rounding`` says: their exact sum rounded once, or their rounded sum."""
+    places = minor_unit_places(currency)
+    if rules.settings.rounding is Rounding.PER_SEGMENT:
+        return sum((s.interest for s in segments), Decimal(0).scaleb(-places))
+    return round_half_up(sum((s.exact_interest for s in segments), Fraction(0)), places)
+
+
 def settle(
     jurisdiction: Jurisdiction,
     claim: Claim,
@@ -231,10 +241,7 @@ def settle(
             s.model_copy(update={"interest": round_half_up(s.exact_interest, places)})
             for s in segments
         )
-    if rules.settings.rounding is Rounding.PER_SEGMENT:
-        interest = sum((s.interest for s in segments), Decimal(0).scaleb(-places))
-    else:
-        interest = round_half_up(sum((s.exact_interest for s in segments), Fraction(0)), places)
+    interest = total_interest(segments, rules, claim.currency)
     indemnity = indemnity.quantize(ZERO)
     return Penalty(
         jurisdiction=jurisdiction.name,

@@ -11,7 +11,7 @@ from decimal import Decimal
 from relance.errors import InputError, Problem
 from relance.i18n import _
 from relance.legal import builtin
-from relance.legal.base import Claim, Jurisdiction, Penalty
+from relance.legal.base import Claim, Jurisdiction, Penalty, total_interest
 from relance.legal.rates import RateBook, shipped_series
 from relance.legal.settings import LegalSettings
 from relance.model import Customer, Invoice, currency_code
@@ -113,11 +113,12 @@ class LegalRules:
             return penalty(invoice.residual, invoice.due_date)
         parts = [penalty(part.residual, part.due_date) for part in late]
         whole = penalty(sum((part.residual for part in late), Decimal(0)), since)
-        interest = sum((part.interest for part in parts), Decimal(0))
+        segments = tuple(s for part in parts for s in part.segments)
         return whole.model_copy(
             update={
-                "interest": interest,
-                "segments": tuple(s for part in parts for s in part.segments),
+                # Rounded once for the invoice (or per segment), as a single debt's is.
+                "interest": total_interest(segments, self, whole.currency),
+                "segments": segments,
                 "warnings": tuple(dict.fromkeys(w for part in parts for w in part.warnings)),
             }
         )
