@@ -15,7 +15,7 @@ from relance import CheckResult, CheckStatus
 from relance.i18n import _
 from relance_odoo.client import OdooClient
 from relance_odoo.customers import PARTNER
-from relance_odoo.errors import DOCS
+from relance_odoo.errors import DOCS, OdooAccessError
 from relance_odoo.payments import PARTIAL
 from relance_odoo.reader import count_open
 from relance_odoo.transport import JSON2_SINCE
@@ -56,11 +56,22 @@ def check_connection(client: OdooClient) -> Iterator[CheckResult]:
     )
     client.search_read(PARTNER, [], ["name"], limit=1)
     yield CheckResult(summary=_("customers readable (res.partner)"))
-    client.search_read(PARTIAL, [], ["max_date"], limit=1)
-    yield CheckResult(
-        summary=_("payment matchings readable (account.partial.reconcile)"),
-        detail=_("the reports date the paid invoices by them"),
-    )
+    try:
+        client.search_read(PARTIAL, [], ["max_date"], limit=1)
+    except OdooAccessError as exc:
+        yield CheckResult(
+            status=CheckStatus.WARNING,
+            summary=_(
+                "payment matchings not readable (account.partial.reconcile): the paid "
+                "invoices' payment days will be unknown to the reports and the scores"
+            ),
+            detail=str(exc),
+        )
+    else:
+        yield CheckResult(
+            summary=_("payment matchings readable (account.partial.reconcile)"),
+            detail=_("the reports date the paid invoices by them"),
+        )
     if client.transport.name == "jsonrpc" and client.version.major >= JSON2_SINCE:
         yield CheckResult(
             status=CheckStatus.WARNING,

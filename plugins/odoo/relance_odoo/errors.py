@@ -72,6 +72,14 @@ class Fault:
         return first if len(first) <= _MAX_DETAIL else first[: _MAX_DETAIL - 1] + "…"
 
 
+class OdooAccessError(ConnectorError):
+    """The Odoo user may not use a model: ``model`` names it."""
+
+    def __init__(self, message: str, model: str) -> None:
+        super().__init__(message)
+        self.model = model
+
+
 def fault_error(fault: Fault, call: Call, target: Target) -> ConnectorError:
     """The relance error for an exception Odoo raised while serving ``call``."""
     if fault.name == ACCESS_DENIED:
@@ -87,17 +95,13 @@ def fault_error(fault: Fault, call: Call, target: Target) -> ConnectorError:
                 ).format(login=target.login, detail=fault.detail)
             )
         found = _MODEL_IN_MESSAGE.search(fault.message)
-        return ConnectorError(
+        model = found.group(1) if found else call.model
+        return OdooAccessError(
             _(
                 "The Odoo user {login} may not use {model} ({call}): {detail} Give it the "
                 "access rights listed in {docs}."
-            ).format(
-                login=target.login,
-                model=found.group(1) if found else call.model,
-                call=call,
-                detail=fault.detail,
-                docs=DOCS,
-            )
+            ).format(login=target.login, model=model, call=call, detail=fault.detail, docs=DOCS),
+            model,
         )
     if fault.name.startswith("psycopg2.") and "does not exist" in fault.message:
         return unknown_database(target)

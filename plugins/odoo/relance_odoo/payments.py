@@ -23,16 +23,20 @@ of the page's payments when it has some.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+import logging
+from collections.abc import Callable, Sequence
 from datetime import date
 
 from relance.i18n import _
 from relance_odoo.client import OdooClient, Row
-from relance_odoo.errors import Call, unexpected
+from relance_odoo.errors import Call, OdooAccessError, unexpected
 from relance_odoo.lines import LINE
 from relance_odoo.values import amount, day, ids_of, ref_id
 
 __all__ = ["PARTIAL", "PAYMENT", "paid_days"]
+
+log = logging.getLogger(__name__)
 
 MOVE = "account.move"
 PARTIAL = "account.partial.reconcile"
@@ -44,12 +48,18 @@ PAYMENT_STATES = frozenset({"in_process", "paid"})
 
 def paid_days(client: OdooClient, moves: Sequence[Row], *, page_size: int) -> dict[int, date]:
     """The day each of ``moves`` (paid customer invoices, as read) was paid in full, by
-    id; an invoice left out was paid on a day Odoo does not say."""
+    id; an invoice left out was paid on a day Odoo does not say, or that the Odoo user
+    may not read (said once, as a warning: the reports count such invoices apart)."""
     found: dict[int, date] = {}
+    refused: set[str] = set()
     for start in range(0, len(moves), page_size):
         batch = moves[start : start + page_size]
-        matched = _matched_days(client, [row["id"] for row in batch], page_size)
-        registered = _payment_days(client, batch)
+        ids = [row["id"] for row in batch]
+        read_matched = functools.partial(_matched_days, client, ids, page_size)
+        matched = _unless_refused(refused, "matchings", read_matched)
+        registered = _unless_refused(
+            refused, "payments", functools.partial(_payment_days, client, batch)
+        )
         for row in batch:
             known = [d for d in (matched.get(row["id"]), registered.get(row["id"])) if d]
             if known:
@@ -59,6 +69,21 @@ def paid_days(client: OdooClient, moves: Sequence[Row], *, page_size: int) -> di
                 if issued is not None:
                     found[row["id"]] = issued
     return found
+
+
+def _unless_refused(
+    refused: set[str], what: str, read: Callable[[], dict[int, date]]
+) -> dict[int, date]:
+    """``read()``, or nothing once Odoo refused the user a model ``what`` needs: the
+    planning commands and the reports go on without those days rather than fail."""
+    if what in refused:
+        return {}
+    try:
+        return read()
+    except OdooAccessError as exc:
+        refused.add(what)
+        log.warning("%s %s", exc, _("Until then, the paid invoices' payment days are unknown."))
+        return {}
 
 
 def _matched_days(client: OdooClient, ids: list[int], page_size: int) -> dict[int, date]:

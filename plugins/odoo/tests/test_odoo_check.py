@@ -129,22 +129,13 @@ def test_check_warns_about_deprecated_jsonrpc_an_empty_ledger_and_odoos_own_foll
     ]
 
 
-@pytest.mark.parametrize(
-    ("model", "label"),
-    [
-        ("res.partner", "Contact"),
-        # The reports date paid invoices by their matchings: the check says it first.
-        ("account.partial.reconcile", "Partial Reconcile"),
-    ],
-)
 def test_check_names_the_model_the_user_cannot_read(
     cli: Callable[..., Any],
     write_config: Callable[[str], Path],
     odoo_factory: Callable[..., FakeOdoo],
     api_key: str,
-    model: str,
-    label: str,
 ) -> None:
+    model, label = "res.partner", "Contact"
     odoo = odoo_factory(17)
     odoo.on("account.move", "search_count", 3)
     odoo.always("res.partner", "search_read", lambda _sent: [{"id": 1, "name": "Acme SAS"}])
@@ -168,6 +159,40 @@ def test_check_names_the_model_the_user_cannot_read(
         f"[odoo] The Odoo user {LOGIN} may not use {model} ({model}.search_read): {refusal} "
         "Give it the access rights listed in docs/connectors/odoo.md.",
     )
+
+
+def test_matchings_the_user_cannot_read_are_a_warning(
+    cli: Callable[..., Any],
+    write_config: Callable[[str], Path],
+    odoo_factory: Callable[..., FakeOdoo],
+    api_key: str,
+) -> None:
+    """Reminders do not need them: the reports and the score scenarios then count the
+    paid invoices without their payment day."""
+    odoo = odoo_factory(17)
+    odoo.on("account.move", "search_count", 3)
+    odoo.always("res.partner", "search_read", lambda _sent: [{"id": 1, "name": "Acme SAS"}])
+    odoo.always("res.partner", "fields_get", lambda _sent: {"name": {"type": "char"}})
+    refusal = (
+        "You are not allowed to access 'Partial Reconcile' (account.partial.reconcile) records."
+    )
+    odoo.on(
+        "account.partial.reconcile", "search_read", Fault("odoo.exceptions.AccessError", refusal)
+    )
+    path = write_config(TABLE)
+
+    result = cli("check", "--config", str(path), "--json")
+
+    assert result.code == 0, result.err
+    found = {row[3]: row[2] for row in rows(result.out)}
+    warning = (
+        "payment matchings not readable (account.partial.reconcile): the paid invoices' "
+        "payment days will be unknown to the reports and the scores — The Odoo user "
+        f"{LOGIN} may not use account.partial.reconcile "
+        f"(account.partial.reconcile.search_read): {refusal} Give it the access rights "
+        "listed in docs/connectors/odoo.md."
+    )
+    assert found[warning] == "warning"
 
 
 def test_a_wrong_key_fails_the_check_after_one_login(

@@ -22,6 +22,7 @@ from .conftest import (
     LOGIN,
     URL,
     FakeOdoo,
+    Fault,
     Sent,
     invoice_rows,
     load,
@@ -293,6 +294,38 @@ def test_an_invoice_paid_without_a_matching_was_paid_on_its_date_if_it_owed_noth
         ("431", Decimal(600), None),
     ]
     assert "account.payment.read" not in odoo.names()
+
+
+@pytest.mark.parametrize("version", [17, 18])
+def test_matchings_the_user_may_not_read_leave_the_payment_days_unknown(
+    odoo_factory: Callable[..., FakeOdoo],
+    make_context: Callable[..., PluginContext],
+    caplog: pytest.LogCaptureFixture,
+    version: int,
+) -> None:
+    """The planning commands (score scenarios) and the reports go on: the paid invoices
+    without their payment day (on 18+, the registered payments still date theirs), the
+    refusal said once and not asked again for the next page."""
+    odoo = odoo_factory(version)
+    serve_paid(odoo, paid_rows(version), partner_rows(version))
+    refusal = (
+        "You are not allowed to access 'Partial Reconcile' (account.partial.reconcile) records."
+    )
+    odoo.always(
+        "account.partial.reconcile", "search_read", Fault("odoo.exceptions.AccessError", refusal)
+    )
+
+    paid = list(relance_fetch_paid_invoices(source=make_context(page_size=1), start=START, end=END))
+
+    expected = {"INV/2024/00298": None, "INV/2025/00061": None}
+    if version >= 18:
+        expected["INV/2025/00061"] = date(2025, 2, 3)  # its payment without a journal entry
+    assert {i.number: i.paid_date for i in paid} == expected
+    assert odoo.names().count("account.partial.reconcile.search_read") == 1
+    warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert len(warnings) == 1
+    assert warnings[0].startswith(f"The Odoo user {LOGIN} may not use account.partial.reconcile")
+    assert warnings[0].endswith("Until then, the paid invoices' payment days are unknown.")
 
 
 @pytest.mark.parametrize("version", [17, 18])
