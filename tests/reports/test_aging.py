@@ -12,6 +12,7 @@ import pytest
 
 from relance.model import Instalment
 from relance.reports.aging import aging, bucket_index, labels
+from relance.reports.documents import aging_document
 from relance.reports.ledger import Ledger
 
 from .conftest import DEMO_TODAY, french_day
@@ -192,3 +193,19 @@ def test_a_report_file_is_plain_and_whole_whatever_the_terminal_settings(
     piped = cli("report", "aging", "--config", str(demo), "--today", DEMO_TODAY).out
     assert "…" not in piped
     assert "Imprimerie du Rhône" in piped
+
+
+def test_amounts_keep_every_decimal_of_their_currency(make_invoice) -> None:
+    """A Kuwaiti dinar has three decimals: the aged balance writes them all."""
+    dinars = make_invoice("F1", due=date(2026, 3, 1), total="1000.125").model_copy(
+        update={"currency": "KWD"}
+    )
+    euros = make_invoice("F2", customer="C2", due=date(2026, 3, 1), total="10")
+    document = aging_document(
+        aging(Ledger(open=(dinars, euros), paid=()), date(2026, 3, 3), BOUNDS)
+    )
+    rows = {row["customer_id"]: row for row in document["customers"]}
+    assert (rows["C1"]["buckets"]["1-30"], rows["C1"]["total"]) == ("1000.125", "1000.125")
+    assert (rows["C2"]["buckets"]["1-30"], rows["C2"]["total"]) == ("10.00", "10.00")
+    assert document["totals"]["KWD"]["total"] == "1000.125"
+    assert [item["amount"] for item in document["items"]] == ["1000.125", "10.00"]

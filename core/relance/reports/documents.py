@@ -35,8 +35,9 @@ __all__ = [
 ]
 
 
-def _money(amount: Decimal) -> str:
-    return f"{amount:.2f}"
+def _money(amount: Decimal, currency: str) -> str:
+    """Two decimals at least, and every decimal of the currency's smallest unit."""
+    return money_text(amount, currency) if currency else f"{amount:.2f}"
 
 
 def _opt(value: Decimal | None) -> str:
@@ -71,15 +72,21 @@ def aging_document(report: AgingReport) -> dict[str, Any]:
                 "customer_id": row.customer_id,
                 "customer_name": row.customer_name,
                 "currency": row.currency,
-                "buckets": dict(zip(report.labels, map(_money, row.amounts), strict=True)),
-                "total": _money(row.total),
+                "buckets": {
+                    label: _money(amount, row.currency)
+                    for label, amount in zip(report.labels, row.amounts, strict=True)
+                },
+                "total": _money(row.total, row.currency),
             }
             for row in report.rows
         ),
         "totals": {
             currency: {
-                **dict(zip(report.labels, map(_money, values), strict=False)),
-                "total": _money(values[-1]),
+                **{
+                    label: _money(amount, currency)
+                    for label, amount in zip(report.labels, values, strict=False)
+                },
+                "total": _money(values[-1], currency),
             }
             for currency, values in report.totals().items()
         },
@@ -92,7 +99,7 @@ def aging_document(report: AgingReport) -> dict[str, Any]:
                 "days_late": item.days_late,
                 "bucket": item.bucket,
                 "currency": item.currency,
-                "amount": _money(item.amount),
+                "amount": _money(item.amount, item.currency),
             }
             for item in report.items
         ),
@@ -104,12 +111,12 @@ def aging_sheets(report: AgingReport) -> list[Sheet]:
     headers = (_("Customer"), _("Name"), _("Currency"), *buckets, _("Total"))
     right = frozenset(range(3, len(headers)))
     rows = [
-        (row.customer_id, row.customer_name, row.currency, *map(_money, row.amounts),
-         _money(row.total))
+        (row.customer_id, row.customer_name, row.currency,
+         *(_money(a, row.currency) for a in row.amounts), _money(row.total, row.currency))
         for row in report.rows
     ]  # fmt: skip
     for currency, values in report.totals().items():
-        rows.append((_("Total"), "", currency, *map(_money, values)))
+        rows.append((_("Total"), "", currency, *(_money(v, currency) for v in values)))
     title = _("Aged balance on {date}").format(date=report.as_of.isoformat())
     return [Sheet(title, headers, rows, right)]
 
@@ -125,18 +132,21 @@ def dso_document(report: DsoReport) -> dict[str, Any]:
         "currencies": [
             {
                 "currency": c.currency,
-                "receivables": _money(c.receivables),
-                "sales": _money(c.sales),
+                "receivables": _money(c.receivables, c.currency),
+                "sales": _money(c.sales, c.currency),
                 "simple": _opt(c.simple) or None,
-                "simple_formula": f"{_money(c.receivables)} / {_money(c.sales)} x {c.period_days}",
+                "simple_formula": (
+                    f"{_money(c.receivables, c.currency)} / {_money(c.sales, c.currency)}"
+                    f" x {c.period_days}"
+                ),
                 "count_back": str(c.count_back),
                 "count_back_exhausted": c.exhausted,
                 "count_back_steps": [
                     {
                         "start": s.start.isoformat(),
                         "end": s.end.isoformat(),
-                        "sales": _money(s.sales),
-                        "remaining_before": _money(s.remaining_before),
+                        "sales": _money(s.sales, c.currency),
+                        "remaining_before": _money(s.remaining_before, c.currency),
                         "days": str(s.days.quantize(Decimal("0.01"))),
                     }
                     for s in c.steps
@@ -165,8 +175,9 @@ def dso_sheets(report: DsoReport) -> list[Sheet]:
         (_("Currency"), _("Receivables"), _("Sales"), _("Days"), _("Simple DSO"),
          _("Count-back DSO")),
         [
-            (c.currency, _money(c.receivables), _money(c.sales), str(c.period_days),
-             _opt(c.simple), str(c.count_back) + (" +" if c.exhausted else ""))
+            (c.currency, _money(c.receivables, c.currency), _money(c.sales, c.currency),
+             str(c.period_days), _opt(c.simple),
+             str(c.count_back) + (" +" if c.exhausted else ""))
             for c in report.currencies
         ],
         frozenset(range(1, 6)),
@@ -176,8 +187,8 @@ def dso_sheets(report: DsoReport) -> list[Sheet]:
         _("Count-back, month by month"),
         (_("Currency"), _("From"), _("To"), _("Sales"), _("Remaining"), _("Days counted")),
         [
-            (c.currency, s.start.isoformat(), s.end.isoformat(), _money(s.sales),
-             _money(s.remaining_before), str(s.days.quantize(Decimal("0.01"))))
+            (c.currency, s.start.isoformat(), s.end.isoformat(), _money(s.sales, c.currency),
+             _money(s.remaining_before, c.currency), str(s.days.quantize(Decimal("0.01"))))
             for c in report.currencies
             for s in c.steps
         ],
@@ -256,7 +267,7 @@ def activity_document(report: ActivityReport) -> dict[str, Any]:
                 "currency": r.currency or None,
                 "reminders": r.reminders,
                 "invoices": r.invoices,
-                "amount": _money(r.amount),
+                "amount": _money(r.amount, r.currency),
             }
             for r in report.recovered
         ],
@@ -284,7 +295,7 @@ def activity_sheets(report: ActivityReport) -> list[Sheet]:
         ("sent", s.level, s.channel, "", str(s.count), "") for s in report.sent
     ]
     rows += [
-        ("recovered", r.level, "", r.currency, str(r.invoices), _money(r.amount))
+        ("recovered", r.level, "", r.currency, str(r.invoices), _money(r.amount, r.currency))
         for r in report.recovered
     ]
     rows += [
@@ -331,19 +342,19 @@ def case_document(case: CaseFile) -> dict[str, Any]:
                 "issue_date": _day(line.invoice.issue_date),
                 "due_date": _day(line.invoice.due_date),
                 "currency": line.invoice.currency,
-                "invoiced": money_text(line.invoice.total, line.invoice.currency),
-                "principal": money_text(line.principal, line.invoice.currency),
+                "invoiced": _money(line.invoice.total, line.invoice.currency),
+                "principal": _money(line.principal, line.invoice.currency),
                 "days_late": line.days_late,
-                "interest": money_text(line.interest, line.invoice.currency),
-                "indemnity": money_text(line.indemnity, line.indemnity_currency),
+                "interest": _money(line.interest, line.invoice.currency),
+                "indemnity": _money(line.indemnity, line.indemnity_currency),
                 "indemnity_currency": line.indemnity_currency,
-                "total": money_text(line.total, line.invoice.currency),
+                "total": _money(line.total, line.invoice.currency),
                 "disputed": line.invoice.disputed,
             }
             for line in case.lines
         ],
         "totals": {
-            currency: {name: money_text(value, currency) for name, value in values.items()}
+            currency: {name: _money(value, currency) for name, value in values.items()}
             for currency, values in case.totals().items()
         },
         "reminders": [
@@ -376,17 +387,17 @@ def case_sheets(case: CaseFile) -> list[Sheet]:
          _("Interest"), _("Indemnity"), _("Indemnity currency"), _("Total")),
         [
             (line.invoice.number, _day(line.invoice.issue_date) or "",
-             _day(line.invoice.due_date) or "", c, money_text(line.principal, c),
-             str(line.days_late), money_text(line.interest, c),
-             money_text(line.indemnity, line.indemnity_currency), line.indemnity_currency,
-             money_text(line.total, c))
+             _day(line.invoice.due_date) or "", c, _money(line.principal, c),
+             str(line.days_late), _money(line.interest, c),
+             _money(line.indemnity, line.indemnity_currency), line.indemnity_currency,
+             _money(line.total, c))
             for line in case.lines
             for c in [line.invoice.currency]
         ]
         + [
-            (_("Total"), "", "", c, money_text(v["principal"], c), "",
-             money_text(v["interest"], c), money_text(v["indemnity"], c), c,
-             money_text(v["total"], c))
+            (_("Total"), "", "", c, _money(v["principal"], c), "",
+             _money(v["interest"], c), _money(v["indemnity"], c), c,
+             _money(v["total"], c))
             for c, v in case.totals().items()
         ],
         frozenset({4, 5, 6, 7, 9}),
