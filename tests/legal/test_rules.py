@@ -373,3 +373,18 @@ def test_a_plugin_cannot_take_a_builtin_name_or_return_something_else(
     _, host = _host_with(write_config, tmp_path, ["be-b2b"])  # type: ignore[list-item]
     with pytest.raises(PluginError, match="returned str, expected Jurisdiction"):
         host.jurisdictions()
+
+
+def test_a_penalty_built_as_before_foreign_currencies_still_is() -> None:
+    """A plugin's jurisdiction may build its Penalty without `settle`: without an
+    indemnity currency (the debt's), and with a total, deprecated but accepted while it
+    is interest plus indemnity."""
+    figures = {"jurisdiction": "xx-b2b", "currency": "EUR", "principal": Decimal("100.00"),
+               "interest": Decimal("1.50"), "indemnity": Decimal("40.00")}  # fmt: skip
+    with pytest.warns(DeprecationWarning, match=r"Penalty\(total=...\) is deprecated"):
+        earlier = Penalty(**figures, total=Decimal("41.50"))
+    assert (earlier.indemnity_currency, earlier.total) == ("EUR", Decimal("41.50"))
+    assert Penalty(**figures).indemnity_currency == "EUR"
+    deprecated = pytest.warns(DeprecationWarning, match="deprecated")
+    with deprecated, pytest.raises(ValueError, match="not interest plus"):
+        Penalty(**figures, total=Decimal("99.00"))

@@ -12,15 +12,16 @@ with :func:`accrue` and its result with :func:`settle`; see ``docs/legal.md``.
 from __future__ import annotations
 
 import calendar
+import warnings
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from relance.legal.periods import ONE_DAY, split_days
 from relance.legal.settings import DayCount, Rounding
@@ -103,9 +104,29 @@ class Penalty(FrozenModel):
     principal: Decimal
     interest: Decimal
     indemnity: Decimal
-    indemnity_currency: str
+    indemnity_currency: str = Field(description="default: the debt's currency")
     segments: tuple[PenaltySegment, ...] = ()
     warnings: tuple[str, ...] = ()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _as_earlier_versions_built_it(cls, data: Any) -> Any:
+        """A penalty built as before foreign currencies (a plugin's jurisdiction not using
+        :func:`settle`): the indemnity in the debt's currency, and its ``total``, now
+        computed, accepted with a deprecation warning while it agrees."""
+        if not isinstance(data, dict) or ("indemnity_currency" in data and "total" not in data):
+            return data
+        data = {"indemnity_currency": data.get("currency"), **data}
+        if "total" in data:
+            given = data.pop("total")
+            warnings.warn(
+                "Penalty(total=...) is deprecated: the total is computed (see Penalty.totals)",
+                DeprecationWarning,
+                stacklevel=2,
+            )
+            if given != Decimal(data.get("interest", 0)) + Decimal(data.get("indemnity", 0)):
+                raise ValueError(f"total {given} is not interest plus indemnity")
+        return data
 
     @property
     def totals(self) -> dict[str, Decimal]:
