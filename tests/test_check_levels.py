@@ -101,7 +101,7 @@ def test_a_wording_adding_up_amounts_of_two_currencies_is_found_before_any_run(
     (tmp_path / "templates" / "fr").mkdir(parents=True)
     wording = tmp_path / "templates" / "fr" / "final.j2"
     wording.write_text(
-        '{% extends "fr/_common.j2" %}{% block opening %}\n'
+        "{% block opening %}\n"
         "{% for row in penalty_rows %}{{ row.total | money(row.item.invoice.currency) }}"
         "{% endfor %}\n{% endblock %}\n"
     )

@@ -308,10 +308,10 @@ def test_a_send_resolved_as_delivered_dates_its_level_on_the_day_it_was_sent() -
     assert state.customers[("csv", "C1")].last_message == day(5)
 
 
-def test_a_channel_failed_for_an_earlier_instalment_is_not_retried() -> None:
-    """The final reminder's email went out on day 30, its letter failed; the instalment
-    is paid on day 32. A retry on day 33 would ask for an instalment not yet due."""
-    email = sent("final", {"F1": "final"}, on=day(30), key="r-final")
+def final_by_email_not_letter(reached: dict[str, str], on: date) -> list[HistoryEvent]:
+    """A final reminder (key ``r-final``) that its email delivered and its letter did
+    not, the invoices reaching the levels ``reached`` says."""
+    email = sent("final", reached, on=on, key="r-final")
     failed = email.model_copy(
         update={
             "type": EventType.FAILED,
@@ -320,7 +320,13 @@ def test_a_channel_failed_for_an_earlier_instalment_is_not_retried() -> None:
             "message_key": "r-final:letter",
         }
     )
-    history = [email, failed]
+    return [email, failed]
+
+
+def test_a_channel_failed_for_an_earlier_instalment_is_not_retried() -> None:
+    """The final reminder's email went out on day 30, its letter failed; the instalment
+    is paid on day 32. A retry on day 33 would ask for an instalment not yet due."""
+    history = final_by_email_not_letter({"F1": "final"}, day(30))
     still_owed = in_instalments((0, "500.00"), (40, "500.00"))
     paid = in_instalments((0, "0.00"), (40, "500.00"))
 
@@ -345,17 +351,9 @@ def test_a_retry_brings_each_invoice_to_the_level_it_reached_in_that_reminder() 
     only; its letter failed. The retry sends the same message: P2 reaches its first
     reminder there again, not the final one (a later level would be skipped)."""
     levels_reached = {"P1": "final", "P2": "first"}
-    email = sent("final", levels_reached, on=day(30), key="r-final")
-    failed = email.model_copy(
-        update={
-            "type": EventType.FAILED,
-            "id": "failed-1",
-            "channel": ChannelKind.LETTER,
-            "message_key": "r-final:letter",
-        }
-    )
+    history = final_by_email_not_letter(levels_reached, day(30))
     ledger = [invoice("P1", due=day(0)), invoice("P2", due=day(23))]
-    result = plan(ledger, DunningState.from_events([email, failed]), BOOK, EveryDay(), day(31))
+    result = plan(ledger, DunningState.from_events(history), BOOK, EveryDay(), day(31))
     (retry,) = result.reminders
     assert (retry.key, retry.completion) == ("r-final", True)
     assert dict(retry.advancing) == levels_reached
@@ -365,18 +363,9 @@ def test_a_retry_does_not_bring_an_invoice_due_since_to_its_courtesy_level() -> 
     """The final reminder of day 30 listed P0, due the next day, at its courtesy level;
     retried once P0 is due, it lists P0 without advancing it: a level before the due
     date is past."""
-    reached = {"P1": "final", "P0": "courtesy"}
-    email = sent("final", reached, on=day(30), key="r-final")
-    failed = email.model_copy(
-        update={
-            "type": EventType.FAILED,
-            "id": "failed-1",
-            "channel": ChannelKind.LETTER,
-            "message_key": "r-final:letter",
-        }
-    )
+    history = final_by_email_not_letter({"P1": "final", "P0": "courtesy"}, day(30))
     ledger = [invoice("P1", due=day(0)), invoice("P0", due=day(31))]
-    result = plan(ledger, DunningState.from_events([email, failed]), BOOK, EveryDay(), day(32))
+    result = plan(ledger, DunningState.from_events(history), BOOK, EveryDay(), day(32))
     (retry,) = result.reminders
     assert retry.completion
     assert dict(retry.advancing) == {"P1": "final"}
