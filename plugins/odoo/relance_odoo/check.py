@@ -3,8 +3,9 @@
 Only reads: ``common.version``, the login (JSON-RPC; JSON-2 has none, and
 ``res.users.context_get`` gives the id of the user the key belongs to), ``search_count``
 of the open invoices (read access to ``account.move``), one ``search_read`` of
-``res.partner`` (read access to customers) and ``fields_get`` of ``res.partner`` (to
-spot Odoo's own follow-up).
+``res.partner`` (read access to customers), of ``account.partial.reconcile`` and, on
+18+, of ``account.payment`` (they date the paid invoices), and ``fields_get`` of
+``res.partner`` (to spot Odoo's own follow-up).
 """
 
 from __future__ import annotations
@@ -16,11 +17,13 @@ from relance.i18n import _
 from relance_odoo.client import OdooClient
 from relance_odoo.customers import PARTNER
 from relance_odoo.errors import DOCS, OdooAccessError
-from relance_odoo.payments import PARTIAL
+from relance_odoo.payments import PARTIAL, PAYMENT
 from relance_odoo.reader import count_open
 from relance_odoo.transport import JSON2_SINCE
 
 ENTERPRISE_FOLLOWUP_FIELD = "followup_status"
+PAYMENTS_SINCE = 18
+"""From 18 the payments registered for an invoice date it too (``matched_payment_ids``)."""
 JSON2 = "json2"
 
 
@@ -56,21 +59,26 @@ def check_connection(client: OdooClient) -> Iterator[CheckResult]:
     )
     client.search_read(PARTNER, [], ["name"], limit=1)
     yield CheckResult(summary=_("customers readable (res.partner)"))
-    try:
-        client.search_read(PARTIAL, [], ["max_date"], limit=1)
-    except OdooAccessError as exc:
-        yield CheckResult(
-            status=CheckStatus.WARNING,
-            summary=_(
-                "payment matchings not readable (account.partial.reconcile): the paid "
-                "invoices' payment days will be unknown to the reports and the scores"
+    yield _dating_model(
+        client,
+        PARTIAL,
+        "max_date",
+        _("payment matchings readable (account.partial.reconcile)"),
+        _(
+            "payment matchings not readable (account.partial.reconcile): the paid "
+            "invoices' payment days will be unknown to the reports and the scores"
+        ),
+    )
+    if client.version.major >= PAYMENTS_SINCE:
+        yield _dating_model(
+            client,
+            PAYMENT,
+            "date",
+            _("registered payments readable (account.payment)"),
+            _(
+                "registered payments not readable (account.payment): the payment days of "
+                "invoices paid without a journal entry will be unknown to the reports"
             ),
-            detail=str(exc),
-        )
-    else:
-        yield CheckResult(
-            summary=_("payment matchings readable (account.partial.reconcile)"),
-            detail=_("the reports date the paid invoices by them"),
         )
     if client.transport.name == "jsonrpc" and client.version.major >= JSON2_SINCE:
         yield CheckResult(
@@ -95,3 +103,15 @@ def check_connection(client: OdooClient) -> Iterator[CheckResult]:
             ),
             detail=_("see {docs}").format(docs=DOCS),
         )
+
+
+def _dating_model(
+    client: OdooClient, model: str, field: str, readable: str, refused: str
+) -> CheckResult:
+    """Can the user read ``model``, which dates the paid invoices? A warning if not: the
+    reminders do not need it, the reports and score scenarios do without it."""
+    try:
+        client.search_read(model, [], [field], limit=1)
+    except OdooAccessError as exc:
+        return CheckResult(status=CheckStatus.WARNING, summary=refused, detail=str(exc))
+    return CheckResult(summary=readable, detail=_("the reports date the paid invoices by them"))

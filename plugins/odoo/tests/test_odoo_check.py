@@ -55,11 +55,16 @@ def test_check_reports_version_login_rights_and_open_invoices(
     odoo.on("account.move", "search_count", 12)
     odoo.on("res.partner", "search_read", [{"id": 1, "name": "Acme SAS"}])
     odoo.on("account.partial.reconcile", "search_read", [{"id": 9, "max_date": "2025-02-03"}])
+    odoo.on("account.payment", "search_read", [{"id": 77, "date": "2025-02-03"}])
     path = write_config(TABLE + "company_ids = [1]\n")
 
     result = cli("check", "--config", str(path), "--json")
 
     assert result.code == 0, result.err
+    dating = "the reports date the paid invoices by them"
+    payments = [
+        ("sources.odoo", "odoo", "ok", f"registered payments readable (account.payment) — {dating}")
+    ]
     assert rows(result.out) == [
         ("sources.odoo", "odoo", "ok", f"Odoo {version}.0 at {URL} — protocol {protocol}"),
         ("sources.odoo", "odoo", "ok", user),
@@ -69,9 +74,9 @@ def test_check_reports_version_login_rights_and_open_invoices(
             "sources.odoo",
             "odoo",
             "ok",
-            "payment matchings readable (account.partial.reconcile) — the reports date the "
-            "paid invoices by them",
+            f"payment matchings readable (account.partial.reconcile) — {dating}",
         ),
+        *(payments if version >= 18 else []),
     ]
     assert odoo.names() == [
         "common.version",
@@ -79,6 +84,7 @@ def test_check_reports_version_login_rights_and_open_invoices(
         "account.move.search_count",
         "res.partner.search_read",
         "account.partial.reconcile.search_read",
+        *(["account.payment.search_read"] if version >= 18 else []),
         "res.partner.fields_get",
     ]
     (count,) = odoo.model_calls("account.move", "search_count")
@@ -108,6 +114,7 @@ def test_check_warns_about_deprecated_jsonrpc_an_empty_ledger_and_odoos_own_foll
     odoo.on("account.move", "search_count", 0)
     odoo.on("res.partner", "search_read", [])
     odoo.on("account.partial.reconcile", "search_read", [])
+    odoo.on("account.payment", "search_read", [])
     path = write_config(TABLE + 'protocol = "jsonrpc"\n')
 
     result = cli("check", "--config", str(path), "--json")
@@ -158,6 +165,31 @@ def test_check_names_the_model_the_user_cannot_read(
         "error",
         f"[odoo] The Odoo user {LOGIN} may not use {model} ({model}.search_read): {refusal} "
         "Give it the access rights listed in docs/connectors/odoo.md.",
+    )
+
+
+def test_payments_the_user_cannot_read_are_a_warning_on_18(
+    cli: Callable[..., Any],
+    write_config: Callable[[str], Path],
+    odoo_factory: Callable[..., FakeOdoo],
+    api_key: str,
+) -> None:
+    odoo = odoo_factory(18)
+    odoo.on("account.move", "search_count", 3)
+    odoo.on("res.partner", "search_read", [{"id": 1, "name": "Acme SAS"}])
+    odoo.on("account.partial.reconcile", "search_read", [])
+    refusal = "You are not allowed to access 'Payments' (account.payment) records."
+    odoo.on("account.payment", "search_read", Fault("odoo.exceptions.AccessError", refusal))
+    path = write_config(TABLE)
+
+    result = cli("check", "--config", str(path), "--json")
+
+    assert result.code == 0, result.err
+    (row,) = [row for row in rows(result.out) if "account.payment" in row[3]]
+    assert row[2] == "warning"
+    assert row[3].startswith(
+        "registered payments not readable (account.payment): the payment days of invoices "
+        "paid without a journal entry will be unknown to the reports — The Odoo user"
     )
 
 
