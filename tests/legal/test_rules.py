@@ -388,3 +388,47 @@ def test_a_penalty_built_as_before_foreign_currencies_still_is() -> None:
     deprecated = pytest.warns(DeprecationWarning, match="deprecated")
     with deprecated, pytest.raises(ValueError, match="not interest plus"):
         Penalty(**figures, total=Decimal("99.00"))
+
+
+class FlatCharge(Jurisdiction):
+    """A made-up jurisdiction charging 1 % of the principal, with no segments."""
+
+    name = "zz-b2b"
+    title = "Flatland"
+    currency = "EUR"
+
+    def compute(self, claim: Claim, rules: LegalRules) -> Penalty:
+        return Penalty(
+            jurisdiction=self.name, currency=claim.currency, principal=claim.principal,
+            interest=(claim.principal / 100).quantize(Decimal("0.01")),
+            indemnity=Decimal("0.00"), indemnity_currency=self.currency,
+        )  # fmt: skip
+
+
+def test_an_invoice_in_instalments_keeps_the_interest_of_a_jurisdiction_without_segments() -> None:
+    """Its interest is not its segments' (it has none): the instalments' own figures add
+    up, instead of a sum of no segments."""
+    rules = LegalRules.from_settings(extra=[FlatCharge()])
+    split = _invoice(
+        jurisdiction="zz-b2b",
+        total=Decimal("1200.00"),
+        residual=Decimal("1200.00"),
+        instalments=(
+            Instalment(due_date=date(2025, 3, 1), amount=Decimal(600), residual=Decimal(600)),
+            Instalment(due_date=date(2025, 3, 31), amount=Decimal(600), residual=Decimal(600)),
+        ),
+    )
+    quoted = rules.quote(split, date(2025, 4, 30), company_country="FR")
+    assert quoted is not None
+    assert quoted.interest == Decimal("12.00")
+
+
+def test_a_deprecated_total_is_read_as_an_amount_and_never_across_currencies() -> None:
+    figures = {"jurisdiction": "xx-b2b", "currency": "USD", "principal": Decimal("100.00"),
+               "interest": Decimal("1.50"), "indemnity": Decimal("40.00")}  # fmt: skip
+    with pytest.warns(DeprecationWarning, match="deprecated") as caught:
+        assert Penalty(**figures, total="41.50").total == Decimal("41.50")
+    assert caught[0].filename == __file__  # the caller's line, not pydantic's
+    deprecated = pytest.warns(DeprecationWarning, match="deprecated")
+    with deprecated, pytest.raises(ValueError, match="cannot add an indemnity in another"):
+        Penalty(**figures, indemnity_currency="EUR", total="41.50")

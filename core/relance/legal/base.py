@@ -25,7 +25,7 @@ from pydantic import Field, model_validator
 
 from relance.legal.periods import ONE_DAY, split_days
 from relance.legal.settings import DayCount, Rounding
-from relance.model import FrozenModel, minor_unit_places
+from relance.model import FrozenModel, minor_unit_places, to_decimal
 
 if TYPE_CHECKING:
     from relance.legal.rates import RateSeries
@@ -122,9 +122,16 @@ class Penalty(FrozenModel):
             warnings.warn(
                 "Penalty(total=...) is deprecated: the total is computed (see Penalty.totals)",
                 DeprecationWarning,
-                stacklevel=2,
+                stacklevel=3,  # the caller, past pydantic's __init__
             )
-            if given != Decimal(data.get("interest", 0)) + Decimal(data.get("indemnity", 0)):
+            if data["indemnity_currency"] != data.get("currency"):
+                raise ValueError("a total cannot add an indemnity in another currency")
+            try:
+                parts = [to_decimal(data.get(name, 0)) for name in ("interest", "indemnity")]
+                agrees = to_decimal(given) == sum(parts, Decimal(0))
+            except (ValueError, ArithmeticError):
+                return data  # a malformed figure: the fields' validation names it
+            if not agrees:
                 raise ValueError(f"total {given} is not interest plus indemnity")
         return data
 

@@ -114,10 +114,14 @@ class LegalRules:
         parts = [penalty(part.residual, part.due_date) for part in late]
         whole = penalty(sum((part.residual for part in late), Decimal(0)), since)
         segments = tuple(s for part in parts for s in part.segments)
+        if all(p.interest == total_interest(p.segments, self, p.currency) for p in parts):
+            # Rounded once for the invoice (or per segment), as a single debt's is.
+            interest = total_interest(segments, self, whole.currency)
+        else:  # a plugin's jurisdiction whose interest is not its segments': its figures
+            interest = sum((part.interest for part in parts), Decimal(0))
         return whole.model_copy(
             update={
-                # Rounded once for the invoice (or per segment), as a single debt's is.
-                "interest": total_interest(segments, self, whole.currency),
+                "interest": interest,
                 "segments": segments,
                 "warnings": tuple(dict.fromkeys(w for part in parts for w in part.warnings)),
             }

@@ -56,9 +56,9 @@ def paid_days(client: OdooClient, moves: Sequence[Row], *, page_size: int) -> di
         batch = moves[start : start + page_size]
         ids = [row["id"] for row in batch]
         read_matched = functools.partial(_matched_days, client, ids, page_size)
-        matched = _unless_refused(refused, "matchings", read_matched)
+        matched = _unless_refused(refused, PARTIAL, read_matched)
         registered = _unless_refused(
-            refused, "payments", functools.partial(_payment_days, client, batch)
+            refused, PAYMENT, functools.partial(_payment_days, client, batch)
         )
         for row in batch:
             known = [d for d in (matched.get(row["id"]), registered.get(row["id"])) if d]
@@ -72,16 +72,19 @@ def paid_days(client: OdooClient, moves: Sequence[Row], *, page_size: int) -> di
 
 
 def _unless_refused(
-    refused: set[str], what: str, read: Callable[[], dict[int, date]]
+    refused: set[str], model: str, read: Callable[[], dict[int, date]]
 ) -> dict[int, date]:
-    """``read()``, or nothing once Odoo refused the user a model ``what`` needs: the
-    planning commands and the reports go on without those days rather than fail."""
-    if what in refused:
+    """``read()``, or nothing once Odoo refused the user ``model`` (the one that dates
+    the invoices: a refusal of anything else, a journal item, is an error): the planning
+    commands and the reports go on without those days rather than fail."""
+    if model in refused:
         return {}
     try:
         return read()
     except OdooAccessError as exc:
-        refused.add(what)
+        if exc.model != model:
+            raise
+        refused.add(model)
         log.warning("%s %s", exc, _("Until then, the paid invoices' payment days are unknown."))
         return {}
 

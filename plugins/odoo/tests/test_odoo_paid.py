@@ -328,6 +328,20 @@ def test_matchings_the_user_may_not_read_leave_the_payment_days_unknown(
     assert warnings[0].endswith("Until then, the paid invoices' payment days are unknown.")
 
 
+def test_a_refusal_of_anything_but_the_matchings_is_still_an_error(
+    odoo_factory: Callable[..., FakeOdoo], make_context: Callable[..., PluginContext]
+) -> None:
+    """A journal item the user may not read (a record rule) is not a missing right on
+    the model that dates payments: the read fails, naming it, as any refusal does."""
+    odoo = odoo_factory(17)
+    serve_paid(odoo, paid_rows(17), partner_rows(17))
+    refusal = "You are not allowed to access 'Journal Item' (account.move.line) records."
+    odoo.always("account.move.line", "read", Fault("odoo.exceptions.AccessError", refusal))
+
+    with pytest.raises(ConnectorError, match=r"may not use account\.move\.line"):
+        list(relance_fetch_paid_invoices(source=make_context(), start=START, end=END))
+
+
 @pytest.mark.parametrize("version", [17, 18])
 def test_an_invoice_written_in_the_period_but_paid_outside_it_is_left_out(
     odoo_factory: Callable[..., FakeOdoo], make_context: Callable[..., PluginContext], version: int
