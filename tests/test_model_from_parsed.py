@@ -67,6 +67,7 @@ odd_amounts = st.one_of(
             Decimal("Infinity"),
             Decimal("-0.00"),
             Decimal("100000.01"),
+            Decimal(10) ** 15,  # beyond any invoice's amount
             12,
             12.5,
             "7.10",
@@ -242,6 +243,19 @@ def test_a_broken_rule_is_reported_like_validation_does() -> None:
             residual=Decimal(2), disputed=False, dispute_reason=None, dispute_until=None,
             promise_date=None, payment_reference=None,
         )  # fmt: skip
+
+
+def test_an_amount_beyond_any_invoice_s_is_refused_by_both_paths() -> None:
+    """A cell that is not an amount (a date, an account number) read as one: named,
+    rather than failing later where no decimal can write its cents."""
+    huge = {**INVOICE_FIELDS, "total": Decimal(10) ** 27, "residual": Decimal(10) ** 27}
+    message = r"total: 1000000000000000000000000000 is beyond any invoice's amount"
+    with pytest.raises(ValueError, match=message):
+        Invoice.from_parsed(**huge)
+    with pytest.raises(ValidationError, match=message):
+        Invoice(**huge)
+    below = {**huge, "total": Decimal("999999999999999.99"), "residual": Decimal(1)}
+    assert Invoice.from_parsed(**below).total == Decimal("999999999999999.99")
 
 
 ADDRESS_FIELDS = {"lines": ("1 rue Haute",), "postal_code": "69001", "city": "Lyon",

@@ -717,7 +717,7 @@ class Invoice(Record):
             and type(residual) is Decimal
             and total.is_finite()
             and residual.is_finite()
-            and 0 <= residual <= total
+            and 0 <= residual <= total < AMOUNT_LIMIT
             and type(kind) is DocumentKind
             and (due_date is not None or kind is not DocumentKind.INVOICE)
             and type(customer) is Customer
@@ -803,10 +803,18 @@ class Invoice(Record):
         return (on - since).days
 
 
+AMOUNT_LIMIT = Decimal(10) ** 15
+"""No invoice reaches a thousand million million: such an amount is a broken cell (a
+date or an account number read as an amount), and beyond 10**26 a cent cannot even be
+written with the 28 digits of decimal arithmetic."""
+
+
 def _invoice_problem(
     kind: DocumentKind, due_date: date | None, total: Decimal, residual: Decimal
 ) -> str | None:
     """What breaks the rules between an invoice's fields, if anything."""
+    if total >= AMOUNT_LIMIT:
+        return f"total: {total} is beyond any invoice's amount (less than {AMOUNT_LIMIT:,})"
     if residual > total:
         return f"residual: residual {residual} exceeds total {total}"
     if kind is DocumentKind.INVOICE and due_date is None:

@@ -149,19 +149,26 @@ def test_narrow_no_break_spaces_euro_signs_and_parentheses(read_csv) -> None:
 
 
 def test_amounts_keep_every_digit(read_csv, tmp_path: Path) -> None:
-    """Money is exact: amounts of more than 28 digits are not rounded, credits included."""
+    """Money is exact: amounts of more than 28 digits are not rounded, credits included;
+    one beyond any invoice's (a broken cell) is refused, naming its line, not rounded."""
+    long = "999999999999999,12345678901234567890123"
     invoices = tmp_path / "factures.csv"
     invoices.write_text(
         "N° facture;Client;Échéance;Montant TTC;Reste à payer\n"
-        "G-1;Alpha;05/06/2025;123456789012345678901234567890,12;1,5\n"
-        "G-2;Alpha;05/06/2025;-123456789012345678901234567890,12;-123456789012345678901234567890,12\n",
+        f"G-1;Alpha;05/06/2025;{long};1,5\n"
+        f"G-2;Alpha;05/06/2025;-{long};-{long}\n"
+        "G-3;Alpha;05/06/2025;123456789012345678901234567890,12;1,5\n",
         encoding="utf-8",
     )
-    big = D("123456789012345678901234567890.12")
-    assert [(i.kind, i.total, i.residual) for i in read_csv(invoices).invoices] == [
-        (DocumentKind.INVOICE, big, D("1.5")),
-        (DocumentKind.CREDIT_NOTE, big, big),
+    exact = D(long.replace(",", "."))
+    read = read_csv(invoices)
+    assert [(i.kind, i.total, i.residual) for i in read.invoices] == [
+        (DocumentKind.INVOICE, exact, D("1.5")),
+        (DocumentKind.CREDIT_NOTE, exact, exact),
     ]
+    (problem,) = read.problems
+    assert "line 4" in str(problem)
+    assert "total: 123456789012345678901234567890.12 is beyond any invoice's amount" in str(problem)
 
 
 def test_quoted_separators_newlines_and_quotes_keep_line_numbers(read_csv) -> None:
