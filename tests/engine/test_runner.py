@@ -596,6 +596,27 @@ def test_a_message_planned_again_under_a_delivered_key_is_reported_not_sent(
     )
 
 
+def test_plan_says_why_penalties_could_not_be_computed(workspace: Workspace, cli) -> None:
+    """One cause (a rate missing, a currency the law refuses) often holds many
+    customers, and only a person can fix it: the table says it, with its count."""
+    workspace.configure(
+        OUTBOX_REACHED
+        + '\n[[policies.standard.levels]]\nname = "final"\noffset_days = 5\npenalties = true\n'
+        + '\n[customers.C1]\njurisdiction = "uk-b2b"\n\n[customers.C2]\njurisdiction = "uk-b2b"\n'
+    )
+    workspace.write_ledger(
+        [invoice("F1", due=days(-6)), invoice("F2", due=days(-7), who=customer("C2"))]
+    )
+
+    result = cli("plan", "--today", DAY)
+
+    assert result.code == 0, result.err
+    assert (
+        "no_penalties (2): Cannot compute the late-payment penalties. - currency: uk-b2b "
+        "applies to amounts in GBP, not EUR"
+    ) in " ".join(result.out.split())
+
+
 def test_a_case_file_quotes_interest_from_a_notice_recorded_under_a_former_id(
     workspace: Workspace, cli, tmp_path: Path
 ) -> None:

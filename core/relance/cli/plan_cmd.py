@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import sys
 from collections import Counter
+from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
 
 import click
 from rich.table import Table
+from rich.text import Text
 
 from relance.cli.common import (
     Output,
@@ -22,7 +24,7 @@ from relance.cli.common import (
 )
 from relance.cli.session import Session, open_session
 from relance.context import Role
-from relance.engine.planner import Plan, Reminder
+from relance.engine.planner import Plan, Reminder, Skip, SkipReason
 from relance.engine.runner import RunReport, Step
 from relance.engine.serialize import plan_document, run_document
 from relance.errors import EXIT_PLUGIN_ERROR, InputError, Problem
@@ -167,6 +169,20 @@ def _print_plan(out: Output, result: Plan) -> None:
         for reason, count in sorted(reasons.items()):
             table.add_row(reason, str(count))
         out.console.print(table)
+        _print_causes(out, result.skipped)
+
+
+CAUSES_SHOWN = 3
+
+
+def _print_causes(out: Output, skipped: Sequence[Skip]) -> None:
+    """Why penalties could not be computed, most frequent first: one cause (a rate not
+    yet in a table) often holds many customers, and only the person can add it."""
+    causes = Counter(s.detail for s in skipped if s.reason is SkipReason.NO_PENALTIES)
+    for detail, count in causes.most_common(CAUSES_SHOWN):
+        out.console.print(
+            Text(_("no_penalties ({count}): {detail}").format(count=count, detail=detail))
+        )
 
 
 def _print_report(out: Output, report: RunReport) -> None:
