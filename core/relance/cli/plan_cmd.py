@@ -214,6 +214,7 @@ def _print_report(out: Output, report: RunReport) -> None:
         handed=len(report.handed_off),
     )
     out.console.print(summary)
+    _print_causes(out, report.plan.skipped)
     if report.count(EventType.INTENT):
         out.errors.print(
             _(
