@@ -155,6 +155,18 @@ def _text_quantum(currency: str) -> Decimal:
     return Decimal(1).scaleb(-max(2, minor_unit_places(currency)))
 
 
+def penalty_amounts(
+    currency: str, interest: Decimal, indemnity: Decimal, indemnity_currency: str
+) -> dict[str, Decimal]:
+    """Late-payment interest (in ``currency``, the debt's) plus indemnity (in
+    ``indemnity_currency``, the law's: EUR 40 on an invoice in dollars) per currency, the
+    debt's first; never a sum across currencies, and no entry for an indemnity of zero."""
+    amounts = {currency: interest}
+    if indemnity:
+        amounts[indemnity_currency] = amounts.get(indemnity_currency, Decimal(0)) + indemnity
+    return amounts
+
+
 CurrencyCode = Annotated[str, AfterValidator(currency_code)]
 """An ISO 4217 currency code such as ``EUR``; lower case is accepted and upper-cased."""
 

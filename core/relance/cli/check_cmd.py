@@ -63,9 +63,10 @@ def check(config_path: Path | None, as_json: bool, strict: bool) -> None:
         raise
     today = config.company.today()
     with config.host(today=today, dry_run=True) as host:
-        plugins = _plugins(host)
-        levels = _levels(config, host, today)
-    results = plugins + levels + _rates(config, host, today)
+        results = _plugins(host)
+        if host.channels:  # without one, a configuration plans and reports, and sends nothing
+            legal = LegalRules.from_settings(config.settings.legal, extra=host.jurisdictions())
+            results += _levels(config, host, legal, today) + _rates(config, legal, today)
     errors = [row for row in results if row["status"] == CheckStatus.ERROR]
     if as_json:
         out.json({"config": str(config.path), "ok": not errors, "results": results})
@@ -112,13 +113,11 @@ def _print(out: Output, path: Path, results: list[dict[str, Any]]) -> None:
     out.console.print(table)
 
 
-def _levels(config: Configuration, host: PluginHost, today: date) -> list[dict[str, Any]]:
-    """A row per message level: can ``relance run`` send it? None without any channel
-    enabled: such a configuration plans and reports, and sends nothing."""
-    if not host.channels:
-        return []
+def _levels(
+    config: Configuration, host: PluginHost, legal: LegalRules, today: date
+) -> list[dict[str, Any]]:
+    """A row per message level: can ``relance run`` send it?"""
     settings = config.settings
-    legal = LegalRules.from_settings(settings.legal, extra=host.jurisdictions())
     found = check_levels(
         settings.policy_book(),
         company=config.company,
@@ -139,18 +138,14 @@ def _levels(config: Configuration, host: PluginHost, today: date) -> list[dict[s
     return rows
 
 
-def _rates(config: Configuration, host: PluginHost, today: date) -> list[dict[str, Any]]:
+def _rates(config: Configuration, legal: LegalRules, today: date) -> list[dict[str, Any]]:
     """A row per jurisdiction in use (the company's country, B2B and consumers, and those
     ``[customers.<id>]`` set): are the rates of a debt late today known, and are there
-    rules at all? Either missing holds every reminder quoting penalties. None without
-    any channel enabled, as for the levels (nothing is sent), nor when no level quotes
-    penalties."""
-    settings = config.settings
-    book = settings.policy_book()
-    quoting = any(level.penalties for policy in book.policies.values() for level in policy.levels)
-    if not host.channels or not quoting:
+    rules at all? Either missing holds every reminder quoting penalties. None when no
+    level quotes penalties."""
+    book = config.settings.policy_book()
+    if not any(level.penalties for policy in book.policies.values() for level in policy.levels):
         return []
-    legal = LegalRules.from_settings(settings.legal, extra=host.jurisdictions())
     country = config.company.country
     names = [default_jurisdiction(country), default_jurisdiction(country, consumer=True)]
     names += [o.jurisdiction for o in book.customers.values() if o.jurisdiction]

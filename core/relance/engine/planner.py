@@ -35,7 +35,7 @@ from relance.engine.policy import CustomerOverride, Level, LevelKind, Policy, Po
 from relance.engine.state import CustomerKey, DunningState, InvoiceMemory, Pause
 from relance.errors import RelanceError
 from relance.i18n import _
-from relance.model import ChannelKind, Contact, Customer, DocumentKind, Invoice
+from relance.model import ChannelKind, Contact, Customer, DocumentKind, Invoice, penalty_amounts
 
 __all__ = [
     "Calendar",
@@ -176,11 +176,12 @@ class Reminder:
         (EUR 40 on a French company's invoice in dollars)."""
         totals: dict[str, Decimal] = {}
         for item in self.items:
-            if item.penalty is not None:
-                parts = [(item.invoice.currency, item.penalty.interest)]
-                if item.penalty.indemnity:
-                    parts.append((item.penalty.indemnity_currency, item.penalty.indemnity))
-                for currency, amount in parts:
+            quote = item.penalty
+            if quote is not None:
+                amounts = penalty_amounts(
+                    item.invoice.currency, quote.interest, quote.indemnity, quote.indemnity_currency
+                )
+                for currency, amount in amounts.items():
                     totals[currency] = totals.get(currency, Decimal(0)) + amount
         return dict(sorted(totals.items()))
 
@@ -608,11 +609,13 @@ def counting_from(invoice: Invoice, offset_days: int = 1) -> date | None:
     Only the sign of the offset matters: a customer moved to a policy with other offsets
     keeps the levels it had.
     """
-    if not invoice.instalments or not invoice.unpaid_instalments(invoice.residual):
+    if not invoice.instalments:  # most invoices, first
         return None
     since = invoice.payable_since
-    earlier = [part.due_date for part in invoice.instalments if since and part.due_date < since]
-    if since is None or not earlier:
+    if since is None or not invoice.unpaid_instalments(invoice.residual):
+        return None
+    earlier = [part.due_date for part in invoice.instalments if part.due_date < since]
+    if not earlier:
         return None
     if offset_days < 0:
         return max(earlier) + timedelta(days=1)

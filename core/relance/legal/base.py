@@ -25,7 +25,7 @@ from pydantic import Field, model_validator
 
 from relance.legal.periods import ONE_DAY, split_days
 from relance.legal.settings import DayCount, Rounding
-from relance.model import FrozenModel, minor_unit_places, to_decimal
+from relance.model import FrozenModel, minor_unit_places, penalty_amounts, to_decimal
 
 if TYPE_CHECKING:
     from relance.legal.rates import RateSeries
@@ -139,12 +139,9 @@ class Penalty(FrozenModel):
     def totals(self) -> dict[str, Decimal]:
         """Interest plus indemnity per currency, the debt's first (the principal is not
         included). An indemnity of zero in another currency adds no entry."""
-        totals = {self.currency: self.interest}
-        if self.indemnity_currency == self.currency:
-            totals[self.currency] += self.indemnity
-        elif self.indemnity:
-            totals[self.indemnity_currency] = self.indemnity
-        return totals
+        return penalty_amounts(
+            self.currency, self.interest, self.indemnity, self.indemnity_currency
+        )
 
     @property
     def total(self) -> Decimal | None:

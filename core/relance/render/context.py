@@ -10,7 +10,14 @@ from typing import TYPE_CHECKING, Any
 
 from relance.engine.planner import email_contact
 from relance.legal.rules import jurisdiction_for
-from relance.model import ChannelKind, Contact, DocumentKind, EventType, HistoryEvent
+from relance.model import (
+    ChannelKind,
+    Contact,
+    DocumentKind,
+    EventType,
+    HistoryEvent,
+    penalty_amounts,
+)
 
 if TYPE_CHECKING:
     from relance.config import CompanySettings
@@ -66,12 +73,9 @@ class PenaltyRow:
     @property
     def totals(self) -> dict[str, Decimal]:
         """Interest plus indemnity per currency, the invoice's first."""
-        totals = {self.item.invoice.currency: self.interest}
-        if self.indemnity:
-            totals[self.indemnity_currency] = (
-                totals.get(self.indemnity_currency, Decimal(0)) + self.indemnity
-            )
-        return totals
+        return penalty_amounts(
+            self.item.invoice.currency, self.interest, self.indemnity, self.indemnity_currency
+        )
 
     @property
     def total(self) -> Decimal | None:
