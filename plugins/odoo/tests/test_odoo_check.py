@@ -136,6 +136,14 @@ def test_check_warns_about_deprecated_jsonrpc_an_empty_ledger_and_odoos_own_foll
     ]
 
 
+def reading_three_invoices(odoo_factory: Callable[..., FakeOdoo], version: int) -> FakeOdoo:
+    """An Odoo of ``version`` whose user reads 3 open invoices and the customers."""
+    odoo = odoo_factory(version)
+    odoo.on("account.move", "search_count", 3)
+    odoo.always("res.partner", "search_read", lambda _sent: [{"id": 1, "name": "Acme SAS"}])
+    return odoo
+
+
 def test_check_names_the_model_the_user_cannot_read(
     cli: Callable[..., Any],
     write_config: Callable[[str], Path],
@@ -143,9 +151,7 @@ def test_check_names_the_model_the_user_cannot_read(
     api_key: str,
 ) -> None:
     model, label = "res.partner", "Contact"
-    odoo = odoo_factory(17)
-    odoo.on("account.move", "search_count", 3)
-    odoo.always("res.partner", "search_read", lambda _sent: [{"id": 1, "name": "Acme SAS"}])
+    odoo = reading_three_invoices(odoo_factory, 17)
     refusal = f"You are not allowed to access '{label}' ({model}) records."
     odoo.on(
         model,
@@ -174,9 +180,7 @@ def test_payments_the_user_cannot_read_are_a_warning_on_18(
     odoo_factory: Callable[..., FakeOdoo],
     api_key: str,
 ) -> None:
-    odoo = odoo_factory(18)
-    odoo.on("account.move", "search_count", 3)
-    odoo.on("res.partner", "search_read", [{"id": 1, "name": "Acme SAS"}])
+    odoo = reading_three_invoices(odoo_factory, 18)
     odoo.on("account.partial.reconcile", "search_read", [])
     refusal = "You are not allowed to access 'Payments' (account.payment) records."
     odoo.on("account.payment", "search_read", Fault("odoo.exceptions.AccessError", refusal))
@@ -201,10 +205,7 @@ def test_matchings_the_user_cannot_read_are_a_warning(
 ) -> None:
     """Reminders do not need them: the reports and the score scenarios then count the
     paid invoices without their payment day."""
-    odoo = odoo_factory(17)
-    odoo.on("account.move", "search_count", 3)
-    odoo.always("res.partner", "search_read", lambda _sent: [{"id": 1, "name": "Acme SAS"}])
-    odoo.always("res.partner", "fields_get", lambda _sent: {"name": {"type": "char"}})
+    odoo = reading_three_invoices(odoo_factory, 17)
     refusal = (
         "You are not allowed to access 'Partial Reconcile' (account.partial.reconcile) records."
     )
